@@ -1,0 +1,73 @@
+# FirstContact. `make run` serves the demo; `make test` runs every test on SQLite and PostgreSQL.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+# Django 6.1 needs Python 3.12+: prefer 3.13, then 3.12, on PATH or in pyenv.
+PYTHON_FOR_VENV := $(shell for p in python3.13 python3.12 \
+	$(HOME)/.pyenv/versions/3.13*/bin/python3.13 $(HOME)/.pyenv/versions/3.12*/bin/python3.12; do \
+	command -v $$p >/dev/null 2>&1 && { command -v $$p; break; }; done)
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+MANAGE := $(PY) -m firstcontact
+DEV_ENV := DEBUG=1 TASKS_BACKEND=immediate
+
+.PHONY: help setup run worker test test-sqlite test-postgres bench lint format postgres-binaries clean
+
+help:
+	@echo "make run     set up, migrate, load the demo partnership, serve http://127.0.0.1:8000"
+	@echo "make test    set up and run every test on SQLite, then on a throwaway PostgreSQL"
+	@echo "make worker  run the background task worker"
+	@echo "make bench   print performance figures"
+	@echo "make lint    ruff check and format check"
+
+$(PY):
+	@if [ -z "$(PYTHON_FOR_VENV)" ]; then \
+		echo "FirstContact needs Python 3.12 or newer (python3.13 or python3.12), and neither was found."; \
+		echo "Install one (e.g. 'pyenv install 3.13') and run make again."; exit 1; fi
+	$(PYTHON_FOR_VENV) -m venv $(VENV)
+
+$(STAMP): $(PY) pyproject.toml
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	@touch $(STAMP)
+
+setup: $(STAMP)
+
+run: setup
+	@mkdir -p var
+	$(DEV_ENV) $(MANAGE) migrate --no-input
+	$(DEV_ENV) $(MANAGE) load_demo
+	$(DEV_ENV) $(MANAGE) runserver 127.0.0.1:8000
+
+worker: setup
+	DEBUG=1 $(MANAGE) db_worker
+
+# PostgreSQL's server binaries: Debian's package, installed if this machine lacks them.
+postgres-binaries:
+	@if command -v initdb >/dev/null 2>&1 || ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then :; \
+	else echo "Installing PostgreSQL (Debian package) for the PostgreSQL test run"; \
+		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq postgresql postgresql-contrib >/dev/null; fi
+
+test: test-sqlite test-postgres
+
+test-sqlite: setup
+	$(PY) -m pytest
+
+test-postgres: setup postgres-binaries
+	$(PY) scripts/throwaway_postgres.py -- $(PY) -m pytest
+
+bench: setup postgres-binaries
+	$(PY) bench/run_all.py
+
+lint: setup
+	$(VENV)/bin/ruff check src tests bench scripts
+	$(VENV)/bin/ruff format --check src tests bench scripts
+
+format: setup
+	$(VENV)/bin/ruff check --fix src tests bench scripts
+	$(VENV)/bin/ruff format src tests bench scripts
+
+clean:
+	rm -rf $(VENV) var .pytest_cache

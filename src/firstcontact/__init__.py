@@ -1,0 +1,1 @@
+"""FirstContact: a shared customer-contact platform for a partnership of councils and agencies."""

@@ -1,0 +1,28 @@
+from django.contrib import admin
+
+from firstcontact.admin_site import site
+from firstcontact.catalogue.models import SLAPolicy, Service, ServiceAttribute, ServiceDelivery
+from firstcontact.partners.admin import PartnershipAdminPermissions
+
+
+class AttributeInline(PartnershipAdminPermissions, admin.StackedInline):
+    model = ServiceAttribute
+    extra = 0
+
+
+class DeliveryInline(PartnershipAdminPermissions, admin.TabularInline):
+    model = ServiceDelivery
+    extra = 0
+
+
+@admin.register(Service, site=site)
+class ServiceAdmin(PartnershipAdminPermissions, admin.ModelAdmin):
+    list_display = ["name", "code", "lgsl_code", "kind", "tier", "sla_policy", "active", "private"]
+    list_filter = ["kind", "tier", "active", "private", "group"]
+    search_fields = ["name", "code", "keywords"]
+    inlines = [DeliveryInline, AttributeInline]
+
+
+@admin.register(SLAPolicy, site=site)
+class SLAPolicyAdmin(PartnershipAdminPermissions, admin.ModelAdmin):
+    list_display = ["name", "unit", "amount", "day_starts", "day_ends", "holiday_subdivision"]

@@ -1,0 +1,194 @@
+"""What residents can ask for, who delivers it, how fast, and what we need to know."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import Q
+
+
+class SLAUnit(models.TextChoices):
+    WORKING_DAYS = "working_days", "Working days"
+    WORKING_HOURS = "working_hours", "Working hours"
+    CALENDAR_HOURS = "calendar_hours", "Hours, around the clock"
+
+
+class SLAPolicy(models.Model):
+    """A service standard: how long the responsible team has to finish a request.
+
+    Working time runs between `day_starts` and `day_ends` on weekdays that are not bank
+    holidays; a working day is one such span, so "5 working days" from Friday 15:00 is due
+    the next Friday at 15:00.
+    """
+
+    name = models.CharField(max_length=100, unique=True)
+    unit = models.CharField(max_length=20, choices=SLAUnit.choices)
+    amount = models.PositiveIntegerField(validators=[MinValueValidator(1)])
+    day_starts = models.TimeField(default=dt.time(9, 0))
+    day_ends = models.TimeField(default=dt.time(17, 0))
+    holiday_subdivision = models.CharField(
+        max_length=10,
+        default="ENG",
+        help_text="UK bank holidays for: ENG (England and Wales), SCT, NIR.",
+    )
+
+    class Meta:
+        verbose_name = "SLA policy"
+        verbose_name_plural = "SLA policies"
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gte=1), name="sla_amount_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        if self.day_starts >= self.day_ends:
+            raise ValidationError({"day_ends": "The working day must end after it starts."})
+
+
+class ServiceKind(models.TextChoices):
+    INFORMATION = "information", "Information"
+    FAULT_REPORT = "fault_report", "Fault report"
+    APPLICATION = "application", "Application"
+    REFERRAL = "referral", "Referral"
+    COMPLAINT = "complaint", "Complaint"
+    LIFE_EVENT = "life_event", "Life event"
+
+
+class Tier(models.TextChoices):
+    """Which tier of a two-tier area delivers the service (LGSL's 'Providing Tier')."""
+
+    COUNTY = "county", "County or unitary"
+    DISTRICT = "district", "District or unitary"
+    ALL = "all", "Any tier or agency"
+
+
+class ServiceQuerySet(models.QuerySet):
+    def active(self) -> ServiceQuerySet:
+        return self.filter(active=True)
+
+    def public(self) -> ServiceQuerySet:
+        return self.filter(active=True, private=False)
+
+
+class Service(models.Model):
+    code = models.SlugField(
+        max_length=60,
+        unique=True,
+        help_text="Stable identifier (the Open311 service_code). Never reuse or rename it.",
+    )
+    name = models.CharField(max_length=200)
+    description = models.TextField(blank=True)
+    group = models.CharField(max_length=100, blank=True, help_text="Category group, e.g. Roads.")
+    keywords = models.CharField(max_length=300, blank=True, help_text="Comma-separated.")
+    lgsl_code = models.PositiveIntegerField(
+        null=True, blank=True, verbose_name="LGSL code", help_text="Local Government Service List."
+    )
+    kind = models.CharField(max_length=20, choices=ServiceKind.choices)
+    tier = models.CharField(max_length=10, choices=Tier.choices, default=Tier.ALL)
+    sla_policy = models.ForeignKey(
+        SLAPolicy, null=True, blank=True, on_delete=models.PROTECT, related_name="services"
+    )
+    adviser_script = models.TextField(
+        blank=True, help_text="What an adviser can read out to answer at first contact (Markdown)."
+    )
+    active = models.BooleanField(default=True)
+    private = models.BooleanField(
+        default=False, help_text="Private services are for staff only: not offered to residents."
+    )
+
+    objects = ServiceQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["group", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ServiceDelivery(models.Model):
+    """A partner delivers a service in its area, worked by a team."""
+
+    service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="deliveries")
+    partner = models.ForeignKey(
+        "partners.Partner", on_delete=models.CASCADE, related_name="deliveries"
+    )
+    team = models.ForeignKey(
+        "partners.Team", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name_plural = "service deliveries"
+        constraints = [
+            models.UniqueConstraint(fields=["service", "partner"], name="delivery_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.service} by {self.partner}"
+
+    def clean(self) -> None:
+        if self.team_id and self.team.partner_id != self.partner_id:
+            raise ValidationError({"team": "The team must belong to the delivering partner."})
+
+
+class Datatype(models.TextChoices):
+    """The six Open311 GeoReport v2 attribute datatypes."""
+
+    STRING = "string", "Short text"
+    NUMBER = "number", "Number"
+    DATETIME = "datetime", "Date and time"
+    TEXT = "text", "Long text"
+    SINGLEVALUELIST = "singlevaluelist", "Choose one"
+    MULTIVALUELIST = "multivaluelist", "Choose any"
+
+
+class Automated(models.TextChoices):
+    NONE = "", "Asked of the person reporting"
+    SERVER_SET = "server_set", "Set by the server"
+    HIDDEN_FIELD = "hidden_field", "Filled in by the client, not shown"
+
+
+class ServiceAttribute(models.Model):
+    service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="attributes")
+    code = models.SlugField(max_length=60)
+    description = models.CharField(max_length=300, help_text="The question, as asked.")
+    datatype = models.CharField(max_length=20, choices=Datatype.choices)
+    datatype_description = models.CharField(max_length=300, blank=True)
+    required = models.BooleanField(default=False)
+    variable = models.BooleanField(default=True)
+    order = models.PositiveIntegerField(default=1)
+    values = models.JSONField(
+        default=list, blank=True, help_text='For lists: [{"key": "...", "name": "..."}, ...].'
+    )
+    automated = models.CharField(max_length=20, choices=Automated.choices, blank=True, default="")
+
+    class Meta:
+        ordering = ["service", "order", "code"]
+        constraints = [
+            models.UniqueConstraint(fields=["service", "code"], name="attribute_code_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.service.code}: {self.code}"
+
+    @property
+    def is_list(self) -> bool:
+        return self.datatype in {Datatype.SINGLEVALUELIST, Datatype.MULTIVALUELIST}
+
+    def clean(self) -> None:
+        if self.is_list:
+            if not self.values:
+                raise ValidationError({"values": "A list attribute needs at least one value."})
+            keys = []
+            for value in self.values:
+                if not isinstance(value, dict) or not value.get("key") or "name" not in value:
+                    raise ValidationError({"values": 'Each value needs a "key" and a "name".'})
+                keys.append(str(value["key"]))
+            if len(keys) != len(set(keys)):
+                raise ValidationError({"values": "Value keys must be unique."})
+        elif self.values:
+            raise ValidationError({"values": "Only list attributes have values."})

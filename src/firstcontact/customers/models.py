@@ -1,0 +1,184 @@
+"""Residents and businesses, their contact points, addresses and consents.
+
+Each record is held by one partner (the data controller). Records about the same person held
+by different partners are linked with CustomerLink, never silently merged.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+
+class CustomerKind(models.TextChoices):
+    PERSON = "person", "Person"
+    ORGANISATION = "organisation", "Organisation"
+
+
+class Channel(models.TextChoices):
+    PHONE = "phone", "Phone"
+    FACE_TO_FACE = "face_to_face", "Face to face"
+    WEB = "web", "Web"
+    OPEN311 = "open311", "Web (Open311)"
+    EMAIL = "email", "Email"
+    SMS = "sms", "SMS"
+    KIOSK = "kiosk", "Kiosk"
+    LETTER = "letter", "Letter"
+    SOCIAL = "social", "Social media"
+
+
+class Customer(models.Model):
+    partner = models.ForeignKey(
+        "partners.Partner",
+        on_delete=models.PROTECT,
+        related_name="customers",
+        help_text="The partner that holds this record.",
+    )
+    kind = models.CharField(max_length=20, choices=CustomerKind.choices, default=CustomerKind.PERSON)
+    title = models.CharField(max_length=20, blank=True)
+    given_name = models.CharField(max_length=100, blank=True)
+    family_name = models.CharField(max_length=100, blank=True)
+    organisation_name = models.CharField(max_length=200, blank=True)
+    date_of_birth = models.DateField(null=True, blank=True)
+    preferred_channel = models.CharField(max_length=20, choices=Channel.choices, blank=True)
+    preferred_language = models.CharField(
+        max_length=10, default="en", help_text="IETF language tag, e.g. en, pl, ur, cy."
+    )
+    accessibility_needs = models.TextField(
+        blank=True, help_text="E.g. large print, British Sign Language, hearing loop."
+    )
+    vulnerability = models.TextField(blank=True, help_text="Known vulnerabilities, for staff.")
+    # Lower-case, accent-free "given family" (or organisation name) for fuzzy search.
+    search_name = models.CharField(max_length=300, db_index=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["family_name", "given_name", "organisation_name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    Q(kind="person") & ~Q(family_name="")
+                    | Q(kind="organisation") & ~Q(organisation_name="")
+                ),
+                name="customer_has_name",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        if self.kind == CustomerKind.ORGANISATION:
+            return self.organisation_name
+        return " ".join(p for p in [self.title, self.given_name, self.family_name] if p)
+
+    def save(self, *args, **kwargs) -> None:
+        from firstcontact.customers.matching import normalise_name
+
+        self.search_name = normalise_name(
+            self.organisation_name
+            if self.kind == CustomerKind.ORGANISATION
+            else f"{self.given_name} {self.family_name}"
+        )
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "search_name"}
+        super().save(*args, **kwargs)
+
+
+class CustomerPhone(models.Model):
+    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="phones")
+    number = models.CharField(max_length=20, db_index=True, help_text="E.164, e.g. +447700900123.")
+    label = models.CharField(max_length=30, blank=True)
+
+    def __str__(self) -> str:
+        from firstcontact.customers.contact_points import format_phone
+
+        return format_phone(self.number)
+
+
+class CustomerEmail(models.Model):
+    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="emails")
+    address = models.EmailField(db_index=True)
+
+    def __str__(self) -> str:
+        return self.address
+
+
+class CustomerAddress(models.Model):
+    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="addresses")
+    line1 = models.CharField(max_length=200)
+    line2 = models.CharField(max_length=200, blank=True)
+    town = models.CharField(max_length=100, blank=True)
+    postcode = models.CharField(max_length=8, db_index=True)
+    uprn = models.CharField(
+        max_length=12, blank=True, db_index=True, verbose_name="UPRN",
+        help_text="Unique Property Reference Number (up to 12 digits).",
+    )
+    is_current = models.BooleanField(default=True)
+
+    class Meta:
+        verbose_name_plural = "customer addresses"
+
+    def __str__(self) -> str:
+        return ", ".join(p for p in [self.line1, self.line2, self.town, self.postcode] if p)
+
+
+class ConsentPurpose(models.TextChoices):
+    SHARE_WITH_PARTNERS = "share_with_partners", "Share my records with partners to help me"
+    EMAIL_UPDATES = "email_updates", "Send me updates by email"
+    SMS_UPDATES = "sms_updates", "Send me updates by text message"
+    SURVEYS = "surveys", "Ask me about my satisfaction"
+
+
+class ConsentQuerySet(models.QuerySet):
+    def current(self) -> ConsentQuerySet:
+        return self.filter(withdrawn_at__isnull=True)
+
+
+class Consent(models.Model):
+    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="consents")
+    purpose = models.CharField(max_length=30, choices=ConsentPurpose.choices)
+    recipient = models.ForeignKey(
+        "partners.Partner",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+        help_text="For sharing: the partner it may be shared with; empty means every partner.",
+    )
+    given_at = models.DateTimeField()
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    how = models.CharField(max_length=200, blank=True, help_text="How it was given and the wording.")
+
+    objects = ConsentQuerySet.as_manager()
+
+    def __str__(self) -> str:
+        return f"{self.customer}: {self.get_purpose_display()}"
+
+
+class CustomerLink(models.Model):
+    """Two partners' records are the same person, as confirmed by a member of staff."""
+
+    from_customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="+")
+    to_customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="+")
+    linked_at = models.DateTimeField(auto_now_add=True)
+    linked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["from_customer", "to_customer"], name="link_unique"),
+            models.CheckConstraint(
+                condition=~Q(from_customer=models.F("to_customer")), name="link_not_self"
+            ),
+        ]

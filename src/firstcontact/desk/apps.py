@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class DeskConfig(AppConfig):
+    name = "firstcontact.desk"
+    verbose_name = "Adviser desktop"

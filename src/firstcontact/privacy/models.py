@@ -1,0 +1,90 @@
+"""Who looked at what, and which partner may see which of another partner's data."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+
+
+class DataCategory(models.TextChoices):
+    IDENTITY = "identity", "Identity and contact details"
+    SERVICE_REQUESTS = "service_requests", "Service requests"
+    CONTACTS = "contacts", "Contact history"
+
+
+class DataSharingAgreementQuerySet(models.QuerySet):
+    def in_force(self, on: dt.date | None = None) -> DataSharingAgreementQuerySet:
+        from django.utils import timezone
+
+        on = on or timezone.localdate()
+        return self.filter(Q(starts__lte=on), Q(ends__isnull=True) | Q(ends__gte=on))
+
+
+class DataSharingAgreement(models.Model):
+    """The provider partner lets the recipient partner see some categories of its records,
+    for a stated purpose, where the customer has consented."""
+
+    provider = models.ForeignKey(
+        "partners.Partner", on_delete=models.CASCADE, related_name="sharing_agreements_given"
+    )
+    recipient = models.ForeignKey(
+        "partners.Partner", on_delete=models.CASCADE, related_name="sharing_agreements_received"
+    )
+    categories = models.JSONField(
+        default=list, help_text="Which kinds of record: identity, service_requests, contacts."
+    )
+    purpose = models.CharField(max_length=300)
+    reference = models.CharField(max_length=100, blank=True)
+    starts = models.DateField()
+    ends = models.DateField(null=True, blank=True)
+
+    objects = DataSharingAgreementQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(provider=models.F("recipient")), name="dsa_between_two_partners"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.provider} → {self.recipient}: {', '.join(self.categories)}"
+
+    def clean(self) -> None:
+        unknown = set(self.categories) - set(DataCategory.values)
+        if unknown:
+            raise ValidationError({"categories": f"Unknown categories: {', '.join(sorted(unknown))}"})
+        if self.ends and self.ends < self.starts:
+            raise ValidationError({"ends": "The agreement cannot end before it starts."})
+
+
+class AuditEvent(models.Model):
+    """One access to or change of personal data. Append-only."""
+
+    class Action(models.TextChoices):
+        VIEW = "view", "Viewed"
+        SEARCH = "search", "Searched"
+        CREATE = "create", "Created"
+        UPDATE = "update", "Updated"
+        EXPORT = "export", "Exported"
+
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    action = models.CharField(max_length=10, choices=Action.choices)
+    object_type = models.CharField(max_length=50)
+    object_id = models.CharField(max_length=64)
+    customer_id = models.BigIntegerField(null=True, db_index=True)
+    detail = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["-at"]
+        indexes = [models.Index(fields=["object_type", "object_id"])]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.user} {self.action} {self.object_type} {self.object_id}"

@@ -1,0 +1,196 @@
+"""Service requests (cases), their timeline, and referrals between partners."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+from firstcontact.customers.models import Channel
+
+
+class Status(models.TextChoices):
+    OPEN = "open", "Open"
+    ACKNOWLEDGED = "acknowledged", "Acknowledged"
+    IN_PROGRESS = "in_progress", "In progress"
+    ON_HOLD = "on_hold", "On hold"
+    CLOSED = "closed", "Closed"
+
+
+class ClosureOutcome(models.TextChoices):
+    FIXED = "fixed", "Fixed"
+    NOT_OUR_RESPONSIBILITY = "not_our_responsibility", "Not our responsibility"
+    NO_FURTHER_ACTION = "no_further_action", "No further action"
+    DUPLICATE = "duplicate", "Duplicate"
+    CANCELLED = "cancelled", "Cancelled"
+
+
+# Which status may follow which. Closed is final: a new problem is a new request.
+TRANSITIONS: dict[str, set[str]] = {
+    Status.OPEN: {Status.ACKNOWLEDGED, Status.IN_PROGRESS, Status.ON_HOLD, Status.CLOSED},
+    Status.ACKNOWLEDGED: {Status.IN_PROGRESS, Status.ON_HOLD, Status.CLOSED},
+    Status.IN_PROGRESS: {Status.ON_HOLD, Status.CLOSED},
+    Status.ON_HOLD: {Status.IN_PROGRESS, Status.CLOSED},
+    Status.CLOSED: set(),
+}
+
+
+class ServiceRequest(models.Model):
+    reference = models.CharField(max_length=8, unique=True, editable=False)
+    service = models.ForeignKey(
+        "catalogue.Service", on_delete=models.PROTECT, related_name="requests"
+    )
+    customer = models.ForeignKey(
+        "customers.Customer",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="service_requests",
+    )
+    contact = models.ForeignKey(
+        "contacts.Contact",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="service_requests",
+        help_text="The contact in which it was raised.",
+    )
+    channel = models.CharField(max_length=20, choices=Channel.choices)
+    responsible_partner = models.ForeignKey(
+        "partners.Partner", on_delete=models.PROTECT, related_name="service_requests"
+    )
+    team = models.ForeignKey(
+        "partners.Team", null=True, blank=True, on_delete=models.SET_NULL, related_name="requests"
+    )
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="assigned_requests",
+    )
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.OPEN)
+    outcome = models.CharField(max_length=30, choices=ClosureOutcome.choices, blank=True)
+    description = models.TextField(blank=True)
+    attributes = models.JSONField(default=dict, blank=True)
+    latitude = models.FloatField(null=True, blank=True)
+    longitude = models.FloatField(null=True, blank=True)
+    address = models.CharField(max_length=300, blank=True)
+    postcode = models.CharField(max_length=8, blank=True)
+    uprn = models.CharField(max_length=12, blank=True, verbose_name="UPRN")
+    sla_due_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    on_hold_since = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    updated_at = models.DateTimeField(default=timezone.now)
+    acknowledged_at = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    raised_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # Bumped by every change; a write that names an older version is a stale edit.
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [
+            models.Index(fields=["responsible_partner", "status", "sla_due_at"]),
+            models.Index(fields=["team", "status"]),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status="closed", closed_at__isnull=False) & ~Q(outcome="")
+                | ~Q(status="closed") & Q(outcome=""),
+                name="closed_iff_outcome",
+            ),
+            models.CheckConstraint(
+                condition=Q(status="on_hold", on_hold_since__isnull=False)
+                | ~Q(status="on_hold") & Q(on_hold_since__isnull=True),
+                name="on_hold_has_since",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.formatted_reference} {self.service}"
+
+    @property
+    def formatted_reference(self) -> str:
+        from firstcontact.servicerequests.references import format_reference
+
+        return format_reference(self.reference)
+
+    @property
+    def is_closed(self) -> bool:
+        return self.status == Status.CLOSED
+
+
+class UpdateKind(models.TextChoices):
+    CREATED = "created", "Request raised"
+    STATUS = "status", "Status changed"
+    NOTE = "note", "Note"
+    ASSIGNED = "assigned", "Assigned"
+    REFERRAL = "referral", "Referred"
+    CUSTOMER = "customer", "Update from the customer"
+
+
+class RequestUpdate(models.Model):
+    """One entry on a request's timeline. Public entries are shown to the resident."""
+
+    request = models.ForeignKey(ServiceRequest, on_delete=models.CASCADE, related_name="updates")
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    author_name = models.CharField(max_length=200, blank=True)
+    kind = models.CharField(max_length=20, choices=UpdateKind.choices)
+    status = models.CharField(
+        max_length=20, choices=Status.choices, help_text="The request's status after this update."
+    )
+    outcome = models.CharField(max_length=30, choices=ClosureOutcome.choices, blank=True)
+    public = models.BooleanField(default=False)
+    text = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.request.reference}: {self.get_kind_display()}"
+
+
+class Referral(models.Model):
+    """A request handed to another partner, with the consent that allowed its details to go."""
+
+    class State(models.TextChoices):
+        SENT = "sent", "Sent"
+        ACCEPTED = "accepted", "Accepted"
+        DECLINED = "declined", "Declined"
+        COMPLETED = "completed", "Completed"
+
+    request = models.ForeignKey(ServiceRequest, on_delete=models.CASCADE, related_name="referrals")
+    from_partner = models.ForeignKey(
+        "partners.Partner", on_delete=models.PROTECT, related_name="referrals_made"
+    )
+    to_partner = models.ForeignKey(
+        "partners.Partner", on_delete=models.PROTECT, related_name="referrals_received"
+    )
+    to_team = models.ForeignKey(
+        "partners.Team", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    reason = models.TextField()
+    consent = models.ForeignKey(
+        "customers.Consent", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    state = models.CharField(max_length=20, choices=State.choices, default=State.SENT)
+    outcome = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(from_partner=models.F("to_partner")), name="referral_to_another"
+            )
+        ]

@@ -1,0 +1,113 @@
+"""Reads of service requests, scoped to the acting user's partners, referrals and sharing."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from firstcontact.customers.selectors import CustomerMatch, search_customers, sharing_scope
+from firstcontact.partners.selectors import acting_partner_ids
+from firstcontact.privacy.models import AuditEvent, DataCategory
+from firstcontact.privacy.services import record_audit_event
+from firstcontact.servicerequests.models import Referral, ServiceRequest, Status
+from firstcontact.servicerequests.references import (
+    ReferenceError,
+    looks_like_reference,
+    parse_reference,
+)
+
+User = AbstractBaseUser | AnonymousUser
+
+
+def visible_requests(user: User) -> QuerySet[ServiceRequest]:
+    """Requests the user's partners are responsible for, have been referred, or may see
+    through a data-sharing agreement and the customer's consent."""
+    referred = Referral.objects.filter(
+        request=OuterRef("pk"), to_partner_id__in=acting_partner_ids(user)
+    )
+    return ServiceRequest.objects.filter(
+        sharing_scope(
+            user,
+            DataCategory.SERVICE_REQUESTS,
+            partner_field="responsible_partner",
+            customer_field="customer",
+        )
+        | Q(Exists(referred))
+    )
+
+
+def get_request(user: User, reference: str) -> ServiceRequest:
+    """One request by reference for staff; audited when it is about a customer."""
+    try:
+        reference = parse_reference(reference)
+    except ReferenceError as exc:
+        raise Http404(str(exc)) from exc
+    request = (
+        visible_requests(user)
+        .select_related("service", "responsible_partner", "team", "assignee", "customer")
+        .filter(reference=reference)
+        .first()
+    )
+    if request is None:
+        raise Http404("No request with that reference that you may see.")
+    if request.customer_id:
+        record_audit_event(
+            user=user,
+            action=AuditEvent.Action.VIEW,
+            object_type="service_request",
+            object_id=request.reference,
+            customer_id=request.customer_id,
+        )
+    return request
+
+
+def find_customers(user: User, query: str, *, limit: int = 20) -> list[CustomerMatch]:
+    """The adviser's one search box: a request reference finds its customer; anything else
+    is a customer search by name, phone, email, postcode or UPRN."""
+    if looks_like_reference(query):
+        try:
+            reference = parse_reference(query)
+        except ReferenceError:
+            reference = None
+        if reference:
+            request = (
+                visible_requests(user)
+                .filter(reference=reference, customer__isnull=False)
+                .select_related("customer", "customer__partner")
+                .first()
+            )
+            if request is not None and request.customer is not None:
+                from firstcontact.customers.selectors import visible_customers
+
+                if visible_customers(user).filter(pk=request.customer_id).exists():
+                    return [CustomerMatch(request.customer, 100.0, "reference")]
+    return search_customers(user, query, limit=limit)
+
+
+@dataclass(frozen=True)
+class SLACounts:
+    open: int
+    due_today: int
+    overdue: int
+
+
+def sla_counts(requests: QuerySet[ServiceRequest], now: dt.datetime | None = None) -> SLACounts:
+    """Open requests, those due before the end of today and those already past due.
+
+    On-hold requests are not counted as due or overdue: their clock is stopped.
+    """
+    now = now or timezone.now()
+    local = timezone.localtime(now)
+    end_of_day = local.replace(hour=0, minute=0, second=0, microsecond=0) + dt.timedelta(days=1)
+    running = Q(sla_due_at__isnull=False) & ~Q(status=Status.ON_HOLD)
+    counts = requests.exclude(status=Status.CLOSED).aggregate(
+        open=Count("pk"),
+        due_today=Count("pk", filter=running & Q(sla_due_at__gte=now, sla_due_at__lt=end_of_day)),
+        overdue=Count("pk", filter=running & Q(sla_due_at__lt=now)),
+    )
+    return SLACounts(**counts)

@@ -1,0 +1,403 @@
+"""Writes to service requests. One transaction each; every change bumps the version so a
+second officer working from an older copy gets a clear "updated by someone else" error."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from firstcontact.catalogue import sla
+from firstcontact.catalogue.attributes import validate_answers
+from firstcontact.catalogue.models import Service
+from firstcontact.catalogue.routing import resolve_delivery
+from firstcontact.contacts.models import Contact
+from firstcontact.customers.contact_points import clean_postcode, clean_uprn
+from firstcontact.customers.models import Channel, Consent, ConsentPurpose, Customer
+from firstcontact.customers.selectors import visible_customers
+from firstcontact.partners.geography import Location, validate_coordinates
+from firstcontact.partners.models import Partner, Team
+from firstcontact.partners.selectors import acting_partner_ids
+from firstcontact.privacy.models import AuditEvent
+from firstcontact.privacy.services import record_audit_event
+from firstcontact.servicerequests.models import (
+    TRANSITIONS,
+    ClosureOutcome,
+    Referral,
+    RequestUpdate,
+    ServiceRequest,
+    Status,
+    UpdateKind,
+)
+from firstcontact.servicerequests.references import new_reference
+
+DESCRIPTION_MAX = 10_000
+
+
+class StaleEdit(ValidationError):
+    """Someone changed the request after the editor loaded it."""
+
+
+def _user_or_none(user: AbstractBaseUser | None) -> AbstractBaseUser | None:
+    return user if user is not None and user.is_authenticated else None
+
+
+def clean_location(
+    *,
+    latitude: object = None,
+    longitude: object = None,
+    postcode: str = "",
+    uprn: str = "",
+    address: str = "",
+) -> Location:
+    """A Location from raw input, or ValidationError naming each bad field."""
+    errors: dict[str, str] = {}
+    lat = lng = None
+    if latitude not in (None, "") or longitude not in (None, ""):
+        try:
+            lat, lng = float(latitude), float(longitude)  # type: ignore[arg-type]
+            if lat != lat or lng != lng:  # NaN
+                raise ValueError
+        except (TypeError, ValueError):
+            errors["lat"] = "Give both latitude and longitude as decimal degrees."
+        else:
+            problems = validate_coordinates(lat, lng)
+            if problems:
+                errors["lat"] = " ".join(problems)
+    if postcode:
+        try:
+            postcode = clean_postcode(postcode)
+        except ValueError as exc:
+            errors["postcode"] = str(exc)
+    if uprn:
+        try:
+            uprn = clean_uprn(uprn)
+        except ValueError as exc:
+            errors["uprn"] = str(exc)
+    if len(address) > 300:
+        errors["address"] = "Keep the address to 300 characters."
+    if errors:
+        raise ValidationError(errors)
+    return Location(latitude=lat, longitude=lng, postcode=postcode, uprn=uprn, address=address)
+
+
+def raise_request(
+    *,
+    user: AbstractBaseUser | None,
+    service: Service,
+    channel: str,
+    location: Location | None = None,
+    description: str = "",
+    attributes: Mapping[str, object] | None = None,
+    customer: Customer | None = None,
+    contact: Contact | None = None,
+    created_at: dt.datetime | None = None,
+    ignore_unknown_attributes: bool = False,
+) -> ServiceRequest:
+    """Raise a service request, routed to the partner responsible for the service at the
+    location, with its SLA clock started. `user` None: raised by a resident themselves."""
+    errors: dict[str, str] = {}
+    if not service.active:
+        errors["service_code"] = f"“{service.name}” is not currently offered."
+    if channel not in Channel.values:
+        errors["channel"] = "Choose a channel from the list."
+    description = (description or "").strip()
+    if len(description) > DESCRIPTION_MAX:
+        errors["description"] = f"Keep the description to {DESCRIPTION_MAX:,} characters."
+    if customer is not None and user is not None:
+        if not visible_customers(user).filter(pk=customer.pk).exists():
+            raise PermissionDenied("You cannot raise requests for that customer.")
+    cleaned: dict[str, object] = {}
+    try:
+        cleaned = validate_answers(
+            service.attributes.all(),
+            attributes or {},
+            ignore_unknown=ignore_unknown_attributes,
+        )
+    except ValidationError as exc:
+        errors.update({k: v[0] for k, v in exc.message_dict.items()})
+    delivery = None
+    if "service_code" not in errors:
+        try:
+            delivery = resolve_delivery(service, location)
+        except ValidationError as exc:
+            errors.update({k: v[0] for k, v in exc.message_dict.items()})
+    if errors:
+        raise ValidationError(errors)
+    assert delivery is not None
+
+    created_at = created_at or timezone.now()
+    location = location or Location()
+    due = sla.due_at(service.sla_policy, created_at) if service.sla_policy else None
+    for attempt in range(5):
+        try:
+            with transaction.atomic():
+                request = ServiceRequest.objects.create(
+                    reference=new_reference(),
+                    service=service,
+                    customer=customer,
+                    contact=contact,
+                    channel=channel,
+                    responsible_partner=delivery.partner,
+                    team=delivery.team,
+                    description=description,
+                    attributes=cleaned,
+                    latitude=location.latitude,
+                    longitude=location.longitude,
+                    address=location.address,
+                    postcode=location.postcode,
+                    uprn=location.uprn,
+                    sla_due_at=due,
+                    created_at=created_at,
+                    updated_at=created_at,
+                    raised_by=_user_or_none(user),
+                )
+                RequestUpdate.objects.create(
+                    request=request,
+                    created_at=created_at,
+                    author=_user_or_none(user),
+                    kind=UpdateKind.CREATED,
+                    status=Status.OPEN,
+                    public=True,
+                    text=f"Your request about “{service.name}” has been passed to "
+                    f"{delivery.partner.name}.",
+                )
+                if customer is not None:
+                    record_audit_event(
+                        user=user,
+                        action=AuditEvent.Action.CREATE,
+                        object_type="service_request",
+                        object_id=request.reference,
+                        customer_id=customer.pk,
+                    )
+            return request
+        except IntegrityError:
+            # A reference collision (1 in 34 billion) — draw another.
+            if attempt == 4:
+                raise
+    raise AssertionError("unreachable")
+
+
+def _lock_for_change(
+    user: AbstractBaseUser, request: ServiceRequest, expected_version: int | None
+) -> ServiceRequest:
+    """Re-read the request under a row lock; refuse stale edits and other partners' staff."""
+    current = ServiceRequest.objects.select_for_update().get(pk=request.pk)
+    acting = acting_partner_ids(user)
+    referred_here = current.referrals.filter(to_partner_id__in=acting).exists()
+    if current.responsible_partner_id not in acting and not referred_here:
+        raise PermissionDenied("This request belongs to another partner.")
+    if expected_version is not None and current.version != expected_version:
+        raise StaleEdit(
+            {
+                "version": "Someone else updated this request after you opened it. "
+                "Reload it to see their changes, then try again."
+            }
+        )
+    return current
+
+
+def _save(request: ServiceRequest, now: dt.datetime, fields: list[str]) -> None:
+    request.version += 1
+    request.updated_at = now
+    request.save(update_fields=[*fields, "version", "updated_at"])
+
+
+def change_status(
+    *,
+    user: AbstractBaseUser,
+    request: ServiceRequest,
+    status: str,
+    expected_version: int | None = None,
+    outcome: str = "",
+    text: str = "",
+    public: bool = True,
+    at: dt.datetime | None = None,
+) -> ServiceRequest:
+    """Move a request along its workflow. Putting on hold pauses the SLA clock; resuming
+    pushes the due time back by the working time spent on hold."""
+    if status not in Status.values:
+        raise ValidationError({"status": "Choose a status from the list."})
+    now = at or timezone.now()
+    with transaction.atomic():
+        current = _lock_for_change(user, request, expected_version)
+        if status not in TRANSITIONS[current.status]:
+            raise ValidationError(
+                {
+                    "status": f"A request that is {current.get_status_display().lower()} "
+                    f"cannot become {Status(status).label.lower()}."
+                }
+            )
+        if status == Status.CLOSED and outcome not in ClosureOutcome.values:
+            raise ValidationError({"outcome": "Choose an outcome to close the request."})
+        if status != Status.CLOSED and outcome:
+            raise ValidationError({"outcome": "Only a closed request has an outcome."})
+        fields = ["status"]
+        policy = current.service.sla_policy
+        if current.status == Status.ON_HOLD:
+            if policy and current.sla_due_at:
+                current.sla_due_at = sla.extend_for_pause(
+                    policy, current.sla_due_at, current.on_hold_since, now
+                )
+                fields.append("sla_due_at")
+            current.on_hold_since = None
+            fields.append("on_hold_since")
+        if status == Status.ON_HOLD:
+            current.on_hold_since = now
+            fields.append("on_hold_since")
+        if status == Status.ACKNOWLEDGED or (
+            current.acknowledged_at is None and status != Status.CLOSED
+        ):
+            current.acknowledged_at = current.acknowledged_at or now
+            fields.append("acknowledged_at")
+        if status == Status.CLOSED:
+            current.outcome = outcome
+            current.closed_at = now
+            fields += ["outcome", "closed_at"]
+        current.status = status
+        _save(current, now, fields)
+        RequestUpdate.objects.create(
+            request=current,
+            created_at=now,
+            author=user,
+            kind=UpdateKind.STATUS,
+            status=status,
+            outcome=outcome,
+            public=public,
+            text=text.strip(),
+        )
+    return current
+
+
+def add_update(
+    *,
+    user: AbstractBaseUser,
+    request: ServiceRequest,
+    text: str,
+    public: bool,
+    expected_version: int | None = None,
+) -> RequestUpdate:
+    text = (text or "").strip()
+    if not text:
+        raise ValidationError({"text": "Enter the update."})
+    if len(text) > DESCRIPTION_MAX:
+        raise ValidationError({"text": f"Keep the update to {DESCRIPTION_MAX:,} characters."})
+    now = timezone.now()
+    with transaction.atomic():
+        current = _lock_for_change(user, request, expected_version)
+        _save(current, now, [])
+        return RequestUpdate.objects.create(
+            request=current,
+            created_at=now,
+            author=user,
+            kind=UpdateKind.NOTE,
+            status=current.status,
+            public=public,
+            text=text,
+        )
+
+
+def assign_request(
+    *,
+    user: AbstractBaseUser,
+    request: ServiceRequest,
+    assignee: AbstractBaseUser | None,
+    team: Team | None = None,
+    expected_version: int | None = None,
+) -> ServiceRequest:
+    now = timezone.now()
+    with transaction.atomic():
+        current = _lock_for_change(user, request, expected_version)
+        if current.is_closed:
+            raise ValidationError({"assignee": "A closed request cannot be reassigned."})
+        team = team or current.team
+        if team is not None and team.partner_id != current.responsible_partner_id:
+            raise ValidationError({"team": "Choose a team of the responsible partner."})
+        if assignee is not None and not assignee.memberships.filter(
+            partner_id=current.responsible_partner_id
+        ).exists():
+            raise ValidationError({"assignee": "Choose someone who works for the partner."})
+        current.assignee, current.team = assignee, team
+        _save(current, now, ["assignee", "team"])
+        RequestUpdate.objects.create(
+            request=current,
+            created_at=now,
+            author=user,
+            kind=UpdateKind.ASSIGNED,
+            status=current.status,
+            public=False,
+            text=f"Assigned to {assignee.get_full_name() or assignee.get_username()}"
+            if assignee
+            else "Unassigned",
+        )
+    return current
+
+
+def refer_request(
+    *,
+    user: AbstractBaseUser,
+    request: ServiceRequest,
+    to_partner: Partner,
+    reason: str,
+    to_team: Team | None = None,
+    consent: Consent | None = None,
+    expected_version: int | None = None,
+) -> Referral:
+    """Hand (part of) a request to another partner. Where it carries a customer's details,
+    the customer's consent to sharing with that partner is required and recorded."""
+    reason = (reason or "").strip()
+    errors = {}
+    if not reason:
+        errors["reason"] = "Say why you are referring it."
+    if to_team is not None and to_team.partner_id != to_partner.pk:
+        errors["to_team"] = "Choose a team of the partner you are referring to."
+    if errors:
+        raise ValidationError(errors)
+    now = timezone.now()
+    with transaction.atomic():
+        current = _lock_for_change(user, request, expected_version)
+        if to_partner.pk == current.responsible_partner_id:
+            raise ValidationError({"to_partner": "The request is already with that partner."})
+        if current.is_closed:
+            raise ValidationError({"to_partner": "A closed request cannot be referred."})
+        if current.customer_id is not None:
+            valid = Consent.objects.current().filter(
+                customer_id=current.customer_id, purpose=ConsentPurpose.SHARE_WITH_PARTNERS
+            )
+            valid = valid.filter(recipient__isnull=True) | valid.filter(recipient=to_partner)
+            if consent is None:
+                consent = valid.first()
+            elif not valid.filter(pk=consent.pk).exists():
+                consent = None
+            if consent is None:
+                raise ValidationError(
+                    {
+                        "consent": "The customer has not agreed to their details being shared "
+                        f"with {to_partner.name}. Ask them, and record their consent first."
+                    }
+                )
+        referral = Referral.objects.create(
+            request=current,
+            from_partner=current.responsible_partner,
+            to_partner=to_partner,
+            to_team=to_team,
+            reason=reason,
+            consent=consent,
+            created_at=now,
+            created_by=user,
+        )
+        _save(current, now, [])
+        RequestUpdate.objects.create(
+            request=current,
+            created_at=now,
+            author=user,
+            kind=UpdateKind.REFERRAL,
+            status=current.status,
+            public=True,
+            text=f"We have also asked {to_partner.name} to help with this.",
+        )
+    return referral

@@ -1,0 +1,81 @@
+import pytest
+
+from firstcontact.customers.services import create_customer
+from firstcontact.customers.selectors import likely_duplicates, search_customers
+from firstcontact.privacy.models import AuditEvent
+from firstcontact.servicerequests.selectors import find_customers
+from firstcontact.servicerequests.services import clean_location, raise_request
+
+
+@pytest.fixture
+def people(partnership):
+    def make(given, family, **kwargs):
+        return create_customer(user=None, partner=partnership.north, given_name=given,
+                               family_name=family, **kwargs)
+
+    return {
+        "john": make("John", "Smith", phones=["0113 496 0001"], emails=["john@example.org"],
+                     addresses=[{"line1": "1 Mill Lane", "postcode": "WX1 1AA", "uprn": "1001"}]),
+        "joan": make("Joan", "Smyth", phones=["0113 496 0002"]),
+        "priya": make("Priya", "Patel", emails=["priya.patel@example.com"],
+                      addresses=[{"line1": "9 Church Road", "postcode": "WX2 9ZZ"}]),
+        "alex": make("Alexander", "Wojciechowski", phones=["020 7946 0003"]),
+    }
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("Jonh Smiht", "john"),
+        ("smith john", "john"),
+        ("Priya Pattel", "priya"),
+        ("Alexandr Wojciechowsky", "alex"),
+        ("Wojchiechowski", "alex"),
+    ],
+)
+def test_name_search_tolerates_typos(partnership, people, query, expected):
+    results = search_customers(partnership.hub_adviser, query)
+    assert results, f"nothing found for {query!r}"
+    assert results[0].customer == people[expected]
+    assert results[0].matched_on == "name"
+
+
+def test_unrelated_name_finds_nothing(partnership, people):
+    assert search_customers(partnership.hub_adviser, "Zebedee Quartermaine") == []
+
+
+@pytest.mark.parametrize(
+    ("query", "expected", "matched_on"),
+    [
+        ("0113 496 0001", "john", "phone"),
+        ("+44 113 4960002", "joan", "phone"),
+        ("JOHN@example.org", "john", "email"),
+        ("wx2 9zz", "priya", "postcode"),
+        ("1001", "john", "UPRN"),
+    ],
+)
+def test_search_by_contact_points(partnership, people, query, expected, matched_on):
+    results = search_customers(partnership.hub_adviser, query)
+    assert [(m.customer, m.matched_on) for m in results] == [(people[expected], matched_on)]
+
+
+def test_request_reference_finds_its_customer_even_with_spaces_and_lower_case(partnership, people):
+    request = raise_request(
+        user=partnership.hub_adviser, service=partnership.missed_bin, channel="phone",
+        location=clean_location(postcode="WX1 1AA"), customer=people["john"],
+    )
+    typed = f" {request.reference[:4].lower()} {request.reference[4:].lower()} "
+    results = find_customers(partnership.hub_adviser, typed)
+    assert [(m.customer, m.matched_on) for m in results] == [(people["john"], "reference")]
+
+
+def test_searches_are_audited(partnership, people):
+    search_customers(partnership.hub_adviser, "Smith")
+    event = AuditEvent.objects.get(action="search")
+    assert event.user == partnership.hub_adviser
+
+
+def test_likely_duplicates_warns_about_the_same_person(partnership, people):
+    matches = likely_duplicates(partnership.hub_adviser, given_name="Jon", family_name="Smith")
+    assert people["john"] in [m.customer for m in matches]
+    assert people["priya"] not in [m.customer for m in matches]
