@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "firstcontact.customers",
     "firstcontact.contacts",
     "firstcontact.servicerequests",
+    "firstcontact.notify",
     "firstcontact.demo",
     "firstcontact.desk",
 ]
@@ -145,6 +146,13 @@ if os.environ.get("EMAIL_HOST"):
 else:
     MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "firstcontact@localhost")
+
+# GOV.UK Notify: used for email when configured, and the only way to send text messages.
+NOTIFY = {
+    "API_KEY": os.environ.get("NOTIFY_API_KEY", ""),
+    "EMAIL_TEMPLATE_ID": os.environ.get("NOTIFY_EMAIL_TEMPLATE_ID", ""),
+    "SMS_TEMPLATE_ID": os.environ.get("NOTIFY_SMS_TEMPLATE_ID", ""),
+}
 
 SESSION_COOKIE_SECURE = not DEBUG
 CSRF_COOKIE_SECURE = not DEBUG

@@ -21,6 +21,7 @@ from firstcontact.customers.models import Channel, Consent, ConsentPurpose, Cust
 from firstcontact.customers.selectors import visible_customers
 from firstcontact.partners.geography import Location, validate_coordinates
 from firstcontact.partners.models import Partner, Team
+from firstcontact.notify.services import notify_customer_of_request
 from firstcontact.partners.selectors import acting_partner_ids
 from firstcontact.privacy.models import AuditEvent
 from firstcontact.privacy.services import record_audit_event
@@ -36,6 +37,16 @@ from firstcontact.servicerequests.models import (
 from firstcontact.servicerequests.references import new_reference
 
 DESCRIPTION_MAX = 10_000
+
+
+def _tell_customer(request: ServiceRequest, text: str) -> None:
+    """Send a public update to the customer (by a task, after commit)."""
+    reference = request.formatted_reference
+    notify_customer_of_request(
+        request,
+        subject=f"Your request {reference}: {request.service.name}",
+        body=f"{text}\n\nYour reference is {reference}. Quote it if you contact us.",
+    )
 
 
 class StaleEdit(ValidationError):
@@ -167,6 +178,11 @@ def raise_request(
                     f"{delivery.partner.name}.",
                 )
                 if customer is not None:
+                    _tell_customer(
+                        request,
+                        f"Thank you. We have received your request about “{service.name}” "
+                        f"and passed it to {delivery.partner.name}.",
+                    )
                     record_audit_event(
                         user=user,
                         action=AuditEvent.Action.CREATE,
@@ -270,6 +286,11 @@ def change_status(
             public=public,
             text=text.strip(),
         )
+        if public and (text.strip() or status == Status.CLOSED):
+            message = text.strip() or "We have finished working on your request."
+            if status == Status.CLOSED:
+                message = f"{message}\n\nOutcome: {ClosureOutcome(outcome).label}."
+            _tell_customer(current, message)
     return current
 
 
@@ -290,7 +311,7 @@ def add_update(
     with transaction.atomic():
         current = _lock_for_change(user, request, expected_version)
         _save(current, now, [])
-        return RequestUpdate.objects.create(
+        update = RequestUpdate.objects.create(
             request=current,
             created_at=now,
             author=user,
@@ -299,6 +320,9 @@ def add_update(
             public=public,
             text=text,
         )
+        if public:
+            _tell_customer(current, text)
+        return update
 
 
 def assign_request(
