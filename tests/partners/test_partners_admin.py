@@ -30,6 +30,7 @@ def test_admin_adds_a_service_with_a_delivery(client, partnership):
             "deliveries-TOTAL_FORMS": "1", "deliveries-INITIAL_FORMS": "0",
             "deliveries-0-partner": partnership.north.pk, "deliveries-0-team": "",
             "attributes-TOTAL_FORMS": "0", "attributes-INITIAL_FORMS": "0",
+            "eligibility_questions-TOTAL_FORMS": "0", "eligibility_questions-INITIAL_FORMS": "0",
         },
     )
     assert response.status_code == 302, response.content.decode()[:2000]

@@ -1,12 +1,24 @@
 from django.contrib import admin
 
 from firstcontact.admin_site import site
-from firstcontact.catalogue.models import SLAPolicy, Service, ServiceAttribute, ServiceDelivery
+from firstcontact.catalogue.models import (
+    EligibilityQuestion,
+    ProactivePrompt,
+    Service,
+    ServiceAttribute,
+    ServiceDelivery,
+    SLAPolicy,
+)
 from firstcontact.partners.admin import PartnershipAdminPermissions
 
 
 class AttributeInline(PartnershipAdminPermissions, admin.StackedInline):
     model = ServiceAttribute
+    extra = 0
+
+
+class EligibilityInline(PartnershipAdminPermissions, admin.StackedInline):
+    model = EligibilityQuestion
     extra = 0
 
 
@@ -20,9 +32,14 @@ class ServiceAdmin(PartnershipAdminPermissions, admin.ModelAdmin):
     list_display = ["name", "code", "lgsl_code", "kind", "tier", "sla_policy", "active", "private"]
     list_filter = ["kind", "tier", "active", "private", "group"]
     search_fields = ["name", "code", "keywords"]
-    inlines = [DeliveryInline, AttributeInline]
+    inlines = [DeliveryInline, AttributeInline, EligibilityInline]
 
 
 @admin.register(SLAPolicy, site=site)
 class SLAPolicyAdmin(PartnershipAdminPermissions, admin.ModelAdmin):
     list_display = ["name", "unit", "amount", "day_starts", "day_ends", "holiday_subdivision"]
+
+
+@admin.register(ProactivePrompt, site=site)
+class ProactivePromptAdmin(PartnershipAdminPermissions, admin.ModelAdmin):
+    list_display = ["name", "offer_service", "min_age", "max_age", "unless_has_request_for", "active"]

@@ -192,3 +192,63 @@ class ServiceAttribute(models.Model):
                 raise ValidationError({"values": "Value keys must be unique."})
         elif self.values:
             raise ValidationError({"values": "Only list attributes have values."})
+
+
+class EligibilityQuestion(models.Model):
+    """A yes/no question asked before an application, e.g. "Do you live in Wessex?"."""
+
+    service = models.ForeignKey(
+        Service, on_delete=models.CASCADE, related_name="eligibility_questions"
+    )
+    code = models.SlugField(max_length=60)
+    question = models.CharField(max_length=300)
+    hint = models.CharField(max_length=300, blank=True)
+    order = models.PositiveIntegerField(default=1)
+    eligible_answer = models.BooleanField(
+        default=True, help_text="The answer that lets the resident carry on."
+    )
+    not_eligible_message = models.TextField(
+        help_text="What to tell someone who gives the other answer, and where else to go."
+    )
+
+    class Meta:
+        ordering = ["service", "order", "code"]
+        constraints = [
+            models.UniqueConstraint(fields=["service", "code"], name="eligibility_code_unique")
+        ]
+
+    def __str__(self) -> str:
+        return self.question
+
+
+class ProactivePrompt(models.Model):
+    """A rule that suggests something else to offer a customer ("also offer"), e.g. a customer
+    over state pension age with no council tax reduction claim → offer a benefits check."""
+
+    name = models.CharField(max_length=200)
+    offer_service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="+")
+    message = models.TextField(help_text="What the adviser should offer, in a sentence.")
+    min_age = models.PositiveSmallIntegerField(null=True, blank=True)
+    max_age = models.PositiveSmallIntegerField(null=True, blank=True)
+    unless_has_request_for = models.ForeignKey(
+        Service,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="Skip customers who already have a request for this service.",
+    )
+    lookback_days = models.PositiveIntegerField(
+        default=365, help_text="How far back to look for that request."
+    )
+    active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        if self.min_age is not None and self.max_age is not None and self.min_age > self.max_age:
+            raise ValidationError({"max_age": "The maximum age must be at least the minimum."})

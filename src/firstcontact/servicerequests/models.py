@@ -194,3 +194,29 @@ class Referral(models.Model):
                 condition=~Q(from_partner=models.F("to_partner")), name="referral_to_another"
             )
         ]
+
+
+def _photo_path(instance: RequestPhoto, filename: str) -> str:
+    import secrets
+
+    now = timezone.now()
+    return f"requests/{now:%Y/%m}/{secrets.token_hex(16)}.{instance.extension}"
+
+
+class RequestPhoto(models.Model):
+    """A photo sent with a request, checked by its content (not its name) when received."""
+
+    EXTENSIONS = {"image/jpeg": "jpg", "image/png": "png", "image/gif": "gif", "image/webp": "webp"}
+
+    request = models.ForeignKey(ServiceRequest, on_delete=models.CASCADE, related_name="photos")
+    file = models.FileField(upload_to=_photo_path, max_length=200)
+    content_type = models.CharField(max_length=40)
+    size = models.PositiveIntegerField()
+    uploaded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["pk"]
+
+    @property
+    def extension(self) -> str:
+        return self.EXTENSIONS.get(self.content_type, "bin")
