@@ -12,7 +12,7 @@ STAMP := $(VENV)/.installed
 MANAGE := $(PY) -m firstcontact
 DEV_ENV := DEBUG=1 TASKS_BACKEND=immediate
 
-.PHONY: help setup run worker test test-sqlite test-postgres bench lint format postgres-binaries clean
+.PHONY: help setup frontend chromium run worker test test-sqlite test-postgres bench lint format postgres-binaries clean
 
 help:
 	@echo "make run     set up, migrate, load the demo partnership, serve http://127.0.0.1:8000"
@@ -32,7 +32,32 @@ $(STAMP): $(PY) pyproject.toml
 	$(PY) -m pip install --quiet -e '.[dev]'
 	@touch $(STAMP)
 
-setup: $(STAMP)
+# Front-end: npm packages (package-lock.json), then frontend/build.mjs copies GOV.UK Frontend's
+# files and compiles frontend/*.scss into var/frontend/, which Django serves (STATICFILES_DIRS).
+NPM_STAMP := node_modules/.installed
+FRONTEND_STAMP := var/frontend/.built
+
+$(NPM_STAMP): package.json package-lock.json
+	@command -v npm >/dev/null 2>&1 || { echo "Installing Node.js and npm (Debian packages)"; \
+		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq nodejs npm >/dev/null; }
+	npm ci --ignore-scripts --no-audit --no-fund
+	@touch $(NPM_STAMP)
+
+$(FRONTEND_STAMP): $(NPM_STAMP) $(wildcard frontend/*)
+	node frontend/build.mjs
+	@touch $(FRONTEND_STAMP)
+
+frontend: $(FRONTEND_STAMP)
+
+setup: $(STAMP) $(FRONTEND_STAMP)
+
+# Chromium for the browser tests (tests/browser, Playwright): Debian's package if it is missing.
+chromium:
+	@if [ -x /usr/bin/chromium ]; then :; \
+	else echo "Installing Chromium (Debian package) for the browser tests"; \
+		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; fi
 
 run: setup
 	@mkdir -p var
@@ -52,11 +77,11 @@ postgres-binaries:
 
 test: test-sqlite test-postgres
 
-test-sqlite: setup
+test-sqlite: setup chromium
 	$(PY) -m pytest
 
 test-postgres: setup postgres-binaries
-	$(PY) scripts/throwaway_postgres.py -- $(PY) -m pytest
+	$(PY) scripts/throwaway_postgres.py -- $(PY) -m pytest -m "not browser"
 
 bench: setup postgres-binaries
 	$(PY) bench/run_all.py
@@ -70,4 +95,4 @@ format: setup
 	$(VENV)/bin/ruff format src tests bench scripts
 
 clean:
-	rm -rf $(VENV) var .pytest_cache
+	rm -rf $(VENV) var .pytest_cache node_modules

@@ -80,6 +80,8 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
             ],
+            # GOV.UK Frontend form fields and error summaries: {% load govuk %}.
+            "libraries": {"govuk": "firstcontact.govuk.templatetags"},
         },
     },
 ]
@@ -121,6 +123,13 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = PROJECT_DIR / "var" / "static"
+# Front-end assets built from npm packages by `make frontend` (frontend/build.mjs): GOV.UK
+# Frontend's JavaScript and images, and the project stylesheet compiled from frontend/*.scss.
+STATICFILES_DIRS = [PROJECT_DIR / "var" / "frontend"]
+
+# Uploaded files (Open311 photos) through Django's default storage.
+MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", PROJECT_DIR / "var" / "media"))
+MEDIA_URL = "media/"
 
 # Background work: django.tasks with the database backend; `make worker` runs db_worker.
 # TASKS_BACKEND=immediate runs tasks in the web process (development, tests).

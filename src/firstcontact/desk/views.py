@@ -47,6 +47,4 @@ def customer_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def request_detail(request: HttpRequest, reference: str) -> HttpResponse:
     service_request = get_request(request.user, reference)
     updates = service_request.updates.select_related("author")
-    return render(
-        request, "desk/request.html", {"sr": service_request, "updates": updates}
-    )
+    return render(request, "desk/request.html", {"sr": service_request, "updates": updates})
