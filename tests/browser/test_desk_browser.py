@@ -32,8 +32,8 @@ def test_adviser_signs_in_finds_a_misspelt_customer_and_opens_the_single_view(pa
         description="Big hole by the bus stop",
     )
 
-    page.goto("/")
-    expect(page).to_have_url(re.compile(r"/accounts/login/\?next=/$"))
+    page.goto("/desk/")
+    expect(page).to_have_url(re.compile(r"/accounts/login/\?next=/desk/$"))
     expect(page.get_by_role("heading", level=1)).to_have_text("Sign in")
     # GOV.UK Frontend's JavaScript ran (initAll): the password toggle is shown.
     expect(page.locator("body")).to_have_class(re.compile(r"\bgovuk-frontend-supported\b"))

@@ -4,7 +4,7 @@ from firstcontact.servicerequests.services import clean_location, raise_request
 
 
 def test_staff_pages_need_a_login(client, partnership):
-    response = client.get("/")
+    response = client.get("/desk/")
     assert response.status_code == 302
     assert response["Location"].startswith("/accounts/login/")
 
@@ -13,7 +13,7 @@ def test_login_with_password_then_search_and_open_customer(client, partnership):
     customer = create_customer(user=None, partner=partnership.county, given_name="Harriet",
                                family_name="Ambleside", phones=["0113 496 0456"])
     assert client.login(username="hub-adviser", password="correct-horse-battery")
-    page = client.get("/", {"q": "Hariet Amblesid"}).content.decode()
+    page = client.get("/desk/", {"q": "Hariet Amblesid"}).content.decode()
     assert "Harriet Ambleside" in page
     page = client.get(f"/desk/customers/{customer.pk}/").content.decode()
     assert "0113 496 0456" in page
