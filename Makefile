@@ -12,7 +12,7 @@ STAMP := $(VENV)/.installed
 MANAGE := $(PY) -m firstcontact
 DEV_ENV := DEBUG=1 TASKS_BACKEND=immediate
 
-.PHONY: help setup frontend chromium run worker test test-sqlite test-postgres bench lint format postgres-binaries clean
+.PHONY: help setup frontend chromium run worker test test-sqlite test-postgres bench lint format postgres-binaries clean screenshots messages gettext
 
 help:
 	@echo "make run     set up, migrate, load the demo partnership, serve http://127.0.0.1:8000"
@@ -20,6 +20,8 @@ help:
 	@echo "make worker  run the background task worker"
 	@echo "make bench   print performance figures"
 	@echo "make lint    ruff check and format check"
+	@echo "make screenshots  PNGs of the resident site's pages into docs/screenshots/"
+	@echo "make messages     update and compile the resident site's translations (Polish)"
 
 $(PY):
 	@if [ -z "$(PYTHON_FOR_VENV)" ]; then \
@@ -63,6 +65,7 @@ run: setup
 	@mkdir -p var
 	$(DEV_ENV) $(MANAGE) migrate --no-input
 	$(DEV_ENV) $(MANAGE) load_demo
+	$(DEV_ENV) $(MANAGE) load_life_events
 	$(DEV_ENV) $(MANAGE) runserver 127.0.0.1:8000
 
 worker: setup
@@ -96,3 +99,24 @@ format: setup
 
 clean:
 	rm -rf $(VENV) var .pytest_cache node_modules
+
+# Screenshots of the resident site for the README: the demo partnership in a throwaway
+# database, served on a free port and walked in Chromium (scripts/screenshots.py).
+screenshots: setup chromium
+	$(PY) scripts/screenshots.py
+
+# The resident site's translations (src/firstcontact/portal/locale/pl): extract the strings of
+# the portal, life events and the shared templates, then compile them. The .po and .mo files
+# are committed, so gettext is only needed to change them: Debian's package if it is missing.
+gettext:
+	@command -v msgfmt >/dev/null 2>&1 || { echo "Installing gettext (Debian package)"; \
+		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq gettext >/dev/null; }
+
+STAFF_APPS := catalogue contacts customers demo desk directory insight notify open311 partners privacy servicerequests telephony
+
+messages: setup gettext
+	cd src/firstcontact && DEBUG=1 DJANGO_SETTINGS_MODULE=firstcontact.settings ../../$(PY) -m django \
+		makemessages -l pl --add-location=file --no-obsolete $(foreach app,$(STAFF_APPS),--ignore='$(app)/*')
+	cd src/firstcontact/portal && DEBUG=1 DJANGO_SETTINGS_MODULE=firstcontact.settings ../../../$(PY) -m django \
+		compilemessages -l pl

@@ -18,6 +18,13 @@ const COPIES = [
   ["govuk-frontend/dist/govuk/govuk-frontend.min.js.map", "govuk-frontend/govuk-frontend.min.js.map"],
   // Images only: the fonts are GDS Transport, which is for GOV.UK alone (see firstcontact.scss).
   ["govuk-frontend/dist/govuk/assets/images", "govuk-frontend/assets/images"],
+  // htmx: staff pages swap parts of themselves in place; every page also works without it.
+  ["htmx.org/dist/htmx.min.js", "htmx/htmx.min.js"],
+  // Leaflet: the resident site's "drop a pin" map (the tile server is the LEAFLET_TILE_URL
+  // setting); reports also work without it, by postcode or address.
+  ["leaflet/dist/leaflet.js", "leaflet/leaflet.js"],
+  ["leaflet/dist/leaflet.css", "leaflet/leaflet.css"],
+  ["leaflet/dist/images", "leaflet/images"],
 ];
 
 // [Sass entry point (under frontend/), CSS written (under the static root)].

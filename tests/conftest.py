@@ -43,29 +43,42 @@ def make_user(username: str, partner: Partner, role: str, team: Team | None = No
 
 @pytest.fixture
 def partnership(db):
-    county = Partner.objects.create(slug="wessex", name="Wessex County Council", kind=PartnerKind.COUNTY)
+    county = Partner.objects.create(
+        slug="wessex", name="Wessex County Council", kind=PartnerKind.COUNTY
+    )
     north = Partner.objects.create(
-        slug="north", name="North Wessex District Council", kind=PartnerKind.DISTRICT,
-        parent=county, is_hub=True,
+        slug="north",
+        name="North Wessex District Council",
+        kind=PartnerKind.DISTRICT,
+        parent=county,
+        is_hub=True,
     )
     south = Partner.objects.create(
         slug="south", name="South Wessex District Council", kind=PartnerKind.DISTRICT, parent=county
     )
     police = Partner.objects.create(slug="police", name="Wessex Police", kind=PartnerKind.POLICE)
     PartnerArea.objects.create(
-        partner=county, name="Wessex", postcode_districts=["WX1", "WX2", "WX3", "WX4"],
+        partner=county,
+        name="Wessex",
+        postcode_districts=["WX1", "WX2", "WX3", "WX4"],
         boundary={"type": "Polygon", "coordinates": COUNTY_BOX},
     )
     PartnerArea.objects.create(
-        partner=north, name="North", postcode_districts=["WX1", "WX2"],
+        partner=north,
+        name="North",
+        postcode_districts=["WX1", "WX2"],
         boundary={"type": "Polygon", "coordinates": NORTH_BOX},
     )
     PartnerArea.objects.create(
-        partner=south, name="South", postcode_districts=["WX3", "WX4"],
+        partner=south,
+        name="South",
+        postcode_districts=["WX3", "WX4"],
         boundary={"type": "Polygon", "coordinates": SOUTH_BOX},
     )
     PartnerArea.objects.create(
-        partner=police, name="Wessex", postcode_districts=["WX1", "WX2", "WX3", "WX4"],
+        partner=police,
+        name="Wessex",
+        postcode_districts=["WX1", "WX2", "WX3", "WX4"],
         boundary={"type": "Polygon", "coordinates": COUNTY_BOX},
     )
     highways = Team.objects.create(partner=county, name="Highways")
@@ -80,41 +93,80 @@ def partnership(db):
     two_hours = SLAPolicy.objects.create(name="2 hours", unit=SLAUnit.CALENDAR_HOURS, amount=2)
 
     pothole = Service.objects.create(
-        code="pothole", name="Pothole", kind=ServiceKind.FAULT_REPORT, tier=Tier.COUNTY,
-        lgsl_code=557, group="Roads", sla_policy=five_days,
+        code="pothole",
+        name="Pothole",
+        kind=ServiceKind.FAULT_REPORT,
+        tier=Tier.COUNTY,
+        lgsl_code=557,
+        group="Roads",
+        sla_policy=five_days,
     )
     ServiceDelivery.objects.create(service=pothole, partner=county, team=highways)
     ServiceAttribute.objects.create(
-        service=pothole, code="depth", description="How deep is it?", order=1, required=True,
+        service=pothole,
+        code="depth",
+        description="How deep is it?",
+        order=1,
+        required=True,
         datatype=Datatype.SINGLEVALUELIST,
-        values=[{"key": "shallow", "name": "Less than 5cm"}, {"key": "deep", "name": "5cm or more"}],
+        values=[
+            {"key": "shallow", "name": "Less than 5cm"},
+            {"key": "deep", "name": "5cm or more"},
+        ],
     )
     ServiceAttribute.objects.create(
-        service=pothole, code="hazards", description="What else is there?", order=2,
+        service=pothole,
+        code="hazards",
+        description="What else is there?",
+        order=2,
         datatype=Datatype.MULTIVALUELIST,
-        values=[{"key": "kerb", "name": "Damaged kerb"}, {"key": "water", "name": "Standing water"}],
+        values=[
+            {"key": "kerb", "name": "Damaged kerb"},
+            {"key": "water", "name": "Standing water"},
+        ],
     )
     ServiceAttribute.objects.create(
-        service=pothole, code="width_cm", description="About how wide (cm)?", order=3,
+        service=pothole,
+        code="width_cm",
+        description="About how wide (cm)?",
+        order=3,
         datatype=Datatype.NUMBER,
     )
     missed_bin = Service.objects.create(
-        code="missed-bin", name="Missed bin collection", kind=ServiceKind.FAULT_REPORT,
-        tier=Tier.DISTRICT, lgsl_code=524, group="Bins", sla_policy=five_days,
+        code="missed-bin",
+        name="Missed bin collection",
+        kind=ServiceKind.FAULT_REPORT,
+        tier=Tier.DISTRICT,
+        lgsl_code=524,
+        group="Bins",
+        sla_policy=five_days,
     )
     ServiceDelivery.objects.create(service=missed_bin, partner=north, team=north_waste)
     ServiceDelivery.objects.create(service=missed_bin, partner=south, team=south_waste)
     asb = Service.objects.create(
-        code="asb", name="Antisocial behaviour", kind=ServiceKind.REFERRAL, tier=Tier.ALL,
-        lgsl_code=870, sla_policy=two_hours,
+        code="asb",
+        name="Antisocial behaviour",
+        kind=ServiceKind.REFERRAL,
+        tier=Tier.ALL,
+        lgsl_code=870,
+        sla_policy=two_hours,
     )
     ServiceDelivery.objects.create(service=asb, partner=police, team=asb_team)
 
     return SimpleNamespace(
-        county=county, north=north, south=south, police=police,
-        highways=highways, north_waste=north_waste, south_waste=south_waste, asb_team=asb_team,
-        five_days=five_days, two_hours=two_hours,
-        pothole=pothole, missed_bin=missed_bin, asb=asb,
+        county=county,
+        north=north,
+        south=south,
+        police=police,
+        highways=highways,
+        north_waste=north_waste,
+        south_waste=south_waste,
+        asb_team=asb_team,
+        five_days=five_days,
+        two_hours=two_hours,
+        pothole=pothole,
+        missed_bin=missed_bin,
+        asb=asb,
         hub_adviser=make_user("hub-adviser", north, Role.ADVISER),
         highways_officer=make_user("highways-officer", county, Role.CASEWORKER, highways),
         south_caseworker=make_user("south-caseworker", south, Role.CASEWORKER, south_waste),

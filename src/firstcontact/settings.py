@@ -27,7 +27,9 @@ if not SECRET_KEY:
     if DEBUG:
         SECRET_KEY = "dev-only-insecure-key-do-not-use-in-production"
     else:
-        raise ImproperlyConfigured("Set SECRET_KEY in the environment (or DEBUG=1 for development).")
+        raise ImproperlyConfigured(
+            "Set SECRET_KEY in the environment (or DEBUG=1 for development)."
+        )
 
 ALLOWED_HOSTS = [h.strip() for h in os.environ.get("ALLOWED_HOSTS", "").split(",") if h.strip()]
 if DEBUG:
@@ -45,6 +47,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.postgres",
     "django_tasks_db",
+    "django_htmx",
     "firstcontact.partners",
     "firstcontact.privacy",
     "firstcontact.catalogue",
@@ -54,15 +57,24 @@ INSTALLED_APPS = [
     "firstcontact.notify",
     "firstcontact.demo",
     "firstcontact.desk",
+    "firstcontact.open311",
+    "firstcontact.telephony",
+    "firstcontact.insight",
+    "firstcontact.lifeevents",
+    "firstcontact.portal",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # Django's LocaleMiddleware on the resident site's pages only (staff pages stay English).
+    "firstcontact.portal.middleware.ResidentLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # request.htmx: staff pages answer htmx requests with just the part that changed.
+    "django_htmx.middleware.HtmxMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
@@ -117,6 +129,9 @@ LOGIN_REDIRECT_URL = "desk:home"
 LOGOUT_REDIRECT_URL = "login"
 
 LANGUAGE_CODE = "en-gb"
+# The resident site's languages (its switch, and the translations in portal/locale/).
+LANGUAGES = [("en-gb", "English"), ("pl", "Polski")]
+LOCALE_PATHS = [BASE_DIR / "portal" / "locale"]
 TIME_ZONE = "Europe/London"
 USE_I18N = True
 USE_TZ = True
@@ -174,6 +189,21 @@ FIRSTCONTACT = {
     "HOLIDAY_COUNTRY": os.environ.get("HOLIDAY_COUNTRY", "GB"),
     "HOLIDAY_SUBDIV": os.environ.get("HOLIDAY_SUBDIV", "ENG"),
     "PHONE_REGION": "GB",
+}
+
+# The resident site: the map's tile server (Leaflet; empty for no tiles, e.g. offline tests)
+# and its attribution, and rate limits on anonymous submissions and tracking, per client
+# address: scope -> (how many, per how many seconds).
+LEAFLET_TILE_URL = os.environ.get(
+    "LEAFLET_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
+)
+LEAFLET_TILE_ATTRIBUTION = os.environ.get(
+    "LEAFLET_TILE_ATTRIBUTION",
+    '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors',
+)
+PORTAL_RATE_LIMITS = {
+    "submit": (int(os.environ.get("PORTAL_SUBMISSIONS_PER_HOUR", "20")), 3600),
+    "track": (int(os.environ.get("PORTAL_TRACKS_PER_10_MINUTES", "30")), 600),
 }
 
 LOGGING = {

@@ -1,14 +1,18 @@
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
-from django.views.generic import RedirectView
 
 from firstcontact.admin_site import site as admin_site
+from firstcontact.portal.views import start as portal_start
 
 urlpatterns = [
     path("admin/", admin_site.urls),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("open311/v2/", include("firstcontact.open311.urls")),
+    path("insight/", include("firstcontact.insight.urls")),
     path("", include("firstcontact.desk.urls")),
-    # The resident portal will own the front page; until then it leads staff to the desk.
-    path("", RedirectView.as_view(pattern_name="desk:home"), name="start"),
+    # The resident site: the start page ("start"), its pages, and its language switch.
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("", portal_start.start, name="start"),
+    path("", include("firstcontact.portal.urls")),
 ]

@@ -47,7 +47,7 @@ def test_adviser_signs_in_finds_a_misspelt_customer_and_opens_the_single_view(pa
         "Hariet Amblesid"
     )
     page.get_by_role("button", name="Search").click()
-    expect(page.get_by_role("heading", level=2)).to_contain_text("for “Hariet Amblesid”")
+    expect(page.locator("#results-heading")).to_contain_text("for “Hariet Amblesid”")
     results = page.get_by_role("table")
     expect(results).to_contain_text("Wessex County Council")
     assert_no_axe_violations(page)

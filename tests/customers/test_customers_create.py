@@ -17,8 +17,14 @@ def test_creates_customer_with_cleaned_contact_points(partnership):
         date_of_birth=dt.date(1950, 4, 2),
         phones=["0113 496 0123"],
         emails=["Sian@EXAMPLE.org"],
-        addresses=[{"line1": "1 High Street", "town": "Northam", "postcode": "wx1 2ab",
-                    "uprn": "000100023"}],
+        addresses=[
+            {
+                "line1": "1 High Street",
+                "town": "Northam",
+                "postcode": "wx1 2ab",
+                "uprn": "000100023",
+            }
+        ],
         consents=["share_with_partners"],
     )
     customer.refresh_from_db()
@@ -33,8 +39,12 @@ def test_creates_customer_with_cleaned_contact_points(partnership):
 
 def test_customer_without_any_contact_point_is_refused(partnership):
     with pytest.raises(ValidationError) as excinfo:
-        create_customer(user=partnership.hub_adviser, partner=partnership.north,
-                        given_name="No", family_name="Contact")
+        create_customer(
+            user=partnership.hub_adviser,
+            partner=partnership.north,
+            given_name="No",
+            family_name="Contact",
+        )
     assert "contact_points" in excinfo.value.message_dict
     assert not Customer.objects.exists()
 
@@ -53,8 +63,12 @@ def test_bad_fields_are_each_named_and_nothing_is_saved(partnership):
         )
     errors = excinfo.value.message_dict
     assert set(errors) == {
-        "family_name", "date_of_birth", "phones[1]", "emails[0]",
-        "addresses[0].line1", "addresses[0].postcode",
+        "family_name",
+        "date_of_birth",
+        "phones[1]",
+        "emails[0]",
+        "addresses[0].line1",
+        "addresses[0].postcode",
     }
     assert not Customer.objects.exists()
     assert not CustomerPhone.objects.exists()
@@ -63,7 +77,15 @@ def test_bad_fields_are_each_named_and_nothing_is_saved(partnership):
 def test_staff_cannot_create_records_for_a_partner_they_do_not_act_for(partnership):
     # The hub acts for the county, but not for the police.
     with pytest.raises(PermissionDenied):
-        create_customer(user=partnership.hub_adviser, partner=partnership.police,
-                        family_name="Smith", emails=["a@example.org"])
-    create_customer(user=partnership.hub_adviser, partner=partnership.county,
-                    family_name="Smith", emails=["a@example.org"])
+        create_customer(
+            user=partnership.hub_adviser,
+            partner=partnership.police,
+            family_name="Smith",
+            emails=["a@example.org"],
+        )
+    create_customer(
+        user=partnership.hub_adviser,
+        partner=partnership.county,
+        family_name="Smith",
+        emails=["a@example.org"],
+    )

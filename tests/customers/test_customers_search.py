@@ -1,7 +1,7 @@
 import pytest
 
-from firstcontact.customers.services import create_customer
 from firstcontact.customers.selectors import likely_duplicates, search_customers
+from firstcontact.customers.services import create_customer
 from firstcontact.privacy.models import AuditEvent
 from firstcontact.servicerequests.selectors import find_customers
 from firstcontact.servicerequests.services import clean_location, raise_request
@@ -10,15 +10,25 @@ from firstcontact.servicerequests.services import clean_location, raise_request
 @pytest.fixture
 def people(partnership):
     def make(given, family, **kwargs):
-        return create_customer(user=None, partner=partnership.north, given_name=given,
-                               family_name=family, **kwargs)
+        return create_customer(
+            user=None, partner=partnership.north, given_name=given, family_name=family, **kwargs
+        )
 
     return {
-        "john": make("John", "Smith", phones=["0113 496 0001"], emails=["john@example.org"],
-                     addresses=[{"line1": "1 Mill Lane", "postcode": "WX1 1AA", "uprn": "1001"}]),
+        "john": make(
+            "John",
+            "Smith",
+            phones=["0113 496 0001"],
+            emails=["john@example.org"],
+            addresses=[{"line1": "1 Mill Lane", "postcode": "WX1 1AA", "uprn": "1001"}],
+        ),
         "joan": make("Joan", "Smyth", phones=["0113 496 0002"]),
-        "priya": make("Priya", "Patel", emails=["priya.patel@example.com"],
-                      addresses=[{"line1": "9 Church Road", "postcode": "WX2 9ZZ"}]),
+        "priya": make(
+            "Priya",
+            "Patel",
+            emails=["priya.patel@example.com"],
+            addresses=[{"line1": "9 Church Road", "postcode": "WX2 9ZZ"}],
+        ),
         "alex": make("Alexander", "Wojciechowski", phones=["020 7946 0003"]),
     }
 
@@ -61,8 +71,11 @@ def test_search_by_contact_points(partnership, people, query, expected, matched_
 
 def test_request_reference_finds_its_customer_even_with_spaces_and_lower_case(partnership, people):
     request = raise_request(
-        user=partnership.hub_adviser, service=partnership.missed_bin, channel="phone",
-        location=clean_location(postcode="WX1 1AA"), customer=people["john"],
+        user=partnership.hub_adviser,
+        service=partnership.missed_bin,
+        channel="phone",
+        location=clean_location(postcode="WX1 1AA"),
+        customer=people["john"],
     )
     typed = f" {request.reference[:4].lower()} {request.reference[4:].lower()} "
     results = find_customers(partnership.hub_adviser, typed)

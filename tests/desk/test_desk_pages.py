@@ -10,8 +10,13 @@ def test_staff_pages_need_a_login(client, partnership):
 
 
 def test_login_with_password_then_search_and_open_customer(client, partnership):
-    customer = create_customer(user=None, partner=partnership.county, given_name="Harriet",
-                               family_name="Ambleside", phones=["0113 496 0456"])
+    customer = create_customer(
+        user=None,
+        partner=partnership.county,
+        given_name="Harriet",
+        family_name="Ambleside",
+        phones=["0113 496 0456"],
+    )
     assert client.login(username="hub-adviser", password="correct-horse-battery")
     page = client.get("/desk/", {"q": "Hariet Amblesid"}).content.decode()
     assert "Harriet Ambleside" in page
@@ -23,16 +28,20 @@ def test_login_with_password_then_search_and_open_customer(client, partnership):
 
 
 def test_customer_of_another_partner_is_not_found(client, partnership):
-    customer = create_customer(user=None, partner=partnership.south, family_name="Private",
-                               emails=["p@example.org"])
+    customer = create_customer(
+        user=None, partner=partnership.south, family_name="Private", emails=["p@example.org"]
+    )
     client.force_login(partnership.police_officer)
     assert client.get(f"/desk/customers/{customer.pk}/").status_code == 404
 
 
 def test_request_page_shows_timeline_to_the_responsible_partner_only(client, partnership):
     request = raise_request(
-        user=partnership.hub_adviser, service=partnership.pothole, channel="phone",
-        location=clean_location(postcode="WX2 1AA"), attributes={"depth": "deep"},
+        user=partnership.hub_adviser,
+        service=partnership.pothole,
+        channel="phone",
+        location=clean_location(postcode="WX2 1AA"),
+        attributes={"depth": "deep"},
         description="Big hole by the bus stop",
     )
     client.force_login(partnership.highways_officer)

@@ -17,15 +17,23 @@ DATABASE_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUE
 
 @pytest.fixture
 def resident(partnership):
-    return create_customer(user=None, partner=partnership.county, given_name="Edith",
-                           family_name="Pargeter", emails=["edith@example.org"],
-                           phones=["0113 496 0999"])
+    return create_customer(
+        user=None,
+        partner=partnership.county,
+        given_name="Edith",
+        family_name="Pargeter",
+        emails=["edith@example.org"],
+        phones=["0113 496 0999"],
+    )
 
 
 def raise_pothole(partnership, customer):
     return raise_request(
-        user=partnership.hub_adviser, service=partnership.pothole, channel="phone",
-        location=clean_location(postcode="WX1 1AA"), attributes={"depth": "deep"},
+        user=partnership.hub_adviser,
+        service=partnership.pothole,
+        channel="phone",
+        location=clean_location(postcode="WX1 1AA"),
+        attributes={"depth": "deep"},
         customer=customer,
     )
 
@@ -55,8 +63,13 @@ def test_closure_and_public_updates_reach_the_customer(
 ):
     with django_capture_on_commit_callbacks(execute=True):
         request = raise_pothole(partnership, resident)
-        change_status(user=partnership.highways_officer, request=request, status="closed",
-                      outcome="fixed", text="We filled the pothole today.")
+        change_status(
+            user=partnership.highways_officer,
+            request=request,
+            status="closed",
+            outcome="fixed",
+            text="We filled the pothole today.",
+        )
     assert len(mail.outbox) == 2
     assert "We filled the pothole today." in mail.outbox[1].body
     assert "Outcome: Fixed" in mail.outbox[1].body

@@ -4,8 +4,16 @@ from django.core.exceptions import ValidationError
 from firstcontact.partners.models import Partner, PartnerArea, PartnerKind
 
 
-@pytest.mark.parametrize("path", ["/admin/", "/admin/partners/partner/", "/admin/catalogue/service/",
-                                  "/admin/partners/team/", "/admin/auth/user/"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/admin/",
+        "/admin/partners/partner/",
+        "/admin/catalogue/service/",
+        "/admin/partners/team/",
+        "/admin/auth/user/",
+    ],
+)
 def test_partnership_admin_manages_partners_services_teams_and_users(client, partnership, path):
     client.force_login(partnership.admin)
     assert client.get(path).status_code == 200
@@ -24,13 +32,24 @@ def test_admin_adds_a_service_with_a_delivery(client, partnership):
     response = client.post(
         "/admin/catalogue/service/add/",
         {
-            "code": "graffiti", "name": "Graffiti", "kind": "fault_report", "tier": "district",
-            "lgsl_code": "528", "active": "on", "description": "", "group": "Streets",
-            "keywords": "", "adviser_script": "",
-            "deliveries-TOTAL_FORMS": "1", "deliveries-INITIAL_FORMS": "0",
-            "deliveries-0-partner": partnership.north.pk, "deliveries-0-team": "",
-            "attributes-TOTAL_FORMS": "0", "attributes-INITIAL_FORMS": "0",
-            "eligibility_questions-TOTAL_FORMS": "0", "eligibility_questions-INITIAL_FORMS": "0",
+            "code": "graffiti",
+            "name": "Graffiti",
+            "kind": "fault_report",
+            "tier": "district",
+            "lgsl_code": "528",
+            "active": "on",
+            "description": "",
+            "group": "Streets",
+            "keywords": "",
+            "adviser_script": "",
+            "deliveries-TOTAL_FORMS": "1",
+            "deliveries-INITIAL_FORMS": "0",
+            "deliveries-0-partner": partnership.north.pk,
+            "deliveries-0-team": "",
+            "attributes-TOTAL_FORMS": "0",
+            "attributes-INITIAL_FORMS": "0",
+            "eligibility_questions-TOTAL_FORMS": "0",
+            "eligibility_questions-INITIAL_FORMS": "0",
         },
     )
     assert response.status_code == 302, response.content.decode()[:2000]
@@ -55,7 +74,10 @@ def test_area_postcodes_are_checked_and_normalised(partnership):
     area.full_clean()
     assert area.postcode_districts == ["WX9", "WX9"]
     with pytest.raises(ValidationError):
-        PartnerArea(partner=partnership.north, name="Bad", postcode_districts=["nonsense"]).full_clean()
+        PartnerArea(
+            partner=partnership.north, name="Bad", postcode_districts=["nonsense"]
+        ).full_clean()
     with pytest.raises(ValidationError):
-        PartnerArea(partner=partnership.north, name="Bad",
-                    boundary={"type": "Point", "coordinates": [0, 0]}).full_clean()
+        PartnerArea(
+            partner=partnership.north, name="Bad", boundary={"type": "Point", "coordinates": [0, 0]}
+        ).full_clean()

@@ -19,22 +19,36 @@ from firstcontact.servicerequests.services import clean_location, raise_request
 def south_resident(partnership):
     """A customer held by South Wessex, with a missed-bin request and a contact."""
     customer = create_customer(
-        user=partnership.south_caseworker, partner=partnership.south,
-        given_name="Beatrice", family_name="Hallworth", phones=["0114 496 0777"],
+        user=partnership.south_caseworker,
+        partner=partnership.south,
+        given_name="Beatrice",
+        family_name="Hallworth",
+        phones=["0114 496 0777"],
     )
     request = raise_request(
-        user=partnership.south_caseworker, service=partnership.missed_bin, channel="phone",
-        location=clean_location(postcode="WX3 4AB"), customer=customer,
+        user=partnership.south_caseworker,
+        service=partnership.missed_bin,
+        channel="phone",
+        location=clean_location(postcode="WX3 4AB"),
+        customer=customer,
     )
-    start_contact(user=partnership.south_caseworker, channel="phone",
-                  partner=partnership.south, customer=customer)
+    start_contact(
+        user=partnership.south_caseworker,
+        channel="phone",
+        partner=partnership.south,
+        customer=customer,
+    )
     return customer, request
 
 
 def share(provider, recipient, categories, *, ends=None):
     return DataSharingAgreement.objects.create(
-        provider=provider, recipient=recipient, categories=categories,
-        purpose="Joined-up help for residents", starts=dt.date(2020, 1, 1), ends=ends,
+        provider=provider,
+        recipient=recipient,
+        categories=categories,
+        purpose="Joined-up help for residents",
+        starts=dt.date(2020, 1, 1),
+        ends=ends,
     )
 
 
@@ -76,7 +90,9 @@ def test_agreement_and_consent_open_exactly_the_agreed_categories(partnership, s
     record_consent(user=None, customer=customer, purpose="share_with_partners")
     assert can_see(partnership.police_officer, customer, request) == (True, True, False)
     assert get_customer(partnership.police_officer, customer.pk) == customer
-    assert search_customers(partnership.police_officer, "Beatrice Hallworth")[0].customer == customer
+    assert (
+        search_customers(partnership.police_officer, "Beatrice Hallworth")[0].customer == customer
+    )
 
 
 def test_consent_for_another_partner_or_withdrawn_consent_closes_the_door(
@@ -103,10 +119,12 @@ def test_expired_agreement_no_longer_shares(partnership, south_resident):
 
 
 def test_hub_acts_for_its_clients_but_not_for_others(partnership):
-    county_customer = create_customer(user=None, partner=partnership.county,
-                                      family_name="Countyperson", emails=["c@example.org"])
-    south_customer = create_customer(user=None, partner=partnership.south,
-                                     family_name="Southperson", emails=["s@example.org"])
+    county_customer = create_customer(
+        user=None, partner=partnership.county, family_name="Countyperson", emails=["c@example.org"]
+    )
+    south_customer = create_customer(
+        user=None, partner=partnership.south, family_name="Southperson", emails=["s@example.org"]
+    )
     visible = set(visible_customers(partnership.hub_adviser))
     assert county_customer in visible  # the hub's agreement with the county
     assert south_customer not in visible
@@ -117,8 +135,11 @@ def test_every_customer_view_is_audited(partnership, south_resident):
     AuditEvent.objects.all().delete()
     get_customer(partnership.south_caseworker, customer.pk, purpose="single view")
     get_request(partnership.south_caseworker, request.reference)
-    events = list(AuditEvent.objects.order_by("at", "pk").values_list(
-        "user__username", "action", "object_type", "customer_id"))
+    events = list(
+        AuditEvent.objects.order_by("at", "pk").values_list(
+            "user__username", "action", "object_type", "customer_id"
+        )
+    )
     assert events == [
         ("south-caseworker", "view", "customer", customer.pk),
         ("south-caseworker", "view", "service_request", customer.pk),

@@ -42,4 +42,11 @@ class SLAPolicyAdmin(PartnershipAdminPermissions, admin.ModelAdmin):
 
 @admin.register(ProactivePrompt, site=site)
 class ProactivePromptAdmin(PartnershipAdminPermissions, admin.ModelAdmin):
-    list_display = ["name", "offer_service", "min_age", "max_age", "unless_has_request_for", "active"]
+    list_display = [
+        "name",
+        "offer_service",
+        "min_age",
+        "max_age",
+        "unless_has_request_for",
+        "active",
+    ]

@@ -10,9 +10,11 @@ from django.core.exceptions import ValidationError
 from django.utils.dateparse import parse_datetime
 
 from firstcontact.catalogue.models import Automated, Datatype, ServiceAttribute
+from firstcontact.validation import UNSTORABLE_MESSAGE, is_storable_text
 
 STRING_MAX = 500
 TEXT_MAX = 10_000
+NUMBER_MAX_DIGITS = 15
 
 
 def field_name(code: str) -> str:
@@ -30,6 +32,8 @@ def _as_list(value: object) -> list[str]:
 
 
 def _clean_one(attribute: ServiceAttribute, values: list[str]) -> object:
+    if not all(is_storable_text(v) for v in values):
+        raise ValueError(UNSTORABLE_MESSAGE)
     datatype = attribute.datatype
     if datatype == Datatype.MULTIVALUELIST:
         allowed = {str(v["key"]) for v in attribute.values}
@@ -52,6 +56,10 @@ def _clean_one(attribute: ServiceAttribute, values: list[str]) -> object:
             raise ValueError("Enter a number.") from None
         if not number.is_finite():
             raise ValueError("Enter a number.")
+        # adjusted() is the power of ten of the leading digit. Bounding it before int()
+        # or float() stops "1e999999" costing minutes of CPU and "1…1.5" becoming inf.
+        if number and number.adjusted() >= NUMBER_MAX_DIGITS:
+            raise ValueError(f"Enter a number with at most {NUMBER_MAX_DIGITS} digits.")
         return int(number) if number == number.to_integral_value() else float(number)
     if datatype == Datatype.DATETIME:
         try:

@@ -10,6 +10,13 @@ from django.db import models
 from django.db.models import Q
 
 
+def default_holiday_subdivision() -> str:
+    """The partnership's bank-holiday region (settings.FIRSTCONTACT["HOLIDAY_SUBDIV"])."""
+    from django.conf import settings
+
+    return settings.FIRSTCONTACT.get("HOLIDAY_SUBDIV", "ENG")
+
+
 class SLAUnit(models.TextChoices):
     WORKING_DAYS = "working_days", "Working days"
     WORKING_HOURS = "working_hours", "Working hours"
@@ -31,7 +38,7 @@ class SLAPolicy(models.Model):
     day_ends = models.TimeField(default=dt.time(17, 0))
     holiday_subdivision = models.CharField(
         max_length=10,
-        default="ENG",
+        default=default_holiday_subdivision,
         help_text="UK bank holidays for: ENG (England and Wales), SCT, NIR.",
     )
 

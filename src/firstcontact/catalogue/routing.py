@@ -30,14 +30,18 @@ def resolve_delivery(service: Service, location: Location | None) -> ServiceDeli
         if len(deliveries) == 1:
             return deliveries[0]
         raise ValidationError(
-            {"location": f"Give a location: “{service.name}” is provided by different "
-             "councils in different places."}
+            {
+                "location": f"Give a location: “{service.name}” is provided by different "
+                "councils in different places."
+            }
         )
     covering = set(partners_covering(location).values_list("pk", flat=True))
     if not covering:
         raise ValidationError(
-            {"location": "This location is outside the partnership's area. Contact the council "
-             "for that area instead."}
+            {
+                "location": "This location is outside the partnership's area. Contact the council "
+                "for that area instead."
+            }
         )
     candidates = [d for d in deliveries if d.partner_id in covering]
     if not candidates:

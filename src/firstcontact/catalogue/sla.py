@@ -99,7 +99,9 @@ def due_at(policy, received: dt.datetime) -> dt.datetime:
     from firstcontact.catalogue.models import SLAUnit
 
     if policy.unit == SLAUnit.CALENDAR_HOURS:
-        return received + dt.timedelta(hours=policy.amount)
+        # In UTC: arithmetic on Europe/London datetimes is wall-clock time, an hour out
+        # across the change between GMT and BST.
+        return received.astimezone(dt.UTC) + dt.timedelta(hours=policy.amount)
     return calendar_for(policy).add(received, sla_duration(policy))
 
 
@@ -110,7 +112,9 @@ def extend_for_pause(
     from firstcontact.catalogue.models import SLAUnit
 
     if policy.unit == SLAUnit.CALENDAR_HOURS:
-        return due + (resumed_at - paused_from)
+        return due.astimezone(dt.UTC) + (
+            resumed_at.astimezone(dt.UTC) - paused_from.astimezone(dt.UTC)
+        )
     calendar = calendar_for(policy)
     lost = calendar.between(paused_from, resumed_at)
     return calendar.add(due, lost) if lost else due

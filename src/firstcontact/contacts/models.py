@@ -78,3 +78,90 @@ class Contact(models.Model):
     @property
     def is_open(self) -> bool:
         return self.ended_at is None
+
+
+class CallbackStatus(models.TextChoices):
+    BOOKED = "booked", "Booked"
+    DONE = "done", "Done"
+    CANCELLED = "cancelled", "Cancelled"
+
+
+class CallbackResult(models.TextChoices):
+    SPOKE = "spoke", "Spoke to the customer"
+    NO_ANSWER = "no_answer", "No answer, message left or not"
+    WRONG_NUMBER = "wrong_number", "Wrong number"
+
+
+class Callback(models.Model):
+    """A promise to ring a customer back in a time window, for a partner, by an adviser or a
+    team. Booked in a contact (usually ending it as "callback booked")."""
+
+    partner = models.ForeignKey(
+        "partners.Partner",
+        on_delete=models.PROTECT,
+        related_name="callbacks",
+        help_text="The partner the callback is made for.",
+    )
+    customer = models.ForeignKey(
+        "customers.Customer",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="callbacks",
+    )
+    contact = models.ForeignKey(
+        Contact,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="callbacks",
+        help_text="The contact in which it was booked.",
+    )
+    phone = models.CharField(max_length=20, help_text="E.164, e.g. +447700900123.")
+    reason = models.TextField()
+    window_start = models.DateTimeField(db_index=True)
+    window_end = models.DateTimeField()
+    assigned_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="callbacks_assigned",
+    )
+    team = models.ForeignKey(
+        "partners.Team", null=True, blank=True, on_delete=models.SET_NULL, related_name="callbacks"
+    )
+    status = models.CharField(
+        max_length=10, choices=CallbackStatus.choices, default=CallbackStatus.BOOKED
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    completed_at = models.DateTimeField(null=True, blank=True)
+    completed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    result = models.CharField(max_length=20, choices=CallbackResult.choices, blank=True)
+    result_notes = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["window_start", "pk"]
+        indexes = [models.Index(fields=["partner", "status", "window_start"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(window_end__gt=F("window_start")), name="callback_window_positive"
+            ),
+            models.CheckConstraint(
+                condition=Q(status="booked", completed_at__isnull=True)
+                | ~Q(status="booked") & Q(completed_at__isnull=False),
+                name="callback_completed_iff_not_booked",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Callback {self.pk} ({self.window_start:%Y-%m-%d %H:%M})"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == CallbackStatus.BOOKED

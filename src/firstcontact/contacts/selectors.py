@@ -7,8 +7,9 @@ from dataclasses import dataclass
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
 
-from firstcontact.contacts.models import Contact, Outcome
+from firstcontact.contacts.models import Callback, CallbackStatus, Contact, Outcome
 from firstcontact.customers.selectors import sharing_scope
 from firstcontact.privacy.models import DataCategory
 
@@ -17,7 +18,9 @@ User = AbstractBaseUser | AnonymousUser
 
 def visible_contacts(user: User) -> QuerySet[Contact]:
     return Contact.objects.filter(
-        sharing_scope(user, DataCategory.CONTACTS, partner_field="partner", customer_field="customer")
+        sharing_scope(
+            user, DataCategory.CONTACTS, partner_field="partner", customer_field="customer"
+        )
     )
 
 
@@ -52,3 +55,40 @@ def first_contact_resolution(
         eligible=Count("pk"), resolved=Count("pk", filter=Q(outcome=Outcome.RESOLVED))
     )
     return FirstContactResolution(resolved=counts["resolved"], eligible=counts["eligible"])
+
+
+def visible_callbacks(user: User) -> QuerySet[Callback]:
+    """Callbacks for the user's partners (and for partners sharing contact history, where the
+    customer consented)."""
+    return Callback.objects.filter(
+        sharing_scope(
+            user, DataCategory.CONTACTS, partner_field="partner", customer_field="customer"
+        )
+    )
+
+
+def callbacks_due(
+    user: User, *, scope: str = "mine", now: dt.datetime | None = None
+) -> QuerySet[Callback]:
+    """Booked callbacks whose window starts before the end of today (so overdue ones too):
+    scope "mine" (assigned to the user), "team" (to the user's teams, or unassigned for the
+    user's partners) or "all" (every visible booked callback), earliest first."""
+    from firstcontact.partners.models import Membership
+
+    now = now or timezone.now()
+    local = timezone.localtime(now)
+    end_of_day = local.replace(hour=0, minute=0, second=0, microsecond=0) + dt.timedelta(days=1)
+    booked = visible_callbacks(user).filter(status=CallbackStatus.BOOKED)
+    if scope == "mine":
+        booked = booked.filter(assigned_to=user)
+    elif scope == "team":
+        memberships = Membership.objects.filter(user=user)
+        teams = [t for t in memberships.values_list("team_id", flat=True) if t]
+        partners = list(memberships.values_list("partner_id", flat=True))
+        booked = booked.filter(
+            Q(team_id__in=teams)
+            | Q(team__isnull=True, assigned_to__isnull=True, partner_id__in=partners)
+        )
+    return booked.filter(window_start__lt=end_of_day).select_related(
+        "customer", "partner", "assigned_to", "team"
+    )

@@ -11,9 +11,17 @@ from django.db import transaction
 from django.utils import timezone
 
 from firstcontact.catalogue.models import Service
-from firstcontact.contacts.models import Contact, Direction, Outcome
+from firstcontact.contacts.models import (
+    Callback,
+    CallbackResult,
+    CallbackStatus,
+    Contact,
+    Direction,
+    Outcome,
+)
+from firstcontact.customers.contact_points import clean_phone
 from firstcontact.customers.models import Channel, Customer
-from firstcontact.partners.models import Partner
+from firstcontact.partners.models import Partner, Team
 from firstcontact.partners.selectors import acting_partner_ids, member_partner_ids
 
 
@@ -77,3 +85,122 @@ def end_contact(
         if reasons:
             contact.reasons.add(*reasons)
     return contact
+
+
+def attach_customer(*, user: AbstractBaseUser, contact: Contact, customer: Customer) -> Contact:
+    """Say who an open contact is with (the adviser found them after answering)."""
+    from firstcontact.customers.selectors import visible_customers
+
+    if not contact.is_open:
+        raise ValidationError({"customer": "This contact has already ended."})
+    if not visible_customers(user).filter(pk=customer.pk).exists():
+        raise PermissionDenied("You cannot see that customer.")
+    if contact.customer_id != customer.pk:
+        contact.customer = customer
+        contact.save(update_fields=["customer"])
+    return contact
+
+
+CALLBACK_LONGEST_WINDOW = dt.timedelta(hours=12)
+CALLBACK_FURTHEST_AHEAD = dt.timedelta(days=90)
+
+
+def book_callback(
+    *,
+    user: AbstractBaseUser,
+    partner: Partner,
+    phone: str,
+    reason: str,
+    window_start: dt.datetime,
+    window_end: dt.datetime,
+    customer: Customer | None = None,
+    contact: Contact | None = None,
+    assigned_to: AbstractBaseUser | None = None,
+    team: Team | None = None,
+    now: dt.datetime | None = None,
+) -> Callback:
+    """Promise to ring the customer back between two times, for `partner`."""
+    from firstcontact.customers.selectors import visible_customers
+
+    if partner.pk not in acting_partner_ids(user):
+        raise PermissionDenied("You cannot book callbacks for that partner.")
+    if customer is not None and not visible_customers(user).filter(pk=customer.pk).exists():
+        raise PermissionDenied("You cannot see that customer.")
+    now = now or timezone.now()
+    errors: dict[str, str] = {}
+    try:
+        phone = clean_phone(phone or "")
+    except ValueError:
+        errors["phone"] = "Enter the phone number to call, like 01632 960 001 or 07700 900 982."
+    reason = (reason or "").strip()
+    if not reason:
+        errors["reason"] = "Say what the callback is about."
+    if window_end <= window_start:
+        errors["window_end"] = "The end of the window must be after its start."
+    elif window_end - window_start > CALLBACK_LONGEST_WINDOW:
+        errors["window_end"] = "Keep the window to 12 hours or less."
+    if window_end <= now:
+        errors["window_start"] = "The callback window must be in the future."
+    elif window_start > now + CALLBACK_FURTHEST_AHEAD:
+        errors["window_start"] = "Book callbacks no more than 90 days ahead."
+    if team is not None and team.partner_id not in acting_partner_ids(user):
+        errors["team"] = "Choose a team you work with."
+    if (
+        assigned_to is not None
+        and not assigned_to.memberships.filter(partner_id__in=acting_partner_ids(user)).exists()
+    ):
+        errors["assigned_to"] = "Choose someone who works with you."
+    if errors:
+        raise ValidationError(errors)
+    return Callback.objects.create(
+        partner=partner,
+        customer=customer,
+        contact=contact,
+        phone=phone,
+        reason=reason,
+        window_start=window_start,
+        window_end=window_end,
+        assigned_to=assigned_to,
+        team=team,
+        created_by=user,
+    )
+
+
+def complete_callback(
+    *,
+    user: AbstractBaseUser,
+    callback: Callback,
+    result: str,
+    notes: str = "",
+    at: dt.datetime | None = None,
+) -> Callback:
+    """Record that the callback was made, and how it went."""
+    if result not in CallbackResult.values:
+        raise ValidationError({"result": "Choose how the call went."})
+    return _finish_callback(user, callback, CallbackStatus.DONE, result, notes, at)
+
+
+def cancel_callback(
+    *, user: AbstractBaseUser, callback: Callback, notes: str = "", at: dt.datetime | None = None
+) -> Callback:
+    return _finish_callback(user, callback, CallbackStatus.CANCELLED, "", notes, at)
+
+
+def _finish_callback(user, callback, status, result, notes, at) -> Callback:
+    with transaction.atomic():
+        current = Callback.objects.select_for_update().get(pk=callback.pk)
+        if current.partner_id not in acting_partner_ids(user):
+            raise PermissionDenied("That callback is for another partner.")
+        if not current.is_open:
+            raise ValidationError(
+                {"result": f"This callback is already {current.get_status_display().lower()}."}
+            )
+        current.status = status
+        current.result = result
+        current.result_notes = (notes or "").strip()
+        current.completed_at = at or timezone.now()
+        current.completed_by = user
+        current.save(
+            update_fields=["status", "result", "result_notes", "completed_at", "completed_by"]
+        )
+    return current

@@ -35,7 +35,9 @@ class Customer(models.Model):
         related_name="customers",
         help_text="The partner that holds this record.",
     )
-    kind = models.CharField(max_length=20, choices=CustomerKind.choices, default=CustomerKind.PERSON)
+    kind = models.CharField(
+        max_length=20, choices=CustomerKind.choices, default=CustomerKind.PERSON
+    )
     title = models.CharField(max_length=20, blank=True)
     given_name = models.CharField(max_length=100, blank=True)
     family_name = models.CharField(max_length=100, blank=True)
@@ -72,12 +74,6 @@ class Customer(models.Model):
     def __str__(self) -> str:
         return self.display_name
 
-    @property
-    def display_name(self) -> str:
-        if self.kind == CustomerKind.ORGANISATION:
-            return self.organisation_name
-        return " ".join(p for p in [self.title, self.given_name, self.family_name] if p)
-
     def save(self, *args, **kwargs) -> None:
         from firstcontact.customers.matching import normalise_name
 
@@ -89,6 +85,12 @@ class Customer(models.Model):
         if kwargs.get("update_fields") is not None:
             kwargs["update_fields"] = {*kwargs["update_fields"], "search_name"}
         super().save(*args, **kwargs)
+
+    @property
+    def display_name(self) -> str:
+        if self.kind == CustomerKind.ORGANISATION:
+            return self.organisation_name
+        return " ".join(p for p in [self.title, self.given_name, self.family_name] if p)
 
 
 class CustomerPhone(models.Model):
@@ -117,7 +119,10 @@ class CustomerAddress(models.Model):
     town = models.CharField(max_length=100, blank=True)
     postcode = models.CharField(max_length=8, db_index=True)
     uprn = models.CharField(
-        max_length=12, blank=True, db_index=True, verbose_name="UPRN",
+        max_length=12,
+        blank=True,
+        db_index=True,
+        verbose_name="UPRN",
         help_text="Unique Property Reference Number (up to 12 digits).",
     )
     is_current = models.BooleanField(default=True)
@@ -157,7 +162,9 @@ class Consent(models.Model):
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    how = models.CharField(max_length=200, blank=True, help_text="How it was given and the wording.")
+    how = models.CharField(
+        max_length=200, blank=True, help_text="How it was given and the wording."
+    )
 
     objects = ConsentQuerySet.as_manager()
 
@@ -182,3 +189,6 @@ class CustomerLink(models.Model):
                 condition=~Q(from_customer=models.F("to_customer")), name="link_not_self"
             ),
         ]
+
+    def __str__(self) -> str:
+        return f"Customer {self.from_customer_id} is customer {self.to_customer_id}"

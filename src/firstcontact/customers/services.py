@@ -30,6 +30,7 @@ from firstcontact.partners.models import Partner
 from firstcontact.partners.selectors import acting_partner_ids
 from firstcontact.privacy.models import AuditEvent
 from firstcontact.privacy.services import record_audit_event
+from firstcontact.validation import unstorable_fields
 
 
 def _clean_addresses(addresses: Iterable[Mapping[str, str]], errors: dict) -> list[dict]:
@@ -81,7 +82,18 @@ def create_customer(
     """
     if user is not None and partner.pk not in acting_partner_ids(user):
         raise PermissionDenied("You cannot create records for that partner.")
-    errors: dict[str, str] = {}
+    addresses = list(addresses)
+    errors: dict[str, str] = unstorable_fields(
+        {
+            "title": title,
+            "given_name": given_name,
+            "family_name": family_name,
+            "organisation_name": organisation_name,
+            "accessibility_needs": accessibility_needs,
+            "preferred_language": preferred_language,
+            **{f"addresses[{i}].{k}": v for i, a in enumerate(addresses) for k, v in a.items()},
+        }
+    )
     given_name, family_name = given_name.strip(), family_name.strip()
     organisation_name = organisation_name.strip()
     if kind not in CustomerKind.values:

@@ -1,10 +1,44 @@
 from django.urls import path
 
-from firstcontact.desk import views
+from firstcontact.desk import views, work_views
 
 app_name = "desk"
 urlpatterns = [
+    # The adviser desktop.
     path("desk/", views.home, name="home"),
+    path("desk/contact/start/", views.contact_start, name="contact_start"),
+    path("desk/contact/end/", views.contact_end, name="contact_end"),
+    path("desk/customers/new/", views.customer_new, name="customer_new"),
     path("desk/customers/<int:pk>/", views.customer_detail, name="customer"),
-    path("desk/requests/<str:reference>/", views.request_detail, name="request"),
+    path("desk/customers/<int:pk>/attach/", views.contact_attach, name="contact_attach"),
+    path("desk/customers/<int:pk>/callback/", views.callback_book, name="callback_book"),
+    path("desk/callbacks/", views.callbacks, name="callbacks"),
+    path("desk/callbacks/<int:pk>/", views.callback_detail, name="callback"),
+    path("desk/knowledge/", views.knowledge, name="knowledge"),
+    path("desk/knowledge/<slug:code>/", views.knowledge_article, name="knowledge_article"),
+    path("desk/raise/", views.raise_pick, name="raise_pick"),
+    path("desk/raise/done/<str:reference>/", views.raise_done, name="raise_done"),
+    path("desk/raise/<slug:code>/", views.raise_form, name="raise_form"),
+    # The request page is the same for advisers and officers (actions only for the latter).
+    path("desk/requests/<str:reference>/", work_views.request_detail, name="request"),
+    # The back office.
+    path("work/", work_views.queue, name="work_queue"),
+    path("work/assign/", work_views.queue_assign, name="work_assign"),
+    path("work/notifications/", work_views.notifications, name="work_notifications"),
+    path(
+        "work/notifications/<int:pk>/retry/",
+        work_views.notification_retry,
+        name="work_notification_retry",
+    ),
+    path("work/requests/<str:reference>/", work_views.request_detail, name="work_request"),
+    path(
+        "work/requests/<str:reference>/referrals/<int:pk>/",
+        work_views.referral_respond,
+        name="work_referral",
+    ),
+    path(
+        "work/requests/<str:reference>/<slug:action>/",
+        work_views.request_action,
+        name="work_action",
+    ),
 ]

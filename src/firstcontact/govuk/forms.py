@@ -6,6 +6,7 @@ import datetime as dt
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
 
 DATE_PARTS = ("day", "month", "year")
 
@@ -29,10 +30,10 @@ class DateInputField(forms.Field):
 
     widget = DateInputWidget
     default_error_messages = {
-        "required": "Enter a date",
-        "incomplete": "Enter a complete date: day, month and year",
-        "invalid": "Enter a real date",
-        "year": "Year must include 4 numbers",
+        "required": _("Enter a date"),
+        "incomplete": _("Enter a complete date: day, month and year"),
+        "invalid": _("Enter a real date"),
+        "year": _("Year must include 4 numbers"),
     }
 
     def to_python(self, value):

@@ -9,12 +9,14 @@ from django import forms, template
 from django.forms.boundfield import BoundField
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString
+from django.utils.translation import gettext_lazy as _
 
 from firstcontact.govuk.forms import DATE_PARTS, DateInputWidget
 
 register = template.Library()
 
 LABEL_SIZES = {"s", "m", "l", "xl"}
+DATE_PART_LABELS = {"day": _("Day"), "month": _("Month"), "year": _("Year")}
 
 
 def field_kind(field: BoundField) -> str:
@@ -174,7 +176,7 @@ def govuk_field(
             {
                 "id": f"{field_id}_{part}",
                 "name": f"{field.html_name}{suffix}",
-                "label": part.capitalize(),
+                "label": DATE_PART_LABELS[part],
                 "value": "" if value is None else value,
                 "width": "govuk-input--width-4" if part == "year" else "govuk-input--width-2",
             }

@@ -25,9 +25,7 @@ def retry_delay(attempt: int) -> dt.timedelta:
 @task()
 def send_notification(notification_id: int) -> str:
     with transaction.atomic():
-        notification = (
-            Notification.objects.select_for_update().filter(pk=notification_id).first()
-        )
+        notification = Notification.objects.select_for_update().filter(pk=notification_id).first()
         if notification is None or notification.status in {
             NotificationStatus.SENT,
             NotificationStatus.FAILED,

@@ -21,7 +21,9 @@ class PartnerKind(models.TextChoices):
 
 
 class Partner(models.Model):
-    slug = models.SlugField(unique=True, help_text="Short stable identifier, used in URLs and APIs.")
+    slug = models.SlugField(
+        unique=True, help_text="Short stable identifier, used in URLs and APIs."
+    )
     name = models.CharField(max_length=200)
     kind = models.CharField(max_length=20, choices=PartnerKind.choices)
     parent = models.ForeignKey(
@@ -77,7 +79,7 @@ class PartnerArea(models.Model):
         return f"{self.partner}: {self.name}"
 
     def clean(self) -> None:
-        from firstcontact.partners.geography import parse_boundary, normalise_outward_code
+        from firstcontact.partners.geography import normalise_outward_code, parse_boundary
 
         if not self.postcode_districts and not self.boundary:
             raise ValidationError("Give postcode districts, a boundary, or both.")
@@ -90,7 +92,9 @@ class PartnerArea(models.Model):
         for code in self.postcode_districts:
             outward = normalise_outward_code(str(code))
             if outward is None:
-                raise ValidationError({"postcode_districts": f"{code!r} is not a postcode district."})
+                raise ValidationError(
+                    {"postcode_districts": f"{code!r} is not a postcode district."}
+                )
             cleaned.append(outward)
         self.postcode_districts = cleaned
 
@@ -113,9 +117,12 @@ class OpeningHours(models.Model):
 
     partner = models.ForeignKey(Partner, on_delete=models.CASCADE, related_name="opening_hours")
     weekday = models.PositiveSmallIntegerField(
-        choices=[(i, name) for i, name in enumerate(
-            ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
-        )]
+        choices=[
+            (i, name)
+            for i, name in enumerate(
+                ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
+            )
+        ]
     )
     opens = models.TimeField()
     closes = models.TimeField()
@@ -123,6 +130,9 @@ class OpeningHours(models.Model):
     class Meta:
         ordering = ["partner", "weekday", "opens"]
         verbose_name_plural = "opening hours"
+
+    def __str__(self) -> str:
+        return f"{self.get_weekday_display()} {self.opens:%H:%M}–{self.closes:%H:%M}"
 
     def clean(self) -> None:
         if self.opens >= self.closes:

@@ -57,7 +57,9 @@ class DataSharingAgreement(models.Model):
     def clean(self) -> None:
         unknown = set(self.categories) - set(DataCategory.values)
         if unknown:
-            raise ValidationError({"categories": f"Unknown categories: {', '.join(sorted(unknown))}"})
+            raise ValidationError(
+                {"categories": f"Unknown categories: {', '.join(sorted(unknown))}"}
+            )
         if self.ends and self.ends < self.starts:
             raise ValidationError({"ends": "The agreement cannot end before it starts."})
 
@@ -87,4 +89,5 @@ class AuditEvent(models.Model):
         indexes = [models.Index(fields=["object_type", "object_id"])]
 
     def __str__(self) -> str:
-        return f"{self.at:%Y-%m-%d %H:%M} {self.user} {self.action} {self.object_type} {self.object_id}"
+        when = f"{self.at:%Y-%m-%d %H:%M}"
+        return f"{when} {self.user} {self.action} {self.object_type} {self.object_id}"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -34,6 +35,12 @@ TRANSITIONS: dict[str, set[str]] = {
     Status.ON_HOLD: {Status.IN_PROGRESS, Status.CLOSED},
     Status.CLOSED: set(),
 }
+
+
+class SLAAlert(models.TextChoices):
+    NONE = "", "On time"
+    APPROACHING = "approaching", "Due soon"
+    BREACHED = "breached", "Overdue"
 
 
 class ServiceRequest(models.Model):
@@ -90,6 +97,12 @@ class ServiceRequest(models.Model):
     )
     # Bumped by every change; a write that names an older version is a stale edit.
     version = models.PositiveIntegerField(default=1)
+    # What the periodic SLA escalation (escalate_slas) last told the team leader about this
+    # request, so it tells them once per state; lowered again when the due time moves later.
+    sla_alert = models.CharField(
+        max_length=12, choices=SLAAlert.choices, blank=True, default=SLAAlert.NONE
+    )
+    sla_alert_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
@@ -195,6 +208,9 @@ class Referral(models.Model):
             )
         ]
 
+    def __str__(self) -> str:
+        return f"{self.request.reference} referred to {self.to_partner}"
+
 
 def _photo_path(instance: RequestPhoto, filename: str) -> str:
     import secrets
@@ -217,6 +233,91 @@ class RequestPhoto(models.Model):
     class Meta:
         ordering = ["pk"]
 
+    def __str__(self) -> str:
+        return f"Photo {self.pk} of {self.request.reference}"
+
     @property
     def extension(self) -> str:
         return self.EXTENSIONS.get(self.content_type, "bin")
+
+
+class ComplaintPolicy(models.Model):
+    """A partner's complaint deadlines in working days; partners without one use the
+    partnership's (settings.FIRSTCONTACT["COMPLAINT_STAGE_WORKING_DAYS"], 10 and 20)."""
+
+    partner = models.OneToOneField(
+        "partners.Partner", on_delete=models.CASCADE, related_name="complaint_policy"
+    )
+    stage1_working_days = models.PositiveSmallIntegerField(
+        default=10, validators=[MinValueValidator(1)]
+    )
+    stage2_working_days = models.PositiveSmallIntegerField(
+        default=20, validators=[MinValueValidator(1)]
+    )
+
+    class Meta:
+        verbose_name_plural = "complaint policies"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(stage1_working_days__gte=1, stage2_working_days__gte=1),
+                name="complaint_days_positive",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.partner}: {self.stage1_working_days} and {self.stage2_working_days} days"
+
+
+class ComplaintStage(models.IntegerChoices):
+    STAGE_1 = 1, "Stage 1"
+    STAGE_2 = 2, "Stage 2 (final)"
+
+
+class ComplaintDecision(models.TextChoices):
+    UPHELD = "upheld", "Upheld"
+    PARTLY_UPHELD = "partly_upheld", "Partly upheld"
+    NOT_UPHELD = "not_upheld", "Not upheld"
+
+
+class Complaint(models.Model):
+    """A service request about a complaint: answered at stage 1 by a deadline; a customer who
+    is not satisfied escalates it to stage 2 (the final response), with its own deadline."""
+
+    request = models.OneToOneField(
+        ServiceRequest, on_delete=models.CASCADE, related_name="complaint"
+    )
+    stage = models.PositiveSmallIntegerField(
+        choices=ComplaintStage.choices, default=ComplaintStage.STAGE_1
+    )
+    stage1_due_at = models.DateTimeField()
+    stage1_responded_at = models.DateTimeField(null=True, blank=True)
+    stage1_decision = models.CharField(max_length=20, choices=ComplaintDecision.choices, blank=True)
+    stage1_response = models.TextField(blank=True, help_text="The stage 1 response letter.")
+    escalated_at = models.DateTimeField(null=True, blank=True)
+    escalation_reason = models.TextField(blank=True)
+    stage2_due_at = models.DateTimeField(null=True, blank=True)
+    stage2_responded_at = models.DateTimeField(null=True, blank=True)
+    stage2_decision = models.CharField(max_length=20, choices=ComplaintDecision.choices, blank=True)
+    stage2_response = models.TextField(blank=True, help_text="The final response letter.")
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(stage=1, escalated_at__isnull=True, stage2_due_at__isnull=True)
+                | Q(stage=2, escalated_at__isnull=False, stage2_due_at__isnull=False),
+                name="complaint_stage2_iff_escalated",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Complaint {self.request.reference} ({self.get_stage_display()})"
+
+    @property
+    def due_at(self):
+        return self.stage2_due_at if self.stage == ComplaintStage.STAGE_2 else self.stage1_due_at
+
+    @property
+    def responded_at(self):
+        if self.stage == ComplaintStage.STAGE_2:
+            return self.stage2_responded_at
+        return self.stage1_responded_at

@@ -13,15 +13,15 @@ from django.utils import timezone
 
 from firstcontact.catalogue import sla
 from firstcontact.catalogue.attributes import validate_answers
-from firstcontact.catalogue.models import Service
+from firstcontact.catalogue.models import Service, ServiceKind
 from firstcontact.catalogue.routing import resolve_delivery
 from firstcontact.contacts.models import Contact
 from firstcontact.customers.contact_points import clean_postcode, clean_uprn
 from firstcontact.customers.models import Channel, Consent, ConsentPurpose, Customer
 from firstcontact.customers.selectors import visible_customers
+from firstcontact.notify.services import notify_customer_of_request
 from firstcontact.partners.geography import Location, validate_coordinates
 from firstcontact.partners.models import Partner, Team
-from firstcontact.notify.services import notify_customer_of_request
 from firstcontact.partners.selectors import acting_partner_ids
 from firstcontact.privacy.models import AuditEvent
 from firstcontact.privacy.services import record_audit_event
@@ -35,6 +35,7 @@ from firstcontact.servicerequests.models import (
     UpdateKind,
 )
 from firstcontact.servicerequests.references import new_reference
+from firstcontact.validation import unstorable_fields
 
 DESCRIPTION_MAX = 10_000
 
@@ -108,9 +109,12 @@ def raise_request(
     contact: Contact | None = None,
     created_at: dt.datetime | None = None,
     ignore_unknown_attributes: bool = False,
+    acknowledge: bool = True,
 ) -> ServiceRequest:
     """Raise a service request, routed to the partner responsible for the service at the
-    location, with its SLA clock started. `user` None: raised by a resident themselves."""
+    location, with its SLA clock started. `user` None: raised by a resident themselves.
+    `acknowledge` False: the caller sends the customer one acknowledgement of its own (a
+    tell-us-once bundle of several requests)."""
     errors: dict[str, str] = {}
     if not service.active:
         errors["service_code"] = f"“{service.name}” is not currently offered."
@@ -119,9 +123,15 @@ def raise_request(
     description = (description or "").strip()
     if len(description) > DESCRIPTION_MAX:
         errors["description"] = f"Keep the description to {DESCRIPTION_MAX:,} characters."
-    if customer is not None and user is not None:
-        if not visible_customers(user).filter(pk=customer.pk).exists():
-            raise PermissionDenied("You cannot raise requests for that customer.")
+    if location is not None:
+        errors.update(unstorable_fields({"address": location.address}))
+    errors.update(unstorable_fields({"description": description}))
+    if (
+        customer is not None
+        and user is not None
+        and not visible_customers(user).filter(pk=customer.pk).exists()
+    ):
+        raise PermissionDenied("You cannot raise requests for that customer.")
     cleaned: dict[str, object] = {}
     try:
         cleaned = validate_answers(
@@ -177,12 +187,18 @@ def raise_request(
                     text=f"Your request about “{service.name}” has been passed to "
                     f"{delivery.partner.name}.",
                 )
+                if service.kind == ServiceKind.COMPLAINT:
+                    # A complaint's clock is its stage 1 deadline (complaints.py).
+                    from firstcontact.servicerequests.complaints import open_complaint
+
+                    open_complaint(request)
                 if customer is not None:
-                    _tell_customer(
-                        request,
-                        f"Thank you. We have received your request about “{service.name}” "
-                        f"and passed it to {delivery.partner.name}.",
-                    )
+                    if acknowledge:
+                        _tell_customer(
+                            request,
+                            f"Thank you. We have received your request about “{service.name}” "
+                            f"and passed it to {delivery.partner.name}.",
+                        )
                     record_audit_event(
                         user=user,
                         action=AuditEvent.Action.CREATE,
@@ -238,6 +254,8 @@ def change_status(
     pushes the due time back by the working time spent on hold."""
     if status not in Status.values:
         raise ValidationError({"status": "Choose a status from the list."})
+    if errors := unstorable_fields({"text": text}):
+        raise ValidationError(errors)
     now = at or timezone.now()
     with transaction.atomic():
         current = _lock_for_change(user, request, expected_version)
@@ -307,6 +325,8 @@ def add_update(
         raise ValidationError({"text": "Enter the update."})
     if len(text) > DESCRIPTION_MAX:
         raise ValidationError({"text": f"Keep the update to {DESCRIPTION_MAX:,} characters."})
+    if errors := unstorable_fields({"text": text}):
+        raise ValidationError(errors)
     now = timezone.now()
     with transaction.atomic():
         current = _lock_for_change(user, request, expected_version)
@@ -341,9 +361,10 @@ def assign_request(
         team = team or current.team
         if team is not None and team.partner_id != current.responsible_partner_id:
             raise ValidationError({"team": "Choose a team of the responsible partner."})
-        if assignee is not None and not assignee.memberships.filter(
-            partner_id=current.responsible_partner_id
-        ).exists():
+        if (
+            assignee is not None
+            and not assignee.memberships.filter(partner_id=current.responsible_partner_id).exists()
+        ):
             raise ValidationError({"assignee": "Choose someone who works for the partner."})
         current.assignee, current.team = assignee, team
         _save(current, now, ["assignee", "team"])
@@ -374,7 +395,7 @@ def refer_request(
     """Hand (part of) a request to another partner. Where it carries a customer's details,
     the customer's consent to sharing with that partner is required and recorded."""
     reason = (reason or "").strip()
-    errors = {}
+    errors = unstorable_fields({"reason": reason})
     if not reason:
         errors["reason"] = "Say why you are referring it."
     if to_team is not None and to_team.partner_id != to_partner.pk:
@@ -425,3 +446,35 @@ def refer_request(
             text=f"We have also asked {to_partner.name} to help with this.",
         )
     return referral
+
+
+def add_customer_update(
+    *,
+    request: ServiceRequest,
+    text: str,
+    author_name: str = "",
+    public: bool = False,
+    at: dt.datetime | None = None,
+) -> RequestUpdate:
+    """Record what the resident (not staff) added to their request, e.g. through Open311.
+    It goes on the timeline for officers; the status is left for them to change."""
+    text = (text or "").strip()
+    if not text:
+        raise ValidationError({"text": "Enter the update."})
+    if len(text) > DESCRIPTION_MAX:
+        raise ValidationError({"text": f"Keep the update to {DESCRIPTION_MAX:,} characters."})
+    if errors := unstorable_fields({"text": text}):
+        raise ValidationError(errors)
+    now = at or timezone.now()
+    with transaction.atomic():
+        current = ServiceRequest.objects.select_for_update().get(pk=request.pk)
+        _save(current, now, [])
+        return RequestUpdate.objects.create(
+            request=current,
+            created_at=now,
+            kind=UpdateKind.CUSTOMER,
+            status=current.status,
+            public=public,
+            author_name=author_name.strip()[:200],
+            text=text,
+        )

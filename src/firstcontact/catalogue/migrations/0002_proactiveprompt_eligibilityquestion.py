@@ -5,44 +5,99 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('catalogue', '0001_initial'),
+        ("catalogue", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ProactivePrompt',
+            name="ProactivePrompt",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200)),
-                ('message', models.TextField(help_text='What the adviser should offer, in a sentence.')),
-                ('min_age', models.PositiveSmallIntegerField(blank=True, null=True)),
-                ('max_age', models.PositiveSmallIntegerField(blank=True, null=True)),
-                ('lookback_days', models.PositiveIntegerField(default=365, help_text='How far back to look for that request.')),
-                ('active', models.BooleanField(default=True)),
-                ('offer_service', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='catalogue.service')),
-                ('unless_has_request_for', models.ForeignKey(blank=True, help_text='Skip customers who already have a request for this service.', null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='catalogue.service')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=200)),
+                (
+                    "message",
+                    models.TextField(help_text="What the adviser should offer, in a sentence."),
+                ),
+                ("min_age", models.PositiveSmallIntegerField(blank=True, null=True)),
+                ("max_age", models.PositiveSmallIntegerField(blank=True, null=True)),
+                (
+                    "lookback_days",
+                    models.PositiveIntegerField(
+                        default=365, help_text="How far back to look for that request."
+                    ),
+                ),
+                ("active", models.BooleanField(default=True)),
+                (
+                    "offer_service",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="catalogue.service",
+                    ),
+                ),
+                (
+                    "unless_has_request_for",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="Skip customers who already have a request for this service.",
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="catalogue.service",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['name'],
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='EligibilityQuestion',
+            name="EligibilityQuestion",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.SlugField(max_length=60)),
-                ('question', models.CharField(max_length=300)),
-                ('hint', models.CharField(blank=True, max_length=300)),
-                ('order', models.PositiveIntegerField(default=1)),
-                ('eligible_answer', models.BooleanField(default=True, help_text='The answer that lets the resident carry on.')),
-                ('not_eligible_message', models.TextField(help_text='What to tell someone who gives the other answer, and where else to go.')),
-                ('service', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='eligibility_questions', to='catalogue.service')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.SlugField(max_length=60)),
+                ("question", models.CharField(max_length=300)),
+                ("hint", models.CharField(blank=True, max_length=300)),
+                ("order", models.PositiveIntegerField(default=1)),
+                (
+                    "eligible_answer",
+                    models.BooleanField(
+                        default=True, help_text="The answer that lets the resident carry on."
+                    ),
+                ),
+                (
+                    "not_eligible_message",
+                    models.TextField(
+                        help_text="What to tell someone who gives the other answer, and where else to go."
+                    ),
+                ),
+                (
+                    "service",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="eligibility_questions",
+                        to="catalogue.service",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['service', 'order', 'code'],
-                'constraints': [models.UniqueConstraint(fields=('service', 'code'), name='eligibility_code_unique')],
+                "ordering": ["service", "order", "code"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("service", "code"), name="eligibility_code_unique"
+                    )
+                ],
             },
         ),
     ]

@@ -6,105 +6,304 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('partners', '0001_initial'),
+        ("partners", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Customer',
+            name="Customer",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('person', 'Person'), ('organisation', 'Organisation')], default='person', max_length=20)),
-                ('title', models.CharField(blank=True, max_length=20)),
-                ('given_name', models.CharField(blank=True, max_length=100)),
-                ('family_name', models.CharField(blank=True, max_length=100)),
-                ('organisation_name', models.CharField(blank=True, max_length=200)),
-                ('date_of_birth', models.DateField(blank=True, null=True)),
-                ('preferred_channel', models.CharField(blank=True, choices=[('phone', 'Phone'), ('face_to_face', 'Face to face'), ('web', 'Web'), ('open311', 'Web (Open311)'), ('email', 'Email'), ('sms', 'SMS'), ('kiosk', 'Kiosk'), ('letter', 'Letter'), ('social', 'Social media')], max_length=20)),
-                ('preferred_language', models.CharField(default='en', help_text='IETF language tag, e.g. en, pl, ur, cy.', max_length=10)),
-                ('accessibility_needs', models.TextField(blank=True, help_text='E.g. large print, British Sign Language, hearing loop.')),
-                ('vulnerability', models.TextField(blank=True, help_text='Known vulnerabilities, for staff.')),
-                ('search_name', models.CharField(db_index=True, editable=False, max_length=300)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('partner', models.ForeignKey(help_text='The partner that holds this record.', on_delete=django.db.models.deletion.PROTECT, related_name='customers', to='partners.partner')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("person", "Person"), ("organisation", "Organisation")],
+                        default="person",
+                        max_length=20,
+                    ),
+                ),
+                ("title", models.CharField(blank=True, max_length=20)),
+                ("given_name", models.CharField(blank=True, max_length=100)),
+                ("family_name", models.CharField(blank=True, max_length=100)),
+                ("organisation_name", models.CharField(blank=True, max_length=200)),
+                ("date_of_birth", models.DateField(blank=True, null=True)),
+                (
+                    "preferred_channel",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("phone", "Phone"),
+                            ("face_to_face", "Face to face"),
+                            ("web", "Web"),
+                            ("open311", "Web (Open311)"),
+                            ("email", "Email"),
+                            ("sms", "SMS"),
+                            ("kiosk", "Kiosk"),
+                            ("letter", "Letter"),
+                            ("social", "Social media"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "preferred_language",
+                    models.CharField(
+                        default="en",
+                        help_text="IETF language tag, e.g. en, pl, ur, cy.",
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "accessibility_needs",
+                    models.TextField(
+                        blank=True,
+                        help_text="E.g. large print, British Sign Language, hearing loop.",
+                    ),
+                ),
+                (
+                    "vulnerability",
+                    models.TextField(blank=True, help_text="Known vulnerabilities, for staff."),
+                ),
+                ("search_name", models.CharField(db_index=True, editable=False, max_length=300)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "partner",
+                    models.ForeignKey(
+                        help_text="The partner that holds this record.",
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="customers",
+                        to="partners.partner",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['family_name', 'given_name', 'organisation_name'],
+                "ordering": ["family_name", "given_name", "organisation_name"],
             },
         ),
         migrations.CreateModel(
-            name='Consent',
+            name="Consent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('purpose', models.CharField(choices=[('share_with_partners', 'Share my records with partners to help me'), ('email_updates', 'Send me updates by email'), ('sms_updates', 'Send me updates by text message'), ('surveys', 'Ask me about my satisfaction')], max_length=30)),
-                ('given_at', models.DateTimeField()),
-                ('withdrawn_at', models.DateTimeField(blank=True, null=True)),
-                ('how', models.CharField(blank=True, help_text='How it was given and the wording.', max_length=200)),
-                ('recipient', models.ForeignKey(blank=True, help_text='For sharing: the partner it may be shared with; empty means every partner.', null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='partners.partner')),
-                ('recorded_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('customer', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='consents', to='customers.customer')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "purpose",
+                    models.CharField(
+                        choices=[
+                            ("share_with_partners", "Share my records with partners to help me"),
+                            ("email_updates", "Send me updates by email"),
+                            ("sms_updates", "Send me updates by text message"),
+                            ("surveys", "Ask me about my satisfaction"),
+                        ],
+                        max_length=30,
+                    ),
+                ),
+                ("given_at", models.DateTimeField()),
+                ("withdrawn_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "how",
+                    models.CharField(
+                        blank=True, help_text="How it was given and the wording.", max_length=200
+                    ),
+                ),
+                (
+                    "recipient",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="For sharing: the partner it may be shared with; empty means every partner.",
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="partners.partner",
+                    ),
+                ),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "customer",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="consents",
+                        to="customers.customer",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='CustomerAddress',
+            name="CustomerAddress",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('line1', models.CharField(max_length=200)),
-                ('line2', models.CharField(blank=True, max_length=200)),
-                ('town', models.CharField(blank=True, max_length=100)),
-                ('postcode', models.CharField(db_index=True, max_length=8)),
-                ('uprn', models.CharField(blank=True, db_index=True, help_text='Unique Property Reference Number (up to 12 digits).', max_length=12, verbose_name='UPRN')),
-                ('is_current', models.BooleanField(default=True)),
-                ('customer', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='addresses', to='customers.customer')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("line1", models.CharField(max_length=200)),
+                ("line2", models.CharField(blank=True, max_length=200)),
+                ("town", models.CharField(blank=True, max_length=100)),
+                ("postcode", models.CharField(db_index=True, max_length=8)),
+                (
+                    "uprn",
+                    models.CharField(
+                        blank=True,
+                        db_index=True,
+                        help_text="Unique Property Reference Number (up to 12 digits).",
+                        max_length=12,
+                        verbose_name="UPRN",
+                    ),
+                ),
+                ("is_current", models.BooleanField(default=True)),
+                (
+                    "customer",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="addresses",
+                        to="customers.customer",
+                    ),
+                ),
             ],
             options={
-                'verbose_name_plural': 'customer addresses',
+                "verbose_name_plural": "customer addresses",
             },
         ),
         migrations.CreateModel(
-            name='CustomerEmail',
+            name="CustomerEmail",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('address', models.EmailField(db_index=True, max_length=254)),
-                ('customer', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='emails', to='customers.customer')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("address", models.EmailField(db_index=True, max_length=254)),
+                (
+                    "customer",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="emails",
+                        to="customers.customer",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='CustomerLink',
+            name="CustomerLink",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('linked_at', models.DateTimeField(auto_now_add=True)),
-                ('from_customer', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='customers.customer')),
-                ('linked_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('to_customer', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='customers.customer')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("linked_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "from_customer",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="customers.customer",
+                    ),
+                ),
+                (
+                    "linked_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "to_customer",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="customers.customer",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='CustomerPhone',
+            name="CustomerPhone",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.CharField(db_index=True, help_text='E.164, e.g. +447700900123.', max_length=20)),
-                ('label', models.CharField(blank=True, max_length=30)),
-                ('customer', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='phones', to='customers.customer')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "number",
+                    models.CharField(
+                        db_index=True, help_text="E.164, e.g. +447700900123.", max_length=20
+                    ),
+                ),
+                ("label", models.CharField(blank=True, max_length=30)),
+                (
+                    "customer",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="phones",
+                        to="customers.customer",
+                    ),
+                ),
             ],
         ),
         migrations.AddConstraint(
-            model_name='customer',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('kind', 'person'), models.Q(('family_name', ''), _negated=True)), models.Q(('kind', 'organisation'), models.Q(('organisation_name', ''), _negated=True)), _connector='OR'), name='customer_has_name'),
+            model_name="customer",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("kind", "person"), models.Q(("family_name", ""), _negated=True)),
+                    models.Q(
+                        ("kind", "organisation"), models.Q(("organisation_name", ""), _negated=True)
+                    ),
+                    _connector="OR",
+                ),
+                name="customer_has_name",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='customerlink',
-            constraint=models.UniqueConstraint(fields=('from_customer', 'to_customer'), name='link_unique'),
+            model_name="customerlink",
+            constraint=models.UniqueConstraint(
+                fields=("from_customer", "to_customer"), name="link_unique"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='customerlink',
-            constraint=models.CheckConstraint(condition=models.Q(('from_customer', models.F('to_customer')), _negated=True), name='link_not_self'),
+            model_name="customerlink",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("from_customer", models.F("to_customer")), _negated=True),
+                name="link_not_self",
+            ),
         ),
     ]

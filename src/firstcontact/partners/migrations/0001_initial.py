@@ -6,7 +6,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -15,88 +14,269 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='Partner',
+            name="Partner",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('slug', models.SlugField(help_text='Short stable identifier, used in URLs and APIs.', unique=True)),
-                ('name', models.CharField(max_length=200)),
-                ('kind', models.CharField(choices=[('county', 'County council'), ('district', 'District council'), ('unitary', 'Unitary council'), ('police', 'Police'), ('nhs', 'NHS body'), ('housing', 'Housing provider'), ('voluntary', 'Voluntary sector')], max_length=20)),
-                ('is_hub', models.BooleanField(default=False, help_text='Runs a shared contact centre that handles contacts for others.')),
-                ('phone', models.CharField(blank=True, max_length=40)),
-                ('email', models.EmailField(blank=True, max_length=254)),
-                ('website', models.URLField(blank=True)),
-                ('parent', models.ForeignKey(blank=True, help_text='For a district council: the county council whose area contains it.', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='children', to='partners.partner')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "slug",
+                    models.SlugField(
+                        help_text="Short stable identifier, used in URLs and APIs.", unique=True
+                    ),
+                ),
+                ("name", models.CharField(max_length=200)),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("county", "County council"),
+                            ("district", "District council"),
+                            ("unitary", "Unitary council"),
+                            ("police", "Police"),
+                            ("nhs", "NHS body"),
+                            ("housing", "Housing provider"),
+                            ("voluntary", "Voluntary sector"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "is_hub",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Runs a shared contact centre that handles contacts for others.",
+                    ),
+                ),
+                ("phone", models.CharField(blank=True, max_length=40)),
+                ("email", models.EmailField(blank=True, max_length=254)),
+                ("website", models.URLField(blank=True)),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="For a district council: the county council whose area contains it.",
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="children",
+                        to="partners.partner",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['name'],
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='OpeningHours',
+            name="OpeningHours",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('weekday', models.PositiveSmallIntegerField(choices=[(0, 'Monday'), (1, 'Tuesday'), (2, 'Wednesday'), (3, 'Thursday'), (4, 'Friday'), (5, 'Saturday'), (6, 'Sunday')])),
-                ('opens', models.TimeField()),
-                ('closes', models.TimeField()),
-                ('partner', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='opening_hours', to='partners.partner')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "weekday",
+                    models.PositiveSmallIntegerField(
+                        choices=[
+                            (0, "Monday"),
+                            (1, "Tuesday"),
+                            (2, "Wednesday"),
+                            (3, "Thursday"),
+                            (4, "Friday"),
+                            (5, "Saturday"),
+                            (6, "Sunday"),
+                        ]
+                    ),
+                ),
+                ("opens", models.TimeField()),
+                ("closes", models.TimeField()),
+                (
+                    "partner",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="opening_hours",
+                        to="partners.partner",
+                    ),
+                ),
             ],
             options={
-                'verbose_name_plural': 'opening hours',
-                'ordering': ['partner', 'weekday', 'opens'],
+                "verbose_name_plural": "opening hours",
+                "ordering": ["partner", "weekday", "opens"],
             },
         ),
         migrations.CreateModel(
-            name='PartnerArea',
+            name="PartnerArea",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200)),
-                ('postcode_districts', models.JSONField(blank=True, default=list, help_text='Outward codes the area covers, e.g. ["BO1", "BO2"].')),
-                ('boundary', models.JSONField(blank=True, help_text='GeoJSON Polygon or MultiPolygon in WGS84 (longitude, latitude).', null=True)),
-                ('partner', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='areas', to='partners.partner')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=200)),
+                (
+                    "postcode_districts",
+                    models.JSONField(
+                        blank=True,
+                        default=list,
+                        help_text='Outward codes the area covers, e.g. ["BO1", "BO2"].',
+                    ),
+                ),
+                (
+                    "boundary",
+                    models.JSONField(
+                        blank=True,
+                        help_text="GeoJSON Polygon or MultiPolygon in WGS84 (longitude, latitude).",
+                        null=True,
+                    ),
+                ),
+                (
+                    "partner",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="areas",
+                        to="partners.partner",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='Team',
+            name="Team",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200)),
-                ('email', models.EmailField(blank=True, help_text="Shared inbox for the team's notifications.", max_length=254)),
-                ('partner', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='teams', to='partners.partner')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=200)),
+                (
+                    "email",
+                    models.EmailField(
+                        blank=True,
+                        help_text="Shared inbox for the team's notifications.",
+                        max_length=254,
+                    ),
+                ),
+                (
+                    "partner",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="teams",
+                        to="partners.partner",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['partner__name', 'name'],
+                "ordering": ["partner__name", "name"],
             },
         ),
         migrations.CreateModel(
-            name='Membership',
+            name="Membership",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('role', models.CharField(choices=[('adviser', 'Customer service adviser'), ('caseworker', 'Caseworker'), ('team_leader', 'Team leader'), ('manager', 'Manager'), ('partnership_admin', 'Partnership administrator')], max_length=30)),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='memberships', to=settings.AUTH_USER_MODEL)),
-                ('partner', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='memberships', to='partners.partner')),
-                ('team', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='memberships', to='partners.team')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[
+                            ("adviser", "Customer service adviser"),
+                            ("caseworker", "Caseworker"),
+                            ("team_leader", "Team leader"),
+                            ("manager", "Manager"),
+                            ("partnership_admin", "Partnership administrator"),
+                        ],
+                        max_length=30,
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="memberships",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "partner",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="memberships",
+                        to="partners.partner",
+                    ),
+                ),
+                (
+                    "team",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="memberships",
+                        to="partners.team",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='HubAgreement',
+            name="HubAgreement",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('reference', models.CharField(help_text="The signed service-level agreement's reference.", max_length=100)),
-                ('starts', models.DateField()),
-                ('ends', models.DateField(blank=True, null=True)),
-                ('client', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='served_by_hubs', to='partners.partner')),
-                ('hub', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='hub_agreements', to='partners.partner')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "reference",
+                    models.CharField(
+                        help_text="The signed service-level agreement's reference.", max_length=100
+                    ),
+                ),
+                ("starts", models.DateField()),
+                ("ends", models.DateField(blank=True, null=True)),
+                (
+                    "client",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="served_by_hubs",
+                        to="partners.partner",
+                    ),
+                ),
+                (
+                    "hub",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="hub_agreements",
+                        to="partners.partner",
+                    ),
+                ),
             ],
             options={
-                'constraints': [models.CheckConstraint(condition=models.Q(('hub', models.F('client')), _negated=True), name='hub_not_own_client')],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("hub", models.F("client")), _negated=True),
+                        name="hub_not_own_client",
+                    )
+                ],
             },
         ),
         migrations.AddConstraint(
-            model_name='team',
-            constraint=models.UniqueConstraint(fields=('partner', 'name'), name='team_name_unique'),
+            model_name="team",
+            constraint=models.UniqueConstraint(fields=("partner", "name"), name="team_name_unique"),
         ),
         migrations.AddConstraint(
-            model_name='membership',
-            constraint=models.UniqueConstraint(fields=('user', 'partner', 'role'), name='membership_unique'),
+            model_name="membership",
+            constraint=models.UniqueConstraint(
+                fields=("user", "partner", "role"), name="membership_unique"
+            ),
         ),
     ]

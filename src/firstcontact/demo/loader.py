@@ -1,0 +1,120 @@
+"""Load the demo partnership in one transaction: all of it, or (if it fails) none of it."""
+
+from __future__ import annotations
+
+import random
+import sys
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.utils import timezone
+
+from firstcontact.catalogue.models import Service
+from firstcontact.demo.activity import (
+    Clock,
+    Router,
+    create_contacts,
+    create_requests,
+    plan_self_service_requests,
+)
+from firstcontact.demo.catalogue import create_catalogue
+from firstcontact.demo.geography import build_gazetteer
+from firstcontact.demo.partnership import COUNTY, DEMO_SLUGS, create_partnership
+from firstcontact.demo.people import create_people
+from firstcontact.partners.models import Partner
+
+SEED = 20_261_123
+DEFAULT_PEOPLE = 3000
+
+
+@dataclass(frozen=True)
+class Sizes:
+    people: int
+    contacts: int
+    requests: int
+
+    @classmethod
+    def for_people(cls, people: int) -> Sizes:
+        """~3,000 people: ~5,000 contacts and ~1,500 requests over 90 days."""
+        return cls(people=people, contacts=round(people * 5 / 3), requests=round(people / 2))
+
+
+def is_loaded() -> bool:
+    return Partner.objects.filter(slug__in=DEMO_SLUGS).exists()
+
+
+def _progress_factory(enabled: bool):
+    def progress(iterable: Iterable, desc: str, total: int) -> Iterable:
+        if not enabled:
+            return iterable
+        from tqdm import tqdm
+
+        return tqdm(
+            iterable,
+            desc=f"{desc:<9}",
+            total=total,
+            file=sys.stderr,
+            unit="",
+            leave=True,
+            dynamic_ncols=True,
+        )
+
+    return progress
+
+
+def load(*, people: int = DEFAULT_PEOPLE, seed: int = SEED, progress: bool = False) -> dict:
+    """Create the demo partnership and its activity; a dict of what was made.
+
+    The caller checks is_loaded() first; loading twice fails on the unique partner slugs
+    rather than adding a second population.
+    """
+    rng = random.Random(seed)
+    sizes = Sizes.for_people(max(10, people))
+    bar = _progress_factory(progress)
+    now = timezone.now()
+    with transaction.atomic():
+        if Partner.objects.filter(slug=COUNTY).exists():
+            raise RuntimeError("The demo partnership is already loaded.")
+        partnership = create_partnership()
+        services = create_catalogue(partnership)
+        # Reload so every service carries its SLA policy for the clocks.
+        services = {
+            s.code: s
+            for s in Service.objects.filter(code__in=services).select_related("sla_policy")
+        }
+        gazetteer = build_gazetteer(rng)
+        population = create_people(rng, partnership, gazetteer, sizes.people, progress=bar)
+        router = Router()
+        clock = Clock(rng, now)
+        activity = create_contacts(
+            rng,
+            partnership,
+            services,
+            population,
+            sizes.contacts,
+            router=router,
+            clock=clock,
+            progress=bar,
+        )
+        self_service = max(0, sizes.requests - len(activity.plans))
+        plans = activity.plans + plan_self_service_requests(
+            rng, services, population, self_service, clock=clock
+        )
+        made = create_requests(
+            rng,
+            partnership,
+            gazetteer,
+            population,
+            plans,
+            router=router,
+            now=now,
+            progress=bar,
+        )
+    return {
+        "partnership": partnership,
+        "services": len(services),
+        "customers": len(population.customers),
+        "contacts": len(activity.contacts),
+        **made,
+    }

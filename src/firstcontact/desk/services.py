@@ -1,0 +1,94 @@
+"""Staff-side reads and writes that span apps: failed notifications and their retry, and
+assigning many requests at once."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Q, QuerySet
+
+from firstcontact.notify.models import Notification, NotificationStatus
+from firstcontact.partners.models import Membership, Team
+from firstcontact.partners.selectors import acting_partner_ids, is_partnership_admin
+from firstcontact.servicerequests.selectors import visible_requests
+from firstcontact.servicerequests.services import StaleEdit, assign_request
+
+PROBLEM_STATUSES = [NotificationStatus.FAILED, NotificationStatus.RETRYING]
+
+
+def visible_notifications(user: AbstractBaseUser) -> QuerySet[Notification]:
+    """Messages about requests the user may see, and those sent to their partners' teams and
+    staff (SLA escalations). Partnership administrators see every message."""
+    if is_partnership_admin(user):
+        return Notification.objects.all()
+    acting = acting_partner_ids(user)
+    inboxes = {
+        e.lower()
+        for e in Team.objects.filter(partner_id__in=acting).values_list("email", flat=True)
+        if e
+    }
+    inboxes |= {
+        e.lower()
+        for e in Membership.objects.filter(partner_id__in=acting).values_list(
+            "user__email", flat=True
+        )
+        if e
+    }
+    return Notification.objects.filter(
+        Q(service_request__in=visible_requests(user).values("pk"))
+        | Q(service_request__isnull=True, recipient__in=inboxes)
+    )
+
+
+def retry_notification(*, user: AbstractBaseUser, notification: Notification) -> Notification:
+    """Send a failed (or still retrying) message again, from a fresh count of attempts."""
+    from firstcontact.notify.tasks import send_notification
+
+    with transaction.atomic():
+        current = visible_notifications(user).select_for_update().filter(pk=notification.pk).first()
+        if current is None:
+            raise PermissionDenied("You cannot see that message.")
+        if current.status not in PROBLEM_STATUSES:
+            raise ValidationError({"notification": "Only failed messages can be sent again."})
+        current.status = NotificationStatus.QUEUED
+        current.attempts = 0
+        current.save(update_fields=["status", "attempts"])
+        transaction.on_commit(lambda: send_notification.enqueue(current.pk))
+    return current
+
+
+@dataclass
+class BulkAssignResult:
+    assigned: list[str] = field(default_factory=list)
+    stale: list[str] = field(default_factory=list)
+    refused: list[str] = field(default_factory=list)
+
+
+def bulk_assign(
+    *,
+    user: AbstractBaseUser,
+    versions: dict[int, int],
+    assignee: AbstractBaseUser | None,
+) -> BulkAssignResult:
+    """Assign each chosen request (pk → the version the officer saw); a request changed
+    since is left alone and reported, never overwritten."""
+    result = BulkAssignResult()
+    requests = visible_requests(user).filter(pk__in=list(versions)).order_by("sla_due_at", "pk")
+    for request in requests:
+        try:
+            assign_request(
+                user=user,
+                request=request,
+                assignee=assignee,
+                expected_version=versions[request.pk],
+            )
+        except StaleEdit:
+            result.stale.append(request.formatted_reference)
+        except (ValidationError, PermissionDenied):
+            result.refused.append(request.formatted_reference)
+        else:
+            result.assigned.append(request.formatted_reference)
+    return result

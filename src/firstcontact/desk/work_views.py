@@ -1,0 +1,618 @@
+"""The back office (/work/): a work queue per team, the request page with its actions, and
+messages that failed to send.
+
+Every change names the version of the request the officer was looking at (a hidden field);
+a change made from an older copy is refused with a clear error, never silently applied.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Prefetch
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from firstcontact.catalogue.models import Service
+from firstcontact.customers.models import ConsentPurpose
+from firstcontact.customers.selectors import visible_customers
+from firstcontact.customers.services import record_consent
+from firstcontact.desk.forms import (
+    AssignForm,
+    CloseForm,
+    ComplaintEscalationForm,
+    ComplaintResponseForm,
+    NoteForm,
+    PublicUpdateForm,
+    QueueFilterForm,
+    ReferForm,
+    ReferralResponseForm,
+    StatusForm,
+    apply_errors,
+    error_dict,
+)
+from firstcontact.desk.services import (
+    PROBLEM_STATUSES,
+    bulk_assign,
+    retry_notification,
+    visible_notifications,
+)
+from firstcontact.partners.models import Membership, Partner, Team
+from firstcontact.partners.selectors import acting_partner_ids
+from firstcontact.servicerequests.complaints import (
+    draft_response,
+    escalate_complaint,
+    respond_to_complaint,
+)
+from firstcontact.servicerequests.models import (
+    TRANSITIONS,
+    Complaint,
+    ComplaintStage,
+    Referral,
+    Status,
+)
+from firstcontact.servicerequests.queues import (
+    SLA_FILTERS,
+    STATUS_OPEN,
+    queue_teams,
+    work_queue,
+)
+from firstcontact.servicerequests.referrals import (
+    REFERRAL_TRANSITIONS,
+    notify_referral_received,
+    respond_to_referral,
+)
+from firstcontact.servicerequests.selectors import get_request, sla_counts
+from firstcontact.servicerequests.services import (
+    StaleEdit,
+    add_update,
+    assign_request,
+    change_status,
+    refer_request,
+)
+
+QUEUE_PAGE = 200
+
+
+# --- the queue ----------------------------------------------------------------------------
+
+
+def _default_team(user, teams) -> Team | None:
+    membership = Membership.objects.filter(user=user, team__in=teams).select_related("team").first()
+    return membership.team if membership else None
+
+
+def _partner_staff(partner_ids):
+    User = get_user_model()
+    return (
+        User.objects.filter(memberships__partner_id__in=partner_ids, is_active=True)
+        .distinct()
+        .order_by("first_name", "username")
+    )
+
+
+@login_required
+def queue(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    teams = list(queue_teams(user))
+    team_by_id = {str(t.pk): t for t in teams}
+    default_team = _default_team(user, teams)
+    params = request.GET.copy()
+    if "team" not in params:
+        params["team"] = str(default_team.pk) if default_team else ""
+    team = team_by_id.get(params.get("team", ""))
+    staff = list(_partner_staff(acting_partner_ids(user)))
+    form = QueueFilterForm(params)
+    form.fields["team"].choices = [("", "All my partners' teams")] + [
+        (str(t.pk), f"{t.partner.name} – {t.name}") for t in teams
+    ]
+    form.fields["service"].choices = [("", "Any service")] + [
+        (str(s.pk), s.name)
+        for s in Service.objects.filter(deliveries__isnull=False).distinct().order_by("name")
+    ]
+    form.fields["status"].choices = [
+        (STATUS_OPEN, "Not closed"),
+        *[(s.value, s.label) for s in Status],
+    ]
+    form.fields["sla"].choices = [("", "Any"), *SLA_FILTERS.items()]
+    form.fields["assignee"].choices = [
+        ("", "Anyone"),
+        ("me", "Me"),
+        ("none", "Nobody"),
+        *[(str(u.pk), u.get_full_name() or u.get_username()) for u in staff],
+    ]
+    form.is_valid()
+    filters = {k: form.cleaned_data.get(k) or "" for k in ("service", "status", "sla", "assignee")}
+    now = timezone.now()
+    requests = work_queue(
+        user,
+        team=team,
+        service_id=int(filters["service"]) if filters["service"].isdigit() else None,
+        status=filters["status"] or STATUS_OPEN,
+        sla=filters["sla"],
+        assignee=filters["assignee"],
+        now=now,
+    )
+    counts = sla_counts(work_queue(user, team=team, now=now), now=now)
+    rows = list(requests[: QUEUE_PAGE + 1])
+    context = {
+        "form": form,
+        "team": team,
+        "requests": rows[:QUEUE_PAGE],
+        "more": len(rows) > QUEUE_PAGE,
+        "counts": counts,
+        "staff": staff,
+        "now": now,
+        "query_string": params.urlencode(),
+        "acting_ids": acting_partner_ids(user),
+    }
+    if request.htmx and request.htmx.target == "queue-results":
+        return render(request, "work/includes/queue_results.html", context)
+    return render(request, "work/queue.html", context)
+
+
+@login_required
+@require_POST
+def queue_assign(request: HttpRequest) -> HttpResponse:
+    back = reverse("desk:work_queue")
+    if request.POST.get("query"):
+        back = f"{back}?{request.POST['query']}"
+    versions = {}
+    for raw in request.POST.getlist("requests"):
+        pk, _, version = raw.partition(":")
+        if pk.isdigit() and version.isdigit():
+            versions[int(pk)] = int(version)
+    if not versions:
+        messages.error(request, "Choose the requests to assign.")
+        return redirect(back)
+    raw_assignee = request.POST.get("assignee", "")
+    assignee = None
+    if raw_assignee.isdigit():
+        assignee = _partner_staff(acting_partner_ids(request.user)).filter(pk=raw_assignee).first()
+        if assignee is None:
+            messages.error(request, "Choose someone who works with you.")
+            return redirect(back)
+    elif raw_assignee != "none":
+        messages.error(request, "Choose who to assign them to.")
+        return redirect(back)
+    result = bulk_assign(user=request.user, versions=versions, assignee=assignee)
+    if result.assigned:
+        messages.success(request, f"Assigned {len(result.assigned)} request(s).")
+    if result.stale:
+        messages.error(
+            request,
+            "Not assigned, because someone else changed them after you loaded the queue: "
+            f"{', '.join(result.stale)}. Check them and try again.",
+        )
+    if result.refused:
+        messages.error(
+            request,
+            f"Not assigned (closed, or the person does not work for the partner responsible): "
+            f"{', '.join(result.refused)}.",
+        )
+    return redirect(back)
+
+
+# --- the request page ---------------------------------------------------------------------
+
+
+def _referral_targets(sr):
+    return (
+        Partner.objects.exclude(pk=sr.responsible_partner_id)
+        .prefetch_related(Prefetch("teams", queryset=Team.objects.order_by("name")))
+        .order_by("name")
+    )
+
+
+def _forms_for(sr, user, bound: dict | None = None) -> dict:
+    """The action forms on the request page, each at the version shown."""
+    initial = {"version": sr.version}
+    bound = bound or {}
+    responsible_ids = [sr.responsible_partner_id]
+    forms = {
+        "note": NoteForm(initial=initial, prefix="note"),
+        "public": PublicUpdateForm(initial=initial, prefix="public"),
+        "assign": AssignForm(
+            initial={**initial, "assignee": str(sr.assignee_id or "")},
+            users=_partner_staff(responsible_ids),
+            teams=Team.objects.filter(partner_id=sr.responsible_partner_id),
+            prefix="assign",
+        ),
+        "hold": StatusForm(initial=initial, prefix="hold"),
+        "resume": StatusForm(initial=initial, prefix="resume"),
+        "acknowledge": StatusForm(initial=initial, prefix="acknowledge"),
+        "start": StatusForm(initial=initial, prefix="start"),
+        "close": CloseForm(initial=initial, prefix="close"),
+        "refer": ReferForm(initial=initial, partners=_referral_targets(sr), prefix="refer"),
+    }
+    if Complaint.objects.filter(request=sr).exists():
+        forms["complaint_respond"] = ComplaintResponseForm(
+            initial={**initial, "letter": draft_response(sr)}, prefix="complaint_respond"
+        )
+        forms["complaint_escalate"] = ComplaintEscalationForm(
+            initial=initial, prefix="complaint_escalate"
+        )
+    forms.update(bound)
+    return forms
+
+
+def _request_context(request: HttpRequest, sr, bound: dict | None = None) -> dict:
+    user = request.user
+    acting = acting_partner_ids(user)
+    is_responsible = sr.responsible_partner_id in acting
+    referrals = list(
+        sr.referrals.select_related("to_partner", "to_team", "from_partner", "consent")
+    )
+    my_referrals = [
+        (r, ReferralResponseForm(states=_referral_states(r), prefix=f"referral{r.pk}"))
+        for r in referrals
+        if r.to_partner_id in acting and REFERRAL_TRANSITIONS.get(r.state)
+    ]
+    bound_referral = None
+    if bound and "referral" in bound:
+        bound = dict(bound)
+        referral_id, bound_referral = bound.pop("referral")
+        my_referrals = [(r, bound_referral if r.pk == referral_id else f) for r, f in my_referrals]
+    updates = list(sr.updates.select_related("author"))
+    customer = None
+    if sr.customer_id and visible_customers(user).filter(pk=sr.customer_id).exists():
+        customer = sr.customer
+    complaint = Complaint.objects.filter(request=sr).first()
+    allowed = TRANSITIONS[sr.status]
+    forms = _forms_for(sr, user, bound)
+    failed = [f for f in (bound or {}).values() if getattr(f, "errors", None)]
+    if bound_referral is not None and bound_referral.errors:
+        failed.append(bound_referral)
+    return {
+        "form": failed[0] if failed else None,
+        "sr": sr,
+        "updates": updates,
+        "public_updates": [u for u in updates if u.public],
+        "referrals": referrals,
+        "my_referrals": my_referrals,
+        "customer": customer,
+        "customer_withheld": sr.customer_id is not None and customer is None,
+        "is_responsible": is_responsible,
+        "can_act": is_responsible,
+        "allowed": {s: s in allowed for s in Status.values},
+        "forms": forms,
+        "complaint": complaint,
+        "now": timezone.now(),
+        "attributes": _attribute_rows(sr),
+    }
+
+
+def _referral_states(referral):
+    return [
+        (state, Referral.State(state).label)
+        for state in REFERRAL_TRANSITIONS.get(referral.state, [])
+    ]
+
+
+def _attribute_rows(sr) -> list[tuple[str, str]]:
+    specs = {a.code: a for a in sr.service.attributes.all()}
+    rows = []
+    for code, value in (sr.attributes or {}).items():
+        spec = specs.get(code)
+        label = spec.description if spec else code
+        names = {str(v["key"]): str(v["name"]) for v in (spec.values if spec else []) or []}
+        if isinstance(value, list):
+            shown = ", ".join(names.get(str(v), str(v)) for v in value)
+        else:
+            shown = names.get(str(value), str(value))
+        rows.append((label, shown))
+    return rows
+
+
+@login_required
+def request_detail(request: HttpRequest, reference: str) -> HttpResponse:
+    sr = get_request(request.user, reference)
+    return render(request, "work/request.html", _request_context(request, sr))
+
+
+ACTIONS = {
+    "note",
+    "public",
+    "assign",
+    "acknowledge",
+    "start",
+    "hold",
+    "resume",
+    "close",
+    "refer",
+    "complaint_respond",
+    "complaint_escalate",
+}
+
+
+@login_required
+@require_POST
+def request_action(request: HttpRequest, reference: str, action: str) -> HttpResponse:
+    if action not in ACTIONS:
+        raise Http404("No such action.")
+    sr = get_request(request.user, reference)
+    if sr.responsible_partner_id not in acting_partner_ids(request.user):
+        # Partners a request was referred to work their referral, not the request.
+        raise Http404("This request belongs to another partner.")
+    handler = _HANDLERS[action]
+    form, done = handler(request, sr)
+    if done:
+        messages.success(request, done)
+        return redirect("desk:work_request", reference=sr.reference)
+    # Re-read: the page shows the current state (and version) with the form's errors.
+    sr = get_request(request.user, reference)
+    if getattr(form, "stale", False):
+        # A stale form keeps what the officer typed but must not carry the old version again.
+        data = form.data.copy()
+        data[form.add_prefix("version")] = str(sr.version)
+        form.data = data
+    return render(request, "work/request.html", _request_context(request, sr, {action: form}))
+
+
+def _run(form, call, mapping=None) -> bool:
+    try:
+        call()
+    except StaleEdit as exc:
+        form.add_error(None, error_dict(exc).get("version", exc.messages)[0])
+        form.stale = True
+        return False
+    except ValidationError as exc:
+        apply_errors(form, error_dict(exc), mapping)
+        return False
+    except PermissionDenied as exc:
+        form.add_error(None, str(exc))
+        return False
+    return True
+
+
+def _note(request, sr):
+    form = NoteForm(request.POST, prefix="note")
+    if form.is_valid() and _run(
+        form,
+        lambda: add_update(
+            user=request.user,
+            request=sr,
+            text=form.cleaned_data["text"],
+            public=False,
+            expected_version=form.cleaned_data["version"],
+        ),
+    ):
+        return form, "Internal note added."
+    return form, None
+
+
+def _public(request, sr):
+    form = PublicUpdateForm(request.POST, prefix="public")
+    if form.is_valid() and _run(
+        form,
+        lambda: add_update(
+            user=request.user,
+            request=sr,
+            text=form.cleaned_data["text"],
+            public=True,
+            expected_version=form.cleaned_data["version"],
+        ),
+    ):
+        return form, "Update added: the resident can see it and has been sent it."
+    return form, None
+
+
+def _assign(request, sr):
+    form = AssignForm(
+        request.POST,
+        users=_partner_staff([sr.responsible_partner_id]),
+        teams=Team.objects.filter(partner_id=sr.responsible_partner_id),
+        prefix="assign",
+    )
+    if form.is_valid():
+        raw = form.cleaned_data["assignee"]
+        assignee = (
+            _partner_staff([sr.responsible_partner_id]).filter(pk=raw).first() if raw else None
+        )
+        if _run(
+            form,
+            lambda: assign_request(
+                user=request.user,
+                request=sr,
+                assignee=assignee,
+                team=form.cleaned_data["team"],
+                expected_version=form.cleaned_data["version"],
+            ),
+        ):
+            who = (assignee.get_full_name() or assignee.get_username()) if assignee else "nobody"
+            return form, f"Assigned to {who}."
+    return form, None
+
+
+def _status(status: str, done: str, *, default_public: bool = False):
+    def handler(request, sr):
+        form = StatusForm(request.POST, prefix=request.resolver_match.kwargs["action"])
+        if form.is_valid() and _run(
+            form,
+            lambda: change_status(
+                user=request.user,
+                request=sr,
+                status=status,
+                expected_version=form.cleaned_data["version"],
+                text=form.cleaned_data["text"],
+                public=form.cleaned_data["tell_resident"] or default_public,
+            ),
+        ):
+            return form, done
+        return form, None
+
+    return handler
+
+
+def _close(request, sr):
+    form = CloseForm(request.POST, prefix="close")
+    if form.is_valid() and _run(
+        form,
+        lambda: change_status(
+            user=request.user,
+            request=sr,
+            status=Status.CLOSED,
+            outcome=form.cleaned_data["outcome"],
+            text=form.cleaned_data["text"],
+            public=True,
+            expected_version=form.cleaned_data["version"],
+        ),
+    ):
+        return form, "Request closed. The resident has been sent your message."
+    return form, None
+
+
+def _refer(request, sr):
+    form = ReferForm(request.POST, partners=_referral_targets(sr), prefix="refer")
+    if not form.is_valid():
+        return form, None
+    target = form.cleaned_data["to"]
+    to_team = None
+    if target.startswith("t"):
+        to_team = Team.objects.select_related("partner").filter(pk=target[1:]).first()
+        to_partner = to_team.partner if to_team else None
+    else:
+        to_partner = Partner.objects.filter(pk=target[1:]).first()
+    if to_partner is None:
+        form.add_error("to", "Choose a partner or team.")
+        return form, None
+    consent = None
+    data = form.cleaned_data
+
+    def refer():
+        nonlocal consent
+        if sr.customer_id and data["consent_given"]:
+            consent = record_consent(
+                user=request.user,
+                customer=sr.customer,
+                purpose=ConsentPurpose.SHARE_WITH_PARTNERS,
+                recipient=to_partner,
+                how=data["consent_how"]
+                or f"Told {request.user.get_username()} when referring {sr.formatted_reference}",
+            )
+        referral = refer_request(
+            user=request.user,
+            request=sr,
+            to_partner=to_partner,
+            to_team=to_team,
+            reason=data["reason"],
+            consent=consent,
+            expected_version=data["version"],
+        )
+        notify_referral_received(referral)
+
+    from django.db import transaction
+
+    def atomic_refer():
+        with transaction.atomic():
+            refer()
+
+    if _run(form, atomic_refer, {"to_partner": "to", "to_team": "to", "consent": "consent_given"}):
+        return form, f"Referred to {to_team or to_partner}."
+    return form, None
+
+
+def _complaint_respond(request, sr):
+    form = ComplaintResponseForm(request.POST, prefix="complaint_respond")
+    if form.is_valid() and _run(
+        form,
+        lambda: respond_to_complaint(
+            user=request.user,
+            request=sr,
+            decision=form.cleaned_data["decision"],
+            letter=form.cleaned_data["letter"],
+            expected_version=form.cleaned_data["version"],
+        ),
+    ):
+        return form, "Response sent and the complaint closed."
+    return form, None
+
+
+def _complaint_escalate(request, sr):
+    form = ComplaintEscalationForm(request.POST, prefix="complaint_escalate")
+    if form.is_valid() and _run(
+        form,
+        lambda: escalate_complaint(
+            user=request.user,
+            request=sr,
+            reason=form.cleaned_data["reason"],
+            expected_version=form.cleaned_data["version"],
+        ),
+    ):
+        return form, f"Escalated to {ComplaintStage.STAGE_2.label.lower()}."
+    return form, None
+
+
+_HANDLERS = {
+    "note": _note,
+    "public": _public,
+    "assign": _assign,
+    "acknowledge": _status(Status.ACKNOWLEDGED, "Acknowledged."),
+    "start": _status(Status.IN_PROGRESS, "Marked as in progress."),
+    "hold": _status(Status.ON_HOLD, "Put on hold: the service standard clock is paused."),
+    "resume": _status(Status.IN_PROGRESS, "Resumed: the clock is running again."),
+    "close": _close,
+    "refer": _refer,
+    "complaint_respond": _complaint_respond,
+    "complaint_escalate": _complaint_escalate,
+}
+
+
+@login_required
+@require_POST
+def referral_respond(request: HttpRequest, reference: str, pk: int) -> HttpResponse:
+    sr = get_request(request.user, reference)
+    referral = get_object_or_404(
+        Referral.objects.filter(request=sr, to_partner_id__in=acting_partner_ids(request.user)),
+        pk=pk,
+    )
+    form = ReferralResponseForm(
+        request.POST, states=_referral_states(referral), prefix=f"referral{referral.pk}"
+    )
+    if form.is_valid() and _run(
+        form,
+        lambda: respond_to_referral(
+            user=request.user,
+            referral=referral,
+            state=form.cleaned_data["state"],
+            outcome=form.cleaned_data["outcome"],
+        ),
+    ):
+        messages.success(request, "Referral updated: the responsible team can see it.")
+        return redirect("desk:work_request", reference=sr.reference)
+    sr = get_request(request.user, reference)
+    return render(
+        request, "work/request.html", _request_context(request, sr, {"referral": (pk, form)})
+    )
+
+
+# --- notifications ------------------------------------------------------------------------
+
+
+@login_required
+def notifications(request: HttpRequest) -> HttpResponse:
+    rows = (
+        visible_notifications(request.user)
+        .filter(status__in=PROBLEM_STATUSES)
+        .select_related("service_request")
+        .order_by("-created_at")[:200]
+    )
+    return render(request, "work/notifications.html", {"notifications": rows})
+
+
+@login_required
+@require_POST
+def notification_retry(request: HttpRequest, pk: int) -> HttpResponse:
+    notification = get_object_or_404(visible_notifications(request.user), pk=pk)
+    try:
+        retry_notification(user=request.user, notification=notification)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, f"Message to {notification.recipient} queued to send again.")
+    return redirect("desk:work_notifications")

@@ -1,0 +1,218 @@
+"""Filter forms for the insight pages (GET) and the public survey form (POST)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django import forms
+from django.utils import timezone
+
+from firstcontact.catalogue.models import Service
+from firstcontact.insight.models import Score
+
+MAX_DAYS = 3 * 366
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%Y-%m-%d")
+
+
+class PeriodForm(forms.Form):
+    """Partner, service and a period of days; every field optional, with defaults."""
+
+    partner = forms.ModelChoiceField(
+        queryset=None, required=False, empty_label="All partners you can see"
+    )
+    service = forms.ModelChoiceField(
+        queryset=Service.objects.none(), required=False, empty_label="All services"
+    )
+    date_from = forms.DateField(label="From", required=False, widget=DateInput)
+    date_to = forms.DateField(label="To", required=False, widget=DateInput)
+    interval = forms.ChoiceField(
+        label="Show by",
+        required=False,
+        choices=[
+            ("15", "15 minutes"),
+            ("30", "30 minutes"),
+            ("60", "Hour"),
+            ("day", "Day"),
+            ("week", "Week"),
+            ("month", "Month"),
+        ],
+        help_text="15 minutes, 30 minutes or an hour for up to a week.",
+    )
+
+    default_days = 28
+    max_intraday_days = 7
+
+    def __init__(self, data, *, partners, services=None, **kwargs):
+        today = timezone.localdate()
+        kwargs.setdefault(
+            "initial",
+            {
+                "date_from": today - dt.timedelta(days=self.default_days - 1),
+                "date_to": today,
+                "interval": "day",
+            },
+        )
+        super().__init__(data, **kwargs)
+        self.fields["partner"].queryset = partners
+        self.fields["service"].queryset = (
+            services if services is not None else Service.objects.all()
+        )
+
+    def clean(self):
+        data = super().clean()
+        today = timezone.localdate()
+        last = data.get("date_to") or today
+        first = data.get("date_from") or last - dt.timedelta(days=self.default_days - 1)
+        if "date_from" in self.errors or "date_to" in self.errors:
+            return data
+        if first > last:
+            self.add_error("date_to", "The end date must be on or after the start date")
+        elif (last - first).days >= MAX_DAYS:
+            self.add_error("date_from", "Choose a period of at most three years")
+        elif data.get("interval") in {"15", "30", "60"} and (
+            (last - first).days >= self.max_intraday_days
+        ):
+            self.add_error("interval", "Show by day, week or month for a period longer than a week")
+        data["first"], data["last"] = first, last
+        data["interval"] = data.get("interval") or "day"
+        return data
+
+    def period(self) -> tuple[dt.date, dt.date]:
+        """The valid period, or the default when the form has errors."""
+        if self.is_valid():
+            return self.cleaned_data["first"], self.cleaned_data["last"]
+        today = timezone.localdate()
+        return today - dt.timedelta(days=self.default_days - 1), today
+
+
+class StaffingForm(forms.Form):
+    queue = forms.ModelChoiceField(queryset=None, required=False, empty_label="Choose a queue")
+    date = forms.DateField(
+        label="Day to plan",
+        required=False,
+        widget=DateInput,
+        help_text="Forecast from the same weekday in the weeks before it.",
+    )
+    interval = forms.ChoiceField(
+        label="Interval",
+        choices=[("15", "15 minutes"), ("30", "30 minutes"), ("60", "1 hour")],
+        initial="30",
+        required=False,
+    )
+    weeks = forms.IntegerField(label="Weeks of history", min_value=1, max_value=26, required=False)
+    growth = forms.IntegerField(
+        label="Change in calls (%)",
+        min_value=-90,
+        max_value=500,
+        required=False,
+        help_text="Adjust the forecast, for example 10 for 10% more calls.",
+    )
+    target = forms.IntegerField(
+        label="Service level target (%)", min_value=1, max_value=99, required=False
+    )
+    seconds = forms.IntegerField(
+        label="Answered within (seconds)", min_value=1, max_value=3600, required=False
+    )
+    shrinkage = forms.IntegerField(label="Shrinkage (%)", min_value=0, max_value=90, required=False)
+    model = forms.ChoiceField(
+        label="Model",
+        choices=[
+            ("erlang_c", "Erlang C (callers wait)"),
+            ("erlang_a", "Erlang A (callers abandon)"),
+        ],
+        required=False,
+    )
+    patience = forms.IntegerField(
+        label="Mean patience (seconds)",
+        min_value=1,
+        max_value=36000,
+        required=False,
+        help_text="For Erlang A. Leave empty to estimate it from the queue's history.",
+    )
+
+    def __init__(self, data, *, queues, defaults: dict | None = None, **kwargs):
+        kwargs.setdefault("initial", defaults or {})
+        super().__init__(data, **kwargs)
+        self.fields["queue"].queryset = queues
+
+
+class PoolingForm(forms.Form):
+    date = forms.DateField(
+        label="Day to plan",
+        required=False,
+        widget=DateInput,
+        help_text="Forecast from the same weekday in the weeks before it.",
+    )
+    weeks = forms.IntegerField(label="Weeks of history", min_value=1, max_value=26, required=False)
+    target = forms.IntegerField(
+        label="Service level target (%)", min_value=1, max_value=99, required=False
+    )
+    seconds = forms.IntegerField(
+        label="Answered within (seconds)", min_value=1, max_value=3600, required=False
+    )
+    overflow_after = forms.IntegerField(
+        label="Overflow to the hub after (seconds)",
+        min_value=0,
+        max_value=3600,
+        required=False,
+    )
+    keep = forms.IntegerField(
+        label="Share of their own advisers partners keep (%)",
+        min_value=10,
+        max_value=100,
+        required=False,
+    )
+
+    def __init__(self, data, *, defaults: dict | None = None, **kwargs):
+        kwargs.setdefault("initial", defaults or {})
+        super().__init__(data, **kwargs)
+
+
+class RechargeForm(forms.Form):
+    month = forms.ChoiceField(label="Month", required=False)
+
+    def __init__(self, data, **kwargs):
+        super().__init__(data, **kwargs)
+        today = timezone.localdate().replace(day=1)
+        months = []
+        current = today
+        for _ in range(24):
+            months.append((current.strftime("%Y-%m"), current.strftime("%B %Y")))
+            current = (current - dt.timedelta(days=1)).replace(day=1)
+        self.fields["month"].choices = months
+        self.fields["month"].initial = months[1][0]
+
+    def chosen_month(self) -> dt.date:
+        value = self.cleaned_data.get("month") if self.is_valid() else None
+        value = value or self.fields["month"].initial
+        return dt.date.fromisoformat(value + "-01")
+
+
+class SurveyForm(forms.Form):
+    score = forms.TypedChoiceField(
+        label="Overall, how satisfied were you with the service you received?",
+        choices=list(reversed(Score.choices)),
+        coerce=int,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select how satisfied you were"},
+    )
+    resolved = forms.ChoiceField(
+        label="Did we sort out what you contacted us about?",
+        choices=[("yes", "Yes"), ("no", "No"), ("partly", "Partly")],
+        widget=forms.RadioSelect,
+        required=False,
+    )
+    comment = forms.CharField(
+        label="Is there anything you would like to tell us? (optional)",
+        help_text="Do not include personal details such as your name, address or bank details.",
+        widget=forms.Textarea(attrs={"rows": 5}),
+        required=False,
+        max_length=2000,
+        error_messages={"max_length": "Your comments must be 2,000 characters or fewer"},
+    )

@@ -1,0 +1,378 @@
+"""Settings for the indicators, unit costs and recharge rates, the satisfaction sampling rule,
+survey invitations and responses, and the daily rollups the dashboards read."""
+
+from __future__ import annotations
+
+import secrets
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from firstcontact.customers.models import Channel
+
+RATE = [MinValueValidator(0.0), MaxValueValidator(1.0)]
+
+
+class IndicatorSettings(models.Model):
+    """The partnership's definitions for the call indicators (one row, pk 1)."""
+
+    service_level_seconds = models.PositiveIntegerField(
+        default=20, help_text="Service level: calls answered within this many seconds."
+    )
+    service_level_target = models.FloatField(
+        default=0.8, validators=RATE, help_text="The share to answer in that time, 0–1."
+    )
+    short_abandon_seconds = models.PositiveIntegerField(
+        default=5,
+        help_text="Callers who hang up sooner than this are left out of offered and abandoned "
+        "calls (misdials, wrong numbers).",
+    )
+    shrinkage = models.FloatField(
+        default=0.3,
+        validators=[MinValueValidator(0.0), MaxValueValidator(0.95)],
+        help_text="Share of paid time agents are not available for calls (breaks, training, "
+        "absence), for rostering.",
+    )
+    fte_hours_per_day = models.FloatField(
+        default=7.4, help_text="Hours in one full-time equivalent's working day (37 h ÷ 5)."
+    )
+
+    class Meta:
+        verbose_name = "indicator settings"
+        verbose_name_plural = "indicator settings"
+
+    def __str__(self) -> str:
+        return (
+            f"{self.service_level_target:.0%} in {self.service_level_seconds} s, short abandons "
+            f"under {self.short_abandon_seconds} s"
+        )
+
+    def save(self, *args, **kwargs) -> None:
+        self.pk = 1
+        super().save(*args, **kwargs)
+
+    @classmethod
+    def current(cls) -> IndicatorSettings:
+        found = cls.objects.filter(pk=1).first()
+        return found if found is not None else cls(pk=1)
+
+
+# What a contact costs by channel when no UnitCost is recorded: Socitm Insight's widely quoted
+# 2012 figures (face to face £8.62, phone £2.83, web £0.15); others are estimates.
+DEFAULT_UNIT_COSTS = {
+    Channel.FACE_TO_FACE: Decimal("8.62"),
+    Channel.PHONE: Decimal("2.83"),
+    Channel.LETTER: Decimal("5.00"),
+    Channel.EMAIL: Decimal("1.50"),
+    Channel.SOCIAL: Decimal("1.00"),
+    Channel.SMS: Decimal("0.50"),
+    Channel.KIOSK: Decimal("0.40"),
+    Channel.WEB: Decimal("0.15"),
+    Channel.OPEN311: Decimal("0.15"),
+}
+
+
+class UnitCost(models.Model):
+    """What one contact costs on a channel, for cost per contact and channel-shift savings."""
+
+    channel = models.CharField(max_length=20, choices=Channel.choices, unique=True)
+    cost = models.DecimalField(
+        max_digits=8, decimal_places=2, validators=[MinValueValidator(Decimal("0"))]
+    )
+
+    class Meta:
+        ordering = ["channel"]
+
+    def __str__(self) -> str:
+        return f"{self.get_channel_display()}: £{self.cost}"
+
+
+class RechargeRate(models.Model):
+    """What a hub charges a client partner per contact and per call it handles for them."""
+
+    hub = models.ForeignKey(
+        "partners.Partner", on_delete=models.CASCADE, related_name="recharge_rates"
+    )
+    client = models.ForeignKey(
+        "partners.Partner",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+        help_text="Leave empty for the hub's rate for every client.",
+    )
+    per_contact = models.DecimalField(
+        max_digits=8, decimal_places=2, help_text="Per contact (not a call) handled for them."
+    )
+    per_call = models.DecimalField(
+        max_digits=8, decimal_places=2, help_text="Per call answered on their queues."
+    )
+    charge_phone_contacts = models.BooleanField(
+        default=False,
+        help_text="Also charge phone contacts per contact (only when the hub's calls are not "
+        "imported and charged per call).",
+    )
+    starts = models.DateField(help_text="The rate applies to months from this date.")
+
+    class Meta:
+        ordering = ["hub", "client", "-starts"]
+
+    def __str__(self) -> str:
+        return f"{self.hub} for {self.client or 'every client'} from {self.starts}"
+
+
+class SamplingRule(models.Model):
+    """Whom to invite to a satisfaction survey: a share of contacts on a queue, raised while
+    the queue's abandonment rate is high.
+
+    Each evaluation looks at the last `period_minutes` of calls: with at least `min_calls`
+    offered and abandonment above `raise_above`, the rate becomes `raised_rate`; it falls
+    back to `base_rate` once abandonment is below `lower_below` (lower, so it does not
+    flap). The rule with no queue is the default for contacts and requests on no queue.
+    """
+
+    queue = models.ForeignKey(
+        "telephony.Queue",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="sampling_rules",
+        help_text="Empty: the default rule, for contacts and requests not on a queue.",
+    )
+    base_rate = models.FloatField(default=0.1, validators=RATE, help_text="Normally, 0–1.")
+    raised_rate = models.FloatField(
+        default=0.3, validators=RATE, help_text="While abandonment is high, 0–1."
+    )
+    raise_above = models.FloatField(
+        default=0.1, validators=RATE, help_text="Raise the rate when abandonment exceeds this."
+    )
+    lower_below = models.FloatField(
+        default=0.07, validators=RATE, help_text="Lower it again when abandonment is below this."
+    )
+    period_minutes = models.PositiveIntegerField(
+        default=60, validators=[MinValueValidator(5)], help_text="How far back to look."
+    )
+    min_calls = models.PositiveIntegerField(
+        default=20, help_text="Change nothing on fewer calls offered than this."
+    )
+    raised = models.BooleanField(default=False, editable=False)
+    last_abandonment_rate = models.FloatField(null=True, blank=True, editable=False)
+    last_offered = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    evaluated_at = models.DateTimeField(null=True, blank=True, editable=False)
+    changed_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    class Meta:
+        ordering = ["queue__name"]
+        constraints = [
+            models.UniqueConstraint(
+                Coalesce("queue", models.Value(0)), name="one_sampling_rule_per_queue"
+            ),
+            models.CheckConstraint(
+                condition=Q(lower_below__lte=models.F("raise_above")),
+                name="sampling_lower_below_raise",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Sampling for {self.queue or 'contacts on no queue'}"
+
+    @property
+    def current_rate(self) -> float:
+        return self.raised_rate if self.raised else self.base_rate
+
+    def clean(self) -> None:
+        if self.lower_below > self.raise_above:
+            raise ValidationError(
+                {"lower_below": "Lower the rate at or below the level that raises it."}
+            )
+        if self.raised_rate < self.base_rate:
+            raise ValidationError({"raised_rate": "The raised rate cannot be below the base."})
+
+
+class SamplingRateChange(models.Model):
+    """When a rule raised or lowered its rate, and why."""
+
+    rule = models.ForeignKey(SamplingRule, on_delete=models.CASCADE, related_name="changes")
+    at = models.DateTimeField(default=timezone.now)
+    from_rate = models.FloatField()
+    to_rate = models.FloatField()
+    abandonment_rate = models.FloatField()
+    offered = models.PositiveIntegerField()
+
+    class Meta:
+        ordering = ["-at"]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M}: {self.from_rate:.0%} to {self.to_rate:.0%}"
+
+
+def new_token() -> str:
+    return secrets.token_urlsafe(24)
+
+
+class SurveyInvitation(models.Model):
+    """An invitation to rate a contact or a closed request; the link carries the token."""
+
+    token = models.CharField(max_length=64, unique=True, default=new_token, editable=False)
+    contact = models.OneToOneField(
+        "contacts.Contact",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="survey_invitation",
+    )
+    service_request = models.OneToOneField(
+        "servicerequests.ServiceRequest",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="survey_invitation",
+    )
+    partner = models.ForeignKey(
+        "partners.Partner", on_delete=models.CASCADE, related_name="survey_invitations"
+    )
+    queue = models.ForeignKey(
+        "telephony.Queue", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    channel = models.CharField(max_length=20, choices=Channel.choices, blank=True)
+    rate = models.FloatField(help_text="The sampling rate that selected it.")
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    expires_at = models.DateTimeField()
+    sent_by = models.CharField(max_length=10, blank=True, help_text="email or sms")
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(contact__isnull=False, service_request__isnull=True)
+                | Q(contact__isnull=True, service_request__isnull=False),
+                name="invitation_about_one_thing",
+            )
+        ]
+
+    def __str__(self) -> str:
+        subject = f"contact {self.contact_id}" if self.contact_id else "a request"
+        return f"Survey about {subject} ({self.created_at:%Y-%m-%d})"
+
+    @property
+    def is_open(self) -> bool:
+        return timezone.now() < self.expires_at
+
+
+class Score(models.IntegerChoices):
+    VERY_DISSATISFIED = 1, "Very dissatisfied"
+    DISSATISFIED = 2, "Dissatisfied"
+    NEITHER = 3, "Neither satisfied nor dissatisfied"
+    SATISFIED = 4, "Satisfied"
+    VERY_SATISFIED = 5, "Very satisfied"
+
+
+SATISFIED_SCORES = (Score.SATISFIED, Score.VERY_SATISFIED)
+
+
+class SatisfactionResponse(models.Model):
+    invitation = models.OneToOneField(
+        SurveyInvitation, on_delete=models.CASCADE, related_name="response"
+    )
+    partner = models.ForeignKey(
+        "partners.Partner", on_delete=models.CASCADE, related_name="satisfaction_responses"
+    )
+    service = models.ForeignKey(
+        "catalogue.Service", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    channel = models.CharField(max_length=20, choices=Channel.choices, blank=True)
+    score = models.PositiveSmallIntegerField(choices=Score.choices)
+    resolved = models.CharField(
+        max_length=10,
+        blank=True,
+        choices=[("yes", "Yes"), ("no", "No"), ("partly", "Partly")],
+        help_text="Did we sort it out, in the customer's view.",
+    )
+    comment = models.TextField(blank=True, max_length=2000)
+    submitted_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["-submitted_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(score__gte=1, score__lte=5), name="satisfaction_score_1_to_5"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_score_display()} ({self.submitted_at:%Y-%m-%d})"
+
+    @property
+    def satisfied(self) -> bool:
+        return self.score in SATISFIED_SCORES
+
+
+class CallDailyRollup(models.Model):
+    """One queue's calls on one local day, summed, for dashboards over long periods.
+
+    Counts use the settings recorded with them (service_level_seconds, short_abandon_seconds);
+    a page asking for other thresholds reads the call records instead.
+    """
+
+    queue = models.ForeignKey("telephony.Queue", on_delete=models.CASCADE, related_name="+")
+    date = models.DateField()
+    offered_all = models.PositiveIntegerField(default=0)
+    short_abandoned = models.PositiveIntegerField(default=0)
+    answered = models.PositiveIntegerField(default=0)
+    abandoned = models.PositiveIntegerField(default=0)
+    answered_within = models.PositiveIntegerField(default=0)
+    answered_wait_sum = models.BigIntegerField(default=0)
+    talk_sum = models.BigIntegerField(default=0)
+    talk_count = models.PositiveIntegerField(default=0)
+    max_wait = models.PositiveIntegerField(default=0)
+    wait_sum_all = models.BigIntegerField(default=0)
+    staffed_seconds = models.BigIntegerField(default=0)
+    busy_seconds = models.BigIntegerField(default=0)
+    service_level_seconds = models.PositiveIntegerField()
+    short_abandon_seconds = models.PositiveIntegerField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["date", "queue"], name="call_rollup_unique")]
+
+    def __str__(self) -> str:
+        return f"Calls on queue {self.queue_id} on {self.date}"
+
+
+class ContactDailyRollup(models.Model):
+    """Contacts on one local day for one partner, handling partner and channel, counted:
+    all, ended, resolved at first contact, abandoned (FCR = resolved ÷ (ended − abandoned),
+    the definition in contacts.selectors.first_contact_resolution)."""
+
+    date = models.DateField()
+    partner = models.ForeignKey("partners.Partner", on_delete=models.CASCADE, related_name="+")
+    handled_by = models.ForeignKey(
+        "partners.Partner", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    channel = models.CharField(max_length=20, choices=Channel.choices)
+    contacts = models.PositiveIntegerField(default=0)
+    ended = models.PositiveIntegerField(default=0)
+    resolved = models.PositiveIntegerField(default=0)
+    abandoned = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        indexes = [models.Index(fields=["date", "partner"], name="contact_rollup_date")]
+
+    def __str__(self) -> str:
+        return f"{self.channel} contacts for partner {self.partner_id} on {self.date}"
+
+
+class RollupState(models.Model):
+    """Which days each rollup holds: every day from `built_from` to `built_through`."""
+
+    name = models.CharField(max_length=20, primary_key=True)
+    built_from = models.DateField(null=True, blank=True)
+    built_through = models.DateField(null=True, blank=True)
+    built_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.name} rollup {self.built_from} to {self.built_through}"

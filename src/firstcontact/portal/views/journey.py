@@ -1,0 +1,463 @@
+"""Report a problem and apply for a service: one question a page, check your answers, then
+one request raised and a confirmation with its reference."""
+
+from __future__ import annotations
+
+import json
+import secrets
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.storage import default_storage
+from django.db import transaction
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.utils.translation import get_language
+from django.views.decorators.http import require_http_methods
+
+from firstcontact.catalogue.models import Service
+from firstcontact.customers.models import ConsentPurpose
+from firstcontact.customers.services import create_customer
+from firstcontact.portal import places
+from firstcontact.portal.forms import (
+    AddressForm,
+    ContactForm,
+    DetailsForm,
+    EligibilityForm,
+    LocationForm,
+    QuestionForm,
+    initial_answer,
+    split_name,
+)
+from firstcontact.portal.journeys import (
+    APPLY,
+    FLOW_KINDS,
+    RAISED_KEY,
+    REPORT,
+    ServiceJourney,
+    Step,
+    one_line_address,
+    remember,
+    remembered,
+)
+from firstcontact.portal.ratelimit import is_limited
+from firstcontact.portal.rendering import portal_context, render_portal
+from firstcontact.servicerequests.models import RequestPhoto, ServiceRequest
+from firstcontact.servicerequests.photos import attach_photos
+from firstcontact.servicerequests.references import ReferenceError, parse_reference
+from firstcontact.servicerequests.services import raise_request
+
+NOT_ELIGIBLE = "not-eligible-"
+UPLOADS = "portal-uploads"
+
+
+def _service(flow: str, code: str) -> Service:
+    return get_object_or_404(
+        Service.objects.public()
+        .filter(kind__in=FLOW_KINDS[flow])
+        .prefetch_related("attributes", "eligibility_questions"),
+        code=code,
+    )
+
+
+def language() -> str:
+    return (get_language() or "en").split("-")[0]
+
+
+def _back(journey: ServiceJourney, step: Step) -> str:
+    previous = journey.previous_step(step)
+    if previous is None:
+        return journey.start_url() if journey.flow == APPLY else reverse("portal:report")
+    return journey.url(previous)
+
+
+def _advance(request: HttpRequest, journey: ServiceJourney, step: Step) -> HttpResponse:
+    journey.mark_done(step)
+    journey.save()
+    if request.GET.get("change") == "1":
+        target = journey.first_unfinished()
+    else:
+        target = journey.next_step(step)
+    return redirect(journey.url(target))
+
+
+def _page(request, journey, step, template, context, *, status=200):
+    return render_portal(
+        request,
+        template,
+        {
+            "journey": journey,
+            "service": journey.service,
+            "step": step,
+            "back_url": _back(journey, step),
+            "change": request.GET.get("change") == "1",
+            **context,
+        },
+        status=status,
+    )
+
+
+@require_http_methods(["GET"])
+def journey_start(request: HttpRequest, flow: str, code: str) -> HttpResponse:
+    service = _service(flow, code)
+    journey = ServiceJourney(request, flow, service)
+    if flow == REPORT:
+        return redirect(journey.url(journey.first_unfinished()))
+    deliveries = service.deliveries.select_related("partner").order_by("partner__name")
+    return render_portal(
+        request,
+        "portal/apply_start.html",
+        {
+            "service": service,
+            "journey": journey,
+            "start_url": journey.url(journey.first_unfinished()),
+            "partners": sorted({d.partner.name for d in deliveries}),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def journey_step(request: HttpRequest, flow: str, code: str, step: str) -> HttpResponse:
+    service = _service(flow, code)
+    journey = ServiceJourney(request, flow, service)
+    if step.startswith(NOT_ELIGIBLE):
+        return _not_eligible(request, journey, step.removeprefix(NOT_ELIGIBLE))
+    current = journey.step(step)
+    if current is None:
+        raise Http404("No such page in this journey.")
+    if not journey.may_visit(current):
+        return redirect(journey.url(journey.first_unfinished()))
+    ineligible = journey.ineligible_question()
+    if ineligible is not None:
+        # Pages up to the question that stops the application may be changed; later ones
+        # lead back to the explanation.
+        stop = journey.step(f"eligibility-{ineligible.code}")
+        if journey.steps.index(current) > journey.steps.index(stop):
+            return redirect(journey.url(NOT_ELIGIBLE + ineligible.code))
+    handler = {
+        "eligibility": _eligibility,
+        "question": _question,
+        "location": _location,
+        "details": _details,
+        "address": _address,
+        "contact": _contact,
+        "check": _check,
+    }[current.kind]
+    return handler(request, journey, current)
+
+
+def _eligibility(request, journey: ServiceJourney, step: Step) -> HttpResponse:
+    question = step.question
+    form = EligibilityForm(
+        (request.POST if request.method == "POST" else None),
+        question=question,
+        initial={"answer": journey.state["eligibility"].get(question.code)},
+    )
+    if request.method == "POST" and form.is_valid():
+        answer = form.cleaned_data["answer"]
+        journey.state["eligibility"][question.code] = answer
+        if (answer == "yes") != question.eligible_answer:
+            journey.mark_done(step)
+            journey.save()
+            return redirect(journey.url(NOT_ELIGIBLE + question.code))
+        return _advance(request, journey, step)
+    return _page(
+        request, journey, step, "portal/question.html", {"form": form, "title": question.question}
+    )
+
+
+def _not_eligible(request, journey: ServiceJourney, code: str) -> HttpResponse:
+    question = next((q for q in journey.eligibility_questions if q.code == code), None)
+    if question is None:
+        raise Http404("No such question.")
+    step = journey.step(f"eligibility-{code}")
+    return render_portal(
+        request,
+        "portal/not_eligible.html",
+        {
+            "service": journey.service,
+            "question": question,
+            "back_url": journey.url(step),
+            "journey": journey,
+        },
+    )
+
+
+def _question(request, journey: ServiceJourney, step: Step) -> HttpResponse:
+    attribute = step.attribute
+    stored = journey.state["answers"].get(attribute.code)
+    form = QuestionForm(
+        (request.POST if request.method == "POST" else None),
+        attribute=attribute,
+        initial={"answer": initial_answer(attribute, stored)},
+    )
+    if request.method == "POST" and form.is_valid():
+        journey.state["answers"][attribute.code] = form.cleaned_data["stored"]
+        return _advance(request, journey, step)
+    return _page(
+        request,
+        journey,
+        step,
+        "portal/question.html",
+        {"form": form, "title": attribute.description},
+    )
+
+
+def _location(request, journey: ServiceJourney, step: Step) -> HttpResponse:
+    form = LocationForm(
+        (request.POST if request.method == "POST" else None), initial=journey.state["location"]
+    )
+    problem = None
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            location = places.location_from(
+                latitude=data["latitude"],
+                longitude=data["longitude"],
+                postcode=data["postcode"],
+                address=data["address"],
+            )
+        except ValidationError as exc:
+            for field, messages in exc.message_dict.items():
+                form.add_error(None if field == "pin" else field, messages[0])
+        else:
+            try:
+                places.responsible(
+                    journey.service, location, site_name=portal_context(request)["site_name"]
+                )
+            except places.PlaceProblem as exc:
+                problem = exc
+                form.add_error(None if form.has_pin() else "postcode", exc.messages[0])
+            else:
+                journey.state["location"] = {
+                    "latitude": data["latitude"],
+                    "longitude": data["longitude"],
+                    "postcode": location.postcode,
+                    "address": location.address,
+                }
+                return _advance(request, journey, step)
+    return _page(
+        request,
+        journey,
+        step,
+        "portal/location.html",
+        {
+            "form": form,
+            "problem": problem,
+            "find_your_council": places.FIND_YOUR_COUNCIL,
+            "map": _map_config(),
+            "example_postcode": places.example_postcode(),
+        },
+    )
+
+
+def _map_config() -> dict:
+    bounds = places.map_bounds()
+    return {
+        "bounds": json.dumps(bounds) if bounds else "",
+        "tiles": getattr(settings, "LEAFLET_TILE_URL", ""),
+        "attribution": getattr(settings, "LEAFLET_TILE_ATTRIBUTION", ""),
+    }
+
+
+def _details(request, journey: ServiceJourney, step: Step) -> HttpResponse:
+    details = journey.state["details"]
+    form = DetailsForm(
+        (request.POST if request.method == "POST" else None),
+        (request.FILES if request.method == "POST" else None),
+        initial={"description": details.get("description", "")},
+    )
+    if request.method == "POST" and form.is_valid():
+        details["description"] = form.cleaned_data["description"].strip()
+        checked = form.cleaned_data["photos"]
+        if checked or request.POST.get("remove_photos"):
+            for photo in details.get("photos", []):
+                default_storage.delete(photo["path"])
+            details["photos"] = []
+        for upload, content_type in checked:
+            extension = RequestPhoto.EXTENSIONS[content_type]
+            path = default_storage.save(f"{UPLOADS}/{secrets.token_hex(16)}.{extension}", upload)
+            details["photos"].append(
+                {
+                    "path": path,
+                    "name": upload.name[:100],
+                    "content_type": content_type,
+                    "size": upload.size or 0,
+                }
+            )
+        return _advance(request, journey, step)
+    return _page(
+        request,
+        journey,
+        step,
+        "portal/details.html",
+        {"form": form, "photos": details.get("photos", [])},
+    )
+
+
+def _address(request, journey: ServiceJourney, step: Step) -> HttpResponse:
+    form = AddressForm(
+        (request.POST if request.method == "POST" else None), initial=journey.state["address"]
+    )
+    problem = None
+    if request.method == "POST" and form.is_valid():
+        data = {k: v.strip() for k, v in form.cleaned_data.items()}
+        try:
+            location = places.location_from(
+                postcode=data["postcode"], address=one_line_address(data)
+            )
+        except ValidationError as exc:
+            for field, messages in exc.message_dict.items():
+                form.add_error("line1" if field == "address" else "postcode", messages[0])
+        else:
+            try:
+                places.responsible(
+                    journey.service, location, site_name=portal_context(request)["site_name"]
+                )
+            except places.PlaceProblem as exc:
+                problem = exc
+                form.add_error("postcode", exc.messages[0])
+            else:
+                journey.state["address"] = {**data, "postcode": location.postcode}
+                return _advance(request, journey, step)
+    return _page(
+        request,
+        journey,
+        step,
+        "portal/address.html",
+        {
+            "form": form,
+            "problem": problem,
+            "find_your_council": places.FIND_YOUR_COUNCIL,
+            "example_postcode": places.example_postcode(),
+        },
+    )
+
+
+def _contact(request, journey: ServiceJourney, step: Step) -> HttpResponse:
+    form = ContactForm(
+        (request.POST if request.method == "POST" else None),
+        initial=journey.state["contact"],
+        required=journey.flow == APPLY,
+    )
+    if request.method == "POST" and form.is_valid():
+        journey.state["contact"] = {
+            k: form.cleaned_data[k].strip() for k in ("full_name", "email", "phone")
+        }
+        return _advance(request, journey, step)
+    return _page(request, journey, step, "portal/contact.html", {"form": form})
+
+
+# Where a field named in a ValidationError from raising the request is answered.
+def _step_for_error(journey: ServiceJourney, field: str) -> Step:
+    if field.startswith("attribute["):
+        code = field[len("attribute[") : -1]
+        found = journey.step(f"question-{code}")
+        if found:
+            return found
+    if field in {"location", "lat", "postcode", "uprn", "address"} or field.startswith("addresses"):
+        return journey.step("location") or journey.step("address") or journey.steps[0]
+    if field == "description":
+        return journey.step("details") or journey.steps[0]
+    return journey.step("contact") or journey.steps[0]
+
+
+def _check(request, journey: ServiceJourney, step: Step) -> HttpResponse:
+    errors: list[dict] = []
+    if request.method == "POST":
+        if is_limited(request, "submit"):
+            return render_portal(request, "portal/rate_limited.html", status=429)
+        try:
+            service_request = _submit(request, journey)
+        except ValidationError as exc:
+            for field, messages in exc.message_dict.items():
+                target = _step_for_error(journey, field)
+                errors.append({"text": messages[0], "href": journey.url(target, change=True)})
+        else:
+            journey.clear(delete_photos=True)
+            remember(request, RAISED_KEY, service_request.reference)
+            return redirect("portal:done", reference=service_request.formatted_reference)
+    return _page(
+        request,
+        journey,
+        step,
+        "portal/check.html",
+        {"rows": journey.summary_rows(), "errors": errors},
+        status=400 if errors else 200,
+    )
+
+
+def _submit(request: HttpRequest, journey: ServiceJourney) -> ServiceRequest:
+    service = journey.service
+    location = journey.location()
+    try:
+        place = places.responsible(
+            service, location, site_name=portal_context(request)["site_name"]
+        )
+    except places.PlaceProblem as exc:
+        raise ValidationError({"location": exc.messages[0]}) from exc
+    contact = journey.state["contact"]
+    email, phone = contact.get("email", ""), contact.get("phone", "")
+    details = journey.state["details"]
+    with transaction.atomic():
+        customer = None
+        if email or phone:
+            given, family = split_name(contact.get("full_name", ""))
+            customer = create_customer(
+                user=None,
+                partner=place.delivery.partner,
+                given_name=given,
+                family_name=family,
+                emails=[email] if email else [],
+                phones=[phone] if phone else [],
+                addresses=[journey.state["address"]] if journey.flow == APPLY else [],
+                preferred_channel="email" if email else "sms",
+                preferred_language=language(),
+                consents=[ConsentPurpose.EMAIL_UPDATES if email else ConsentPurpose.SMS_UPDATES],
+                consent_how="Gave their contact details for updates on the resident site.",
+            )
+        service_request = raise_request(
+            user=None,
+            service=service,
+            channel="web",
+            location=location,
+            attributes=journey.answers(),
+            description=details.get("description", "") if journey.flow == REPORT else "",
+            customer=customer,
+        )
+        photos = details.get("photos", []) if journey.flow == REPORT else []
+        if photos:
+            files = [(default_storage.open(p["path"]), p["content_type"]) for p in photos]
+            try:
+                attach_photos(service_request, files)
+            finally:
+                for file, _type in files:
+                    file.close()
+    return service_request
+
+
+@require_http_methods(["GET"])
+def done(request: HttpRequest, reference: str) -> HttpResponse:
+    try:
+        stored = parse_reference(reference)
+    except ReferenceError as exc:
+        raise Http404(str(exc)) from exc
+    if stored not in remembered(request, RAISED_KEY):
+        # Only the browser that made the request sees its confirmation; others track it.
+        return redirect(f"{reverse('portal:track')}?reference={reference}")
+    service_request = get_object_or_404(
+        ServiceRequest.objects.select_related("service", "responsible_partner", "customer"),
+        reference=stored,
+    )
+    customer = service_request.customer
+    return render_portal(
+        request,
+        "portal/done.html",
+        {
+            "sr": service_request,
+            "has_email": bool(customer and customer.emails.exists()),
+            "has_phone": bool(customer and customer.phones.exists()),
+        },
+    )
+

@@ -1,0 +1,213 @@
+"""Complaints: service requests for a complaint-kind service, answered at stage 1 by a deadline
+in working days, escalated to stage 2 (the final response) when the customer is not satisfied.
+
+Deadlines come from the responsible partner's ComplaintPolicy, else the partnership's
+settings.FIRSTCONTACT["COMPLAINT_STAGE_WORKING_DAYS"] (default 10 and 20 working days). While a
+complaint is open its request's SLA due time is the current stage's deadline, so queues, SLA
+counts and escalation treat it like any other request.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from firstcontact.catalogue.sla import WorkingCalendar, calendar_for
+from firstcontact.servicerequests.models import (
+    ClosureOutcome,
+    Complaint,
+    ComplaintDecision,
+    ComplaintPolicy,
+    ComplaintStage,
+    RequestUpdate,
+    ServiceRequest,
+    SLAAlert,
+    Status,
+    UpdateKind,
+)
+
+DEFAULT_STAGE_DAYS = (10, 20)
+LETTER_MAX = 20_000
+
+
+def stage_working_days(partner_id: int) -> tuple[int, int]:
+    policy = ComplaintPolicy.objects.filter(partner_id=partner_id).first()
+    if policy is not None:
+        return policy.stage1_working_days, policy.stage2_working_days
+    days = settings.FIRSTCONTACT.get("COMPLAINT_STAGE_WORKING_DAYS", DEFAULT_STAGE_DAYS)
+    return int(days[0]), int(days[1])
+
+
+def _calendar(request: ServiceRequest) -> WorkingCalendar:
+    policy = request.service.sla_policy
+    return calendar_for(policy) if policy is not None else WorkingCalendar()
+
+
+def working_days_after(request: ServiceRequest, start: dt.datetime, days: int) -> dt.datetime:
+    calendar = _calendar(request)
+    return calendar.add(start, calendar.day_length * days)
+
+
+def open_complaint(request: ServiceRequest) -> Complaint:
+    """Start the complaint clock for a newly raised complaint request (stage 1)."""
+    stage1_days, _ = stage_working_days(request.responsible_partner_id)
+    due = working_days_after(request, request.created_at, stage1_days)
+    complaint = Complaint.objects.create(request=request, stage1_due_at=due)
+    ServiceRequest.objects.filter(pk=request.pk).update(sla_due_at=due)
+    request.sla_due_at = due
+    return complaint
+
+
+def _outcome_for(decision: str) -> str:
+    return (
+        ClosureOutcome.NO_FURTHER_ACTION
+        if decision == ComplaintDecision.NOT_UPHELD
+        else ClosureOutcome.FIXED
+    )
+
+
+def draft_response(request: ServiceRequest, *, stage: int | None = None) -> str:
+    """A response letter for the officer to edit before sending."""
+    complaint = request.complaint
+    stage = stage or complaint.stage
+    name = request.customer.display_name if request.customer_id else "resident"
+    partner = request.responsible_partner.name
+    opening = (
+        f"Dear {name},\n\n"
+        f"Thank you for your complaint (reference {request.formatted_reference}) about "
+        f"{request.service.name.lower()}. "
+    )
+    if stage == ComplaintStage.STAGE_1:
+        _, stage2_days = stage_working_days(request.responsible_partner_id)
+        return (
+            f"{opening}We have looked into what happened.\n\n"
+            "[What we found, and what we will do.]\n\n"
+            "If you are not satisfied with this response, you can ask us to look at your "
+            "complaint again at stage 2. Contact us quoting your reference and tell us why; "
+            f"we will send our final response within {stage2_days} working days.\n\n"
+            f"Yours sincerely,\n\n{partner}"
+        )
+    return (
+        f"{opening}This is our final response at stage 2 of our complaints procedure.\n\n"
+        "[What the review found, and what we will do.]\n\n"
+        "If you remain dissatisfied, you can ask the Local Government and Social Care "
+        "Ombudsman to look at your complaint.\n\n"
+        f"Yours sincerely,\n\n{partner}"
+    )
+
+
+def respond_to_complaint(
+    *,
+    user: AbstractBaseUser,
+    request: ServiceRequest,
+    decision: str,
+    letter: str,
+    expected_version: int | None = None,
+    at: dt.datetime | None = None,
+) -> Complaint:
+    """Send the current stage's response letter to the customer and close the request."""
+    from firstcontact.servicerequests.services import change_status
+
+    letter = (letter or "").strip()
+    errors = {}
+    if decision not in ComplaintDecision.values:
+        errors["decision"] = "Choose whether the complaint is upheld."
+    if not letter:
+        errors["letter"] = "Enter the response letter."
+    elif len(letter) > LETTER_MAX:
+        errors["letter"] = f"Keep the letter to {LETTER_MAX:,} characters."
+    if errors:
+        raise ValidationError(errors)
+    now = at or timezone.now()
+    with transaction.atomic():
+        complaint = Complaint.objects.select_for_update().get(request_id=request.pk)
+        if complaint.responded_at is not None:
+            raise ValidationError(
+                {"decision": f"The {complaint.get_stage_display().lower()} response was sent."}
+            )
+        change_status(
+            user=user,
+            request=request,
+            status=Status.CLOSED,
+            expected_version=expected_version,
+            outcome=_outcome_for(decision),
+            text=letter,
+            public=True,
+            at=now,
+        )
+        if complaint.stage == ComplaintStage.STAGE_2:
+            complaint.stage2_responded_at, complaint.stage2_decision = now, decision
+            complaint.stage2_response = letter
+        else:
+            complaint.stage1_responded_at, complaint.stage1_decision = now, decision
+            complaint.stage1_response = letter
+        complaint.save()
+    return complaint
+
+
+def escalate_complaint(
+    *,
+    user: AbstractBaseUser,
+    request: ServiceRequest,
+    reason: str,
+    expected_version: int | None = None,
+    at: dt.datetime | None = None,
+) -> Complaint:
+    """Move a stage 1 complaint to stage 2 with a new deadline. A request closed by its
+    stage 1 response is reopened: the one way a closed request comes back, since the
+    customer is taking the same complaint further, not raising a new one."""
+    from firstcontact.servicerequests.services import _lock_for_change, _save
+
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": "Say why the customer is not satisfied."})
+    if len(reason) > LETTER_MAX:
+        raise ValidationError({"reason": f"Keep the reason to {LETTER_MAX:,} characters."})
+    now = at or timezone.now()
+    with transaction.atomic():
+        current = _lock_for_change(user, request, expected_version)
+        complaint = Complaint.objects.select_for_update().get(request_id=current.pk)
+        if complaint.stage != ComplaintStage.STAGE_1:
+            raise ValidationError({"reason": "This complaint is already at stage 2."})
+        _, stage2_days = stage_working_days(current.responsible_partner_id)
+        due = working_days_after(current, now, stage2_days)
+        complaint.stage = ComplaintStage.STAGE_2
+        complaint.escalated_at = now
+        complaint.escalation_reason = reason
+        complaint.stage2_due_at = due
+        complaint.save()
+        fields = ["sla_due_at", "sla_alert", "sla_alert_at"]
+        if current.status == Status.CLOSED:
+            current.status = Status.IN_PROGRESS
+            current.outcome = ""
+            current.closed_at = None
+            fields += ["status", "outcome", "closed_at"]
+        current.sla_due_at = due
+        current.sla_alert, current.sla_alert_at = SLAAlert.NONE, None
+        _save(current, now, fields)
+        local_due = timezone.localtime(due)
+        RequestUpdate.objects.create(
+            request=current,
+            created_at=now,
+            author=user,
+            kind=UpdateKind.STATUS,
+            status=current.status,
+            public=True,
+            text="Your complaint has been escalated to stage 2 of our complaints procedure. "
+            f"We will send our final response by {local_due:%-d %B %Y}.",
+        )
+        RequestUpdate.objects.create(
+            request=current,
+            created_at=now,
+            author=user,
+            kind=UpdateKind.NOTE,
+            status=current.status,
+            public=False,
+            text=f"Escalated to stage 2: {reason}",
+        )
+    return complaint

@@ -1,0 +1,232 @@
+"""The demo partnership loader: it loads, loads only once, and what it loads is consistent."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+from io import StringIO
+from pathlib import Path
+
+import pytest
+from django.contrib.auth import authenticate
+from django.core.management import call_command
+from django.db import transaction
+
+from firstcontact.catalogue import sla
+from firstcontact.catalogue.attributes import validate_answers
+from firstcontact.catalogue.models import Datatype, Service, ServiceKind, Tier
+from firstcontact.catalogue.routing import resolve_delivery
+from firstcontact.contacts.models import Contact
+from firstcontact.customers.contact_points import clean_phone
+from firstcontact.customers.models import Customer, CustomerAddress, CustomerPhone
+from firstcontact.demo.catalogue import SERVICES
+from firstcontact.demo.partnership import COUNTY, DEMO_PASSWORD, DISTRICTS, HUB, STAFF
+from firstcontact.partners.geography import Location
+from firstcontact.partners.models import HubAgreement, Membership, Partner, PartnerKind, Role
+from firstcontact.partners.selectors import is_partnership_admin, partners_covering
+from firstcontact.privacy.models import DataSharingAgreement
+from firstcontact.servicerequests.models import Referral, RequestUpdate, ServiceRequest, Status
+from firstcontact.servicerequests.references import is_valid
+
+# A small population keeps the test quick; the default (3,000 people) is for `make run`.
+PEOPLE = 120
+LGSL_CSV = (
+    Path(__file__).resolve().parents[3]
+    / "shared"
+    / "data"
+    / "lgsl-local-services"
+    / "local_services.csv"
+)
+
+
+def load(**options) -> str:
+    out = StringIO()
+    call_command("load_demo", people=PEOPLE, no_progress=True, stdout=out, **options)
+    return out.getvalue()
+
+
+@pytest.fixture(scope="module")
+def _loaded_once(django_db_setup, django_db_blocker):
+    """Load once for the module, inside a transaction rolled back afterwards, so the other
+    test modules never see the demo data."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        yield load()
+        transaction.set_rollback(True)
+
+
+@pytest.fixture
+def demo_output(_loaded_once, db) -> str:
+    return _loaded_once
+
+
+def counts() -> dict[str, int]:
+    return {
+        model.__name__: model.objects.count()
+        for model in [Partner, Service, Customer, Contact, ServiceRequest, RequestUpdate, Referral]
+    }
+
+
+def test_loads_the_partnership_and_prints_the_logins(demo_output):
+    assert set(Partner.objects.values_list("kind", flat=True)) == {
+        PartnerKind.COUNTY,
+        PartnerKind.DISTRICT,
+        PartnerKind.POLICE,
+        PartnerKind.NHS,
+        PartnerKind.HOUSING,
+    }
+    county = Partner.objects.get(slug=COUNTY)
+    assert set(county.children.values_list("slug", flat=True)) == set(DISTRICTS)
+    hub = Partner.objects.get(is_hub=True)
+    assert hub.slug == HUB
+    clients = set(HubAgreement.objects.in_force().filter(hub=hub).values_list("client", flat=True))
+    assert clients == set(Partner.objects.exclude(pk=hub.pk).values_list("pk", flat=True))
+    assert DataSharingAgreement.objects.in_force().exists()
+    assert Service.objects.count() >= 40
+    assert Customer.objects.count() >= PEOPLE
+    assert Contact.objects.exists() and ServiceRequest.objects.exists()
+    for spec in STAFF:
+        assert spec.username in demo_output
+    assert DEMO_PASSWORD in demo_output
+    assert "Open http://127.0.0.1:8000/" in demo_output
+
+
+def test_a_second_run_adds_nothing(demo_output):
+    before = counts()
+    output = load()
+    assert "Demo partnership already loaded" in output
+    assert counts() == before
+    assert DEMO_PASSWORD in output  # the logins are printed again
+
+
+@pytest.mark.django_db
+def test_the_full_size_is_the_default():
+    from firstcontact.demo.loader import DEFAULT_PEOPLE, Sizes
+
+    sizes = Sizes.for_people(DEFAULT_PEOPLE)
+    assert sizes.people == 3000 and sizes.requests == 1500 and 4000 <= sizes.contacts <= 6000
+
+
+def test_every_service_has_a_delivery_and_a_service_standard(demo_output):
+    for service in Service.objects.prefetch_related("deliveries__team"):
+        deliveries = list(service.deliveries.all())
+        assert deliveries, service.code
+        for delivery in deliveries:
+            assert delivery.team is not None and delivery.team.partner_id == delivery.partner_id
+        assert service.sla_policy_id is not None, service.code
+        assert service.adviser_script and service.keywords and service.group, service.code
+
+
+def test_two_tier_responsibility(demo_output):
+    county = Partner.objects.get(slug=COUNTY)
+    districts = set(Partner.objects.filter(kind=PartnerKind.DISTRICT))
+    pothole = Service.objects.get(code="pothole")
+    missed_bin = Service.objects.get(code="missed-bin")
+    assert (pothole.lgsl_code, pothole.tier) == (557, Tier.COUNTY)
+    assert (missed_bin.lgsl_code, missed_bin.tier) == (524, Tier.DISTRICT)
+    assert [d.partner for d in pothole.deliveries.all()] == [county]
+    assert {d.partner for d in missed_bin.deliveries.all()} == districts
+    assert pothole.deliveries.get().team.name == "Highways"
+    for code, partner_kind in [
+        ("asb", PartnerKind.POLICE),
+        ("housing-repair", PartnerKind.HOUSING),
+        ("gp-registration", PartnerKind.NHS),
+    ]:
+        service = Service.objects.get(code=code)
+        assert service.tier == Tier.ALL
+        assert {d.partner.kind for d in service.deliveries.all()} == {partner_kind}
+    for spec in SERVICES:
+        service = Service.objects.get(code=spec.code)
+        kinds = {d.partner.kind for d in service.deliveries.all()}
+        if service.tier == Tier.COUNTY:
+            assert kinds == {PartnerKind.COUNTY}, spec.code
+        elif service.tier == Tier.DISTRICT:
+            assert service.deliveries.count() == len(DISTRICTS), spec.code
+
+
+@pytest.mark.skipif(not LGSL_CSV.exists(), reason="../shared LGSL data is not available")
+def test_lgsl_codes_and_tiers_match_the_service_list(db):
+    with LGSL_CSV.open(newline="", encoding="utf-8") as f:
+        tiers = {int(row["LGSL"]): row["Providing Tier"] for row in csv.DictReader(f)}
+    expected = {"county/unitary": Tier.COUNTY, "district/unitary": Tier.DISTRICT, "all": Tier.ALL}
+    for spec in SERVICES:
+        if spec.lgsl is not None:
+            assert spec.lgsl in tiers, spec.code
+            assert spec.tier == expected[tiers[spec.lgsl]], spec.code
+
+
+def test_catalogue_uses_every_attribute_datatype(demo_output):
+    from firstcontact.catalogue.models import Automated, ServiceAttribute
+
+    used = set(ServiceAttribute.objects.values_list("datatype", flat=True))
+    assert used == set(Datatype.values)
+    depth = ServiceAttribute.objects.get(service__code="pothole", code="depth")
+    assert depth.datatype == Datatype.SINGLEVALUELIST and depth.required
+    for service in Service.objects.filter(kind=ServiceKind.FAULT_REPORT).exclude(
+        code="housing-repair"
+    ):
+        hidden = service.attributes.get(code="fixmystreet_id")
+        assert (hidden.datatype, hidden.automated) == (Datatype.STRING, Automated.HIDDEN_FIELD)
+    kinds = dict(Service.objects.values_list("code", "kind"))
+    assert kinds["asb"] == ServiceKind.REFERRAL
+    assert kinds["complaint"] == ServiceKind.COMPLAINT
+    assert kinds["gp-registration"] == ServiceKind.INFORMATION
+    assert kinds["bereavement"] == kinds["moving-home"] == ServiceKind.LIFE_EVENT
+
+
+def test_every_demo_login_authenticates_with_the_printed_password(demo_output):
+    roles = set()
+    for spec in STAFF:
+        user = authenticate(username=spec.username, password=DEMO_PASSWORD)
+        assert user is not None, spec.username
+        roles |= set(Membership.objects.filter(user=user).values_list("role", flat=True))
+    assert roles == set(Role.values)
+    admin = authenticate(username="admin", password=DEMO_PASSWORD)
+    assert admin.is_staff and is_partnership_admin(admin)
+    assert Membership.objects.get(user__username="highways").team.name == "Highways"
+    assert Membership.objects.get(user__username="adviser").partner.is_hub
+
+
+def test_a_demo_pothole_request_resolves_to_the_county(demo_output):
+    county = Partner.objects.get(slug=COUNTY)
+    pothole = Service.objects.get(code="pothole")
+    request = ServiceRequest.objects.filter(service=pothole).first()
+    if request is None:  # a small population may have drawn none: any demo street will do
+        request = ServiceRequest.objects.exclude(latitude=None).first()
+    location = Location(
+        latitude=request.latitude, longitude=request.longitude, postcode=request.postcode
+    )
+    assert resolve_delivery(pothole, location).partner == county
+    assert county in partners_covering(location)
+
+
+def test_requests_are_routed_and_consistent(demo_output):
+    requests = ServiceRequest.objects.select_related("service__sla_policy")
+    assert requests.exists()
+    for request in requests:
+        assert is_valid(request.reference)
+        location = Location(
+            latitude=request.latitude, longitude=request.longitude, postcode=request.postcode
+        )
+        delivery = resolve_delivery(request.service, location)
+        assert (delivery.partner_id, delivery.team_id) == (
+            request.responsible_partner_id,
+            request.team_id,
+        )
+        validate_answers(request.service.attributes.all(), request.attributes)
+        updates = list(request.updates.all())
+        assert updates[0].kind == "created"
+        assert updates[-1].status == request.status
+        assert request.version == len(updates)
+        assert (request.status == Status.CLOSED) == bool(request.outcome)
+        if not request.updates.filter(status=Status.ON_HOLD).exists():
+            assert request.sla_due_at == sla.due_at(request.service.sla_policy, request.created_at)
+
+
+def test_people_have_valid_contact_points_in_the_demo_area(demo_output):
+    for number in CustomerPhone.objects.values_list("number", flat=True):
+        assert clean_phone(number) == number
+    for postcode, uprn in CustomerAddress.objects.values_list("postcode", "uprn"):
+        assert postcode.startswith("WX") and len(uprn) <= 12
+    assert not Customer.objects.filter(search_name="").exists()
+    window_start = ServiceRequest.objects.order_by("created_at").first().created_at
+    assert window_start > dt.datetime.now(dt.UTC) - dt.timedelta(days=92)
