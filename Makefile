@@ -80,11 +80,14 @@ postgres-binaries:
 
 test: test-sqlite test-postgres
 
+# Two workers for the unit and page tests (CI machines have 2 cores); the browser tests share
+# one Chromium and a live server, so they run on their own afterwards.
 test-sqlite: setup chromium
-	$(PY) -m pytest
+	$(PY) -m pytest -m "not browser" -n 2
+	$(PY) -m pytest -m browser
 
 test-postgres: setup postgres-binaries
-	$(PY) scripts/throwaway_postgres.py -- $(PY) -m pytest -m "not browser"
+	$(PY) scripts/throwaway_postgres.py -- $(PY) -m pytest -m "not browser" -n 2
 
 bench: setup postgres-binaries
 	$(PY) bench/run_all.py
