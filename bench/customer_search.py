@@ -2,6 +2,7 @@
 """Latency of the adviser's customer search over a generated population.
 
     .venv/bin/python bench/customer_search.py                      # 1,000,000 customers, both DBs
+    .venv/bin/python bench/customer_search.py --quick              # 20,000 customers
     .venv/bin/python bench/customer_search.py --customers 100000 --database sqlite
 
 Builds a fresh database (SQLite: a file in a temporary directory; PostgreSQL: a new database on
@@ -208,7 +209,7 @@ def typo_word(rng: random.Random, word: str) -> str:
 
 
 def with_typos(rng: random.Random, given: str, family: str) -> str:
-    """ "John Smith" -> "Jonh Smiht" (both words) or "John Smiht" (one word)."""
+    """A typo in one or both words: "John Smith" -> "Jonh Smiht" or "John Smiht"."""
     words = [given, family]
     targets = [0, 1] if rng.random() < 0.5 else [rng.randrange(2)]
     for t in targets:
@@ -291,6 +292,28 @@ TABLES = (
     ("customers_customeraddress", ADDRESS_COLUMNS),
     ("customers_customeremail", EMAIL_COLUMNS),
 )
+
+
+def check_columns() -> None:
+    """Fail clearly if the models gained a required column that the raw inserts leave out."""
+    from firstcontact.customers.models import (
+        Customer,
+        CustomerAddress,
+        CustomerEmail,
+        CustomerPhone,
+    )
+
+    models = (Customer, CustomerPhone, CustomerAddress, CustomerEmail)
+    for model, (table, columns) in zip(models, TABLES, strict=True):
+        given = set(columns.split(", "))
+        missing = [
+            f.column for f in model._meta.concrete_fields if f.column not in given and not f.null
+        ]
+        if model._meta.db_table != table or missing:
+            raise SystemExit(
+                f"bench/customer_search.py: {table} has required columns it doesn't fill: "
+                f"{missing}; update its *_COLUMNS and generate_chunks()"
+            )
 
 
 def generate_chunks(
@@ -525,6 +548,7 @@ def run_benchmark(args: argparse.Namespace, database_url: str) -> list[Figures]:
     started = time.perf_counter()
     call_command("migrate", verbosity=0, interactive=False)
     print(f"migrated in {time.perf_counter() - started:.1f} s", flush=True)
+    check_columns()
     partner, user = create_adviser()
     vendor = connection.vendor
     with connection.cursor() as cursor:
@@ -682,19 +706,23 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
         description=__doc__.split("\n\n")[0], formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("--customers", type=int, default=1_000_000, help="default 1,000,000")
+    parser.add_argument("--customers", type=int, help="default 1,000,000 (quick 20,000)")
     parser.add_argument(
-        "--queries", type=int, default=300, help="timed queries per kind of query (default 300)"
+        "--queries", type=int, help="timed queries per kind (default 300; quick 50)"
     )
-    parser.add_argument(
-        "--warmup", type=int, default=20, help="untimed queries per kind first (default 20)"
-    )
+    parser.add_argument("--warmup", type=int, help="untimed queries per kind first (20; quick 5)")
+    parser.add_argument("--quick", action="store_true", help="20,000 customers, 50 queries a kind")
     parser.add_argument("--database", choices=["sqlite", "postgres", "both"], default="both")
     parser.add_argument("--seed", type=int, default=2026)
     parser.add_argument("--json-out", help="also write the figures to this JSON file")
     parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
     parser.add_argument("--no-table", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    quick = {"customers": 20_000, "queries": 50, "warmup": 5}
+    full = {"customers": 1_000_000, "queries": 300, "warmup": 20}
+    for name, value in (quick if args.quick else full).items():
+        if getattr(args, name) is None:
+            setattr(args, name, value)
     if args.customers < 1 or args.queries < 1 or args.warmup < 0:
         parser.error("--customers and --queries must be positive, --warmup not negative")
     return args

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from zoneinfo import ZoneInfo
 
 import holidays
@@ -23,13 +23,42 @@ def bank_holidays(year: int, subdivision: str = "ENG") -> frozenset[dt.date]:
     return frozenset(holidays.country_holidays(country, subdiv=subdivision, years=year).keys())
 
 
+Span = tuple[dt.datetime, dt.datetime]
+
+
+@lru_cache(maxsize=128)
+def _working_spans(
+    year: int, day_starts: dt.time, day_ends: dt.time, subdivision: str
+) -> tuple[Span | None, ...]:
+    """Each day of `year` in turn: when it opens and closes (London), or None if not worked.
+
+    Worked out once per year and calendar, so that adding working time does no date arithmetic
+    or holiday look-ups beyond stepping through this.
+    """
+    closed = bank_holidays(year, subdivision)
+    first = dt.date(year, 1, 1)
+    spans: list[Span | None] = []
+    for offset in range((dt.date(year + 1, 1, 1) - first).days):
+        day = first + dt.timedelta(days=offset)
+        if day.weekday() < 5 and day not in closed:
+            spans.append(
+                (
+                    dt.datetime.combine(day, day_starts, tzinfo=LONDON),
+                    dt.datetime.combine(day, day_ends, tzinfo=LONDON),
+                )
+            )
+        else:
+            spans.append(None)
+    return tuple(spans)
+
+
 @dataclass(frozen=True)
 class WorkingCalendar:
     day_starts: dt.time = dt.time(9, 0)
     day_ends: dt.time = dt.time(17, 0)
     subdivision: str = "ENG"
 
-    @property
+    @cached_property
     def day_length(self) -> dt.timedelta:
         today = dt.date(2000, 1, 3)
         return dt.datetime.combine(today, self.day_ends) - dt.datetime.combine(
@@ -49,21 +78,28 @@ class WorkingCalendar:
         """The moment `duration` of working time after `start` (aware datetime)."""
         if start.tzinfo is None:
             raise ValueError("start must be timezone-aware")
-        cursor = start.astimezone(LONDON)
+        cursor: dt.datetime | None = start.astimezone(LONDON)
         remaining = duration
         day = cursor.date()
+        year, index = day.year, day.timetuple().tm_yday - 1
+        spans = _working_spans(year, self.day_starts, self.day_ends, self.subdivision)
         while True:
-            if self.is_working_day(day):
-                opens, closes = self._open(day), self._close(day)
-                if cursor < opens:
+            span = spans[index]
+            if span is not None:
+                opens, closes = span
+                # From the second day on, the clock starts when the day opens (cursor None).
+                if cursor is None or cursor < opens:
                     cursor = opens
                 if cursor < closes:
                     available = closes - cursor
                     if remaining <= available:
                         return cursor + remaining
                     remaining -= available
-            day += dt.timedelta(days=1)
-            cursor = self._open(day)
+            cursor = None
+            index += 1
+            if index == len(spans):
+                year, index = year + 1, 0
+                spans = _working_spans(year, self.day_starts, self.day_ends, self.subdivision)
 
     def between(self, start: dt.datetime, end: dt.datetime) -> dt.timedelta:
         """Working time from `start` to `end` (zero if end is not after start)."""
@@ -83,7 +119,13 @@ class WorkingCalendar:
 
 
 def calendar_for(policy) -> WorkingCalendar:
-    return WorkingCalendar(policy.day_starts, policy.day_ends, policy.holiday_subdivision)
+    return _calendar(policy.day_starts, policy.day_ends, policy.holiday_subdivision)
+
+
+@lru_cache(maxsize=128)
+def _calendar(day_starts: dt.time, day_ends: dt.time, subdivision: str) -> WorkingCalendar:
+    # Calendars are immutable: one per distinct policy shape keeps its day_length worked out.
+    return WorkingCalendar(day_starts, day_ends, subdivision)
 
 
 def sla_duration(policy) -> dt.timedelta:

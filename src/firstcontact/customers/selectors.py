@@ -34,9 +34,9 @@ CANDIDATES = 400
 MIN_NAME_SCORE = 60.0
 # Name search looks first at customers with a name close to *every* word typed: a small set that
 # the trigram index finds quickly among a million customers. Only if none of them scores
-# GOOD_NAME_SCORE (the right name with a typo in each word scores 82 or more) does it also run
-# the broad look-up on the whole name, which ranks every customer sharing a few trigrams with it
-# (all the Smiths, say) and takes hundreds of milliseconds at that size.
+# GOOD_NAME_SCORE (the right name with a typo in each word nearly always scores 82 or more) does
+# it also run the broad look-up on the whole name, which ranks every customer sharing a few
+# trigrams with it (all the Smiths, say) and takes hundreds of milliseconds at that size.
 GOOD_NAME_SCORE = 80.0
 # The pg_trgm word similarity each typed word needs with part of a name: a typo in a short word
 # ("smiht" for "smith", "jonh" for "john") leaves 0.3 to 0.5.
