@@ -272,9 +272,13 @@ def test_demo_calls_load_for_the_partners_there_are(partnership):
 
     now = dt.datetime.now(dt.UTC)
     for i in range(40):
-        Contact.objects.create(partner=partnership.south, channel="phone", outcome="resolved",
-                               started_at=now - dt.timedelta(days=2, minutes=i),
-                               ended_at=now - dt.timedelta(days=2))
+        Contact.objects.create(
+            partner=partnership.south,
+            channel="phone",
+            outcome="resolved",
+            started_at=now - dt.timedelta(days=2, minutes=i),
+            ended_at=now - dt.timedelta(days=2),
+        )
     out = io.StringIO()
     load_demo_calls(out, days=2)
     assert "Demo calls:" in out.getvalue()

@@ -54,28 +54,47 @@ def demo_queues() -> list[QueueProfile]:
         calls, aht, patience = VOLUMES.get(partner.kind, (100, 240, 180))
         handled_by = hubs.get(partner.pk)
         delivery = (
-            ServiceDelivery.objects.filter(partner=partner).select_related("service")
-            .order_by("service__name").first()
+            ServiceDelivery.objects.filter(partner=partner)
+            .select_related("service")
+            .order_by("service__name")
+            .first()
             if partner.is_council
             else None
         )
         general_share = 1 - SERVICE_QUEUE_SHARE if delivery else 1.0
         queue, _ = Queue.objects.get_or_create(
             name=f"{partner.slug}-general",
-            defaults={"label": f"{partner.name}: general enquiries", "partner": partner,
-                      "handled_by_id": handled_by},
+            defaults={
+                "label": f"{partner.name}: general enquiries",
+                "partner": partner,
+                "handled_by_id": handled_by,
+            },
         )
-        profiles.append(QueueProfile(queue.name, calls * general_share, aht, patience,
-                                     agent_prefix=partner.slug[:10]))
+        profiles.append(
+            QueueProfile(
+                queue.name, calls * general_share, aht, patience, agent_prefix=partner.slug[:10]
+            )
+        )
         if delivery is not None:
             service = delivery.service
             queue, _ = Queue.objects.get_or_create(
                 name=f"{partner.slug}-{service.code}"[:128],
-                defaults={"label": f"{partner.name}: {service.name}", "partner": partner,
-                          "service": service, "handled_by_id": handled_by},
+                defaults={
+                    "label": f"{partner.name}: {service.name}",
+                    "partner": partner,
+                    "service": service,
+                    "handled_by_id": handled_by,
+                },
             )
-            profiles.append(QueueProfile(queue.name, calls * SERVICE_QUEUE_SHARE, aht * 0.8,
-                                         patience, agent_prefix=f"{partner.slug[:6]}-s"))
+            profiles.append(
+                QueueProfile(
+                    queue.name,
+                    calls * SERVICE_QUEUE_SHARE,
+                    aht * 0.8,
+                    patience,
+                    agent_prefix=f"{partner.slug[:6]}-s",
+                )
+            )
     return profiles
 
 
@@ -87,7 +106,9 @@ def _unit_costs_and_rates() -> None:
     for agreement in HubAgreement.objects.all():
         if not RechargeRate.objects.filter(hub=agreement.hub).exists():
             RechargeRate.objects.create(
-                hub=agreement.hub, per_contact=Decimal("1.85"), per_call=Decimal("2.40"),
+                hub=agreement.hub,
+                per_contact=Decimal("1.85"),
+                per_call=Decimal("2.40"),
                 starts=agreement.starts,
             )
 
@@ -102,8 +123,9 @@ def _satisfaction(days: int, seed: int) -> int:
     rng = random.Random(seed)
     since = timezone.now() - dt.timedelta(days=days)
     contacts = (
-        Contact.objects.filter(started_at__gte=since, ended_at__isnull=False,
-                               survey_invitation__isnull=True)
+        Contact.objects.filter(
+            started_at__gte=since, ended_at__isnull=False, survey_invitation__isnull=True
+        )
         .exclude(outcome=Outcome.ABANDONED)
         .prefetch_related("reasons")
         .order_by("pk")
@@ -115,8 +137,13 @@ def _satisfaction(days: int, seed: int) -> int:
             continue
         created = contact.ended_at + dt.timedelta(minutes=rng.randint(5, 120))
         invitation = SurveyInvitation(
-            contact=contact, partner_id=contact.partner_id, channel=contact.channel, rate=rate,
-            created_at=created, expires_at=created + dt.timedelta(days=28), sent_by="email",
+            contact=contact,
+            partner_id=contact.partner_id,
+            channel=contact.channel,
+            rate=rate,
+            created_at=created,
+            expires_at=created + dt.timedelta(days=28),
+            sent_by="email",
         )
         invitations.append(invitation)
         if rng.random() < 0.35:
@@ -126,9 +153,12 @@ def _satisfaction(days: int, seed: int) -> int:
             reasons = list(contact.reasons.all())
             answers.append(
                 SatisfactionResponse(
-                    invitation=invitation, partner_id=contact.partner_id,
-                    service=reasons[0] if reasons else None, channel=contact.channel,
-                    score=score, resolved="yes" if resolved else rng.choice(["no", "partly"]),
+                    invitation=invitation,
+                    partner_id=contact.partner_id,
+                    service=reasons[0] if reasons else None,
+                    channel=contact.channel,
+                    score=score,
+                    resolved="yes" if resolved else rng.choice(["no", "partly"]),
                     submitted_at=created + dt.timedelta(hours=rng.randint(1, 72)),
                 )
             )
@@ -141,7 +171,12 @@ def _satisfaction(days: int, seed: int) -> int:
 def load_demo_calls(stdout=None, *, days: int = 30, seed: int = 1) -> None:
     """Give the demo partnership a month of calls to today's current time, and the rest of
     what the insight pages show. Needs partners (and ideally contacts) loaded first."""
-    from firstcontact.insight.rollups import build_call_rollups, build_contact_rollups
+    from firstcontact.insight.rollups import (
+        CALLS,
+        build_call_rollups,
+        build_contact_rollups,
+        rolled_days,
+    )
     from firstcontact.insight.sampling import default_rule, evaluate_rules
 
     profiles = demo_queues()
@@ -156,9 +191,14 @@ def load_demo_calls(stdout=None, *, days: int = 30, seed: int = 1) -> None:
             log.write(text)
         log.seek(0)
         result = import_queue_log(log, source="demo queue_log")
-    _write(stdout, f"Demo calls: {len(profiles)} queues, {result.lines:,} queue_log lines, "
-                   f"{result.calls_written:,} call records added or completed.")
-    build_call_rollups(first, today)
+    _write(
+        stdout,
+        f"Demo calls: {len(profiles)} queues, {result.lines:,} queue_log lines, "
+        f"{result.calls_written:,} call records added or completed.",
+    )
+    built = rolled_days(CALLS)  # the import's task may have built them already
+    if built is None or built[0] > first or built[1] < today:
+        build_call_rollups(first, today)
     build_contact_rollups(first, today - dt.timedelta(days=1))
     default_rule()
     evaluate_rules(now)

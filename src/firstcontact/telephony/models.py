@@ -74,9 +74,7 @@ class CallRecord(models.Model):
     long it waited and talked. A call that moves to another queue has a record in each."""
 
     # No index of its own: call_record_unique begins with the queue.
-    queue = models.ForeignKey(
-        Queue, on_delete=models.PROTECT, related_name="calls", db_index=False
-    )
+    queue = models.ForeignKey(Queue, on_delete=models.PROTECT, related_name="calls", db_index=False)
     call_id = models.CharField(max_length=64, help_text="The ACD's unique id for the call.")
     entered_at = models.DateTimeField()
     answered_at = models.DateTimeField(null=True, blank=True)

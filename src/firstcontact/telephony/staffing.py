@@ -145,8 +145,16 @@ def agents_for_service_level(
             break
         n += 1
         b = traffic * b / (n + traffic * b)
-    n = max(n, _occupancy_floor(traffic, max_occupancy))
-    return _staffing(n, traffic, aht_seconds, target_seconds, shrinkage)
+    n, b = _raise_to(n, b, traffic, _occupancy_floor(traffic, max_occupancy))
+    return _staffing(n, traffic, aht_seconds, target_seconds, shrinkage, b)
+
+
+def _raise_to(n: int, b: float, traffic: float, floor: int) -> tuple[int, float]:
+    """(max(n, floor), Erlang B there), stepping the recursion on from B(n)."""
+    while n < floor:
+        n += 1
+        b = traffic * b / (n + traffic * b)
+    return n, b
 
 
 def agents_for_asa(
@@ -170,8 +178,8 @@ def agents_for_asa(
     while _erlang_c_from_b(n, traffic, b) * aht_seconds / (n - traffic) > target_asa_seconds:
         n += 1
         b = traffic * b / (n + traffic * b)
-    n = max(n, _occupancy_floor(traffic, max_occupancy))
-    return _staffing(n, traffic, aht_seconds, target_seconds, shrinkage)
+    n, b = _raise_to(n, b, traffic, _occupancy_floor(traffic, max_occupancy))
+    return _staffing(n, traffic, aht_seconds, target_seconds, shrinkage, b)
 
 
 def _check_targets(target: float, shrinkage: float, max_occupancy: float) -> None:
@@ -193,8 +201,10 @@ def _occupancy_floor(traffic: float, max_occupancy: float) -> int:
     return math.ceil(traffic / max_occupancy - _EPSILON)
 
 
-def _staffing(n: int, traffic: float, aht: float, target_seconds: float, shrinkage: float):
-    c = erlang_c(n, traffic)
+def _staffing(
+    n: int, traffic: float, aht: float, target_seconds: float, shrinkage: float, b: float
+):
+    c = _erlang_c_from_b(n, traffic, b)
     return Staffing(
         traffic=traffic,
         agents=n,

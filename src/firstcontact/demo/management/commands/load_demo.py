@@ -35,6 +35,12 @@ class Command(BaseCommand):
         )
         parser.add_argument("--seed", type=int, default=SEED, help="Random seed.")
         parser.add_argument("--no-progress", action="store_true", help="Do not show progress bars.")
+        parser.add_argument(
+            "--no-calls",
+            dest="calls",
+            action="store_false",
+            help="Skip the month of telephony (queue_log) calls for the insight pages.",
+        )
 
     def handle(self, *args, **options) -> None:
         if options["people"] < 10:
@@ -56,6 +62,11 @@ class Command(BaseCommand):
                     f"The demo clashes with data already in the database ({exc}). "
                     "Load it into a freshly migrated database."
                 ) from exc
+            if options["calls"]:
+                # A month of ACD calls, rollups and sampling rules for the insight pages.
+                from firstcontact.telephony.demo import load_demo_calls
+
+                load_demo_calls(self.stdout)
             elapsed = time.monotonic() - started
             self.stdout.write(self.style.SUCCESS(f"Loaded the demo partnership in {elapsed:.1f}s."))
             existing = made["partnership"].existing_usernames
