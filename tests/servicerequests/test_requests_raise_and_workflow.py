@@ -446,13 +446,20 @@ def test_nul_characters_are_refused_with_field_errors_not_a_crash(partnership):
     """PostgreSQL cannot store NUL in text; it must be a field error on every database."""
     with pytest.raises(ValidationError) as excinfo:
         raise_request(
-            user=partnership.hub_adviser, service=partnership.pothole, channel="web",
+            user=partnership.hub_adviser,
+            service=partnership.pothole,
+            channel="web",
             location=clean_location(postcode="WX1 1AA", address="1 High St\x00"),
-            description="hole\x00", attributes={"depth": "deep", "hazards": ["kerb\x00"]},
+            description="hole\x00",
+            attributes={"depth": "deep", "hazards": ["kerb\x00"]},
         )
     assert {"description", "address", "attribute[hazards]"} <= set(excinfo.value.message_dict)
     assert not ServiceRequest.objects.exists()
     with pytest.raises(ValidationError) as excinfo:
-        create_customer(user=None, partner=partnership.north, family_name="Smith\x00",
-                        addresses=[{"line1": "1 Road\x00", "postcode": "WX1 1AA"}])
+        create_customer(
+            user=None,
+            partner=partnership.north,
+            family_name="Smith\x00",
+            addresses=[{"line1": "1 Road\x00", "postcode": "WX1 1AA"}],
+        )
     assert {"family_name", "addresses[0].line1"} <= set(excinfo.value.message_dict)

@@ -285,4 +285,3 @@ def raise_bundle(
                 service_request=first,
             )
     return bundle
-

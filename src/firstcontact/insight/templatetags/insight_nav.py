@@ -1,4 +1,4 @@
-"""`{% load insight_nav %}{% if user|can_view_insight %}`: show the Insight link to those it serves."""
+"""The Insight link in staff navigation: `{% if user|can_view_insight %}`."""
 
 from django import template
 

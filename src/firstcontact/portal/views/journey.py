@@ -460,4 +460,3 @@ def done(request: HttpRequest, reference: str) -> HttpResponse:
             "has_phone": bool(customer and customer.phones.exists()),
         },
     )
-
