@@ -92,3 +92,28 @@ def test_likely_duplicates_warns_about_the_same_person(partnership, people):
     matches = likely_duplicates(partnership.hub_adviser, given_name="Jon", family_name="Smith")
     assert people["john"] in [m.customer for m in matches]
     assert people["priya"] not in [m.customer for m in matches]
+
+
+def test_common_name_held_by_other_partners_does_not_hide_your_own(partnership, monkeypatch):
+    """Name candidates are chosen before the visibility filter; a pool filled by another
+    partner's namesakes must not leave an adviser with nothing."""
+    from firstcontact.customers import selectors
+
+    monkeypatch.setattr(selectors, "CANDIDATES", 5)
+    for i in range(8):
+        create_customer(
+            user=None,
+            partner=partnership.south,
+            given_name="John",
+            family_name="Smith",
+            emails=[f"south{i}@example.org"],
+        )
+    own = create_customer(
+        user=None,
+        partner=partnership.police,
+        given_name="John",
+        family_name="Smithe",
+        emails=["own@example.org"],
+    )
+    results = search_customers(partnership.police_officer, "John Smith")
+    assert [m.customer for m in results] == [own]

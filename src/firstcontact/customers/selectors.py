@@ -131,20 +131,23 @@ def _fts_word_terms(word: str) -> str | None:
     return f"({' OR '.join(phrases)})" if phrases else None
 
 
-def _name_candidate_ids(query: str, *, every_word: bool = False) -> list[int] | None:
+def _name_candidate_ids(
+    query: str, *, every_word: bool = False, size: int | None = None
+) -> list[int] | None:
     """Ids of up to CANDIDATES customers whose (normalised) name is like `query`, best first.
 
     every_word: only names with something like each word of the query, which the index
     finds far faster than the default broad look-up on the whole name; None where this
     database or query has no such look-up.
     """
+    size = size or CANDIDATES
     grams = sorted(trigrams(query))
     if not grams:
         if every_word:
             return None
         return list(
             Customer.objects.filter(search_name__startswith=query).values_list("pk", flat=True)[
-                :CANDIDATES
+                :size
             ]
         )
     words = list(dict.fromkeys(query.split()))
@@ -158,7 +161,7 @@ def _name_candidate_ids(query: str, *, every_word: bool = False) -> list[int] | 
                     "SELECT id FROM customers_customer WHERE "
                     + " AND ".join(["%s <%% search_name"] * len(words))
                     + " ORDER BY similarity(search_name, %s) DESC LIMIT %s",
-                    [*words, query, CANDIDATES],
+                    [*words, query, size],
                 )
                 return [row[0] for row in cursor.fetchall()]
         elif connection.vendor == "postgresql":
@@ -169,7 +172,7 @@ def _name_candidate_ids(query: str, *, every_word: bool = False) -> list[int] | 
                 cursor.execute(
                     "SELECT id FROM customers_customer WHERE search_name %% %s "
                     "ORDER BY similarity(search_name, %s) DESC LIMIT %s",
-                    [query, query, CANDIDATES],
+                    [query, query, size],
                 )
                 return [row[0] for row in cursor.fetchall()]
         elif connection.vendor == "sqlite":
@@ -181,7 +184,7 @@ def _name_candidate_ids(query: str, *, every_word: bool = False) -> list[int] | 
             cursor.execute(
                 "SELECT rowid FROM customers_customer_fts WHERE customers_customer_fts MATCH %s "
                 "ORDER BY rank LIMIT %s",
-                [match, CANDIDATES],
+                [match, size],
             )
         else:  # pragma: no cover - other databases fall back to a scan of the first letters
             if every_word:
@@ -189,7 +192,7 @@ def _name_candidate_ids(query: str, *, every_word: bool = False) -> list[int] | 
             return list(
                 Customer.objects.filter(search_name__startswith=query[:2]).values_list(
                     "pk", flat=True
-                )[: CANDIDATES * 10]
+                )[: size * 10]
             )
         return [row[0] for row in cursor.fetchall()]
 
@@ -204,8 +207,13 @@ def _search_by_name(scope: QuerySet[Customer], name: str, limit: int) -> list[Cu
     scores: dict[str, float] = {}
     ranked: list[tuple] = []
     seen: set[int] = set()
-    for every_word in (True, False):
-        ids = _name_candidate_ids(name, every_word=every_word)
+    # Candidates are drawn from every partner's records before the visibility filter, so a
+    # common name held mostly by other partners can fill the pool: widen it once if so.
+    attempts = [(True, CANDIDATES), (False, CANDIDATES), (False, CANDIDATES * 10)]
+    for every_word, size in attempts:
+        if size > CANDIDATES and (len(ranked) >= limit or len(seen) < CANDIDATES):
+            break
+        ids = _name_candidate_ids(name, every_word=every_word, size=size)
         if ids is None:
             continue
         fresh = [pk for pk in ids if pk not in seen]
