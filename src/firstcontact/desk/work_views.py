@@ -370,36 +370,25 @@ def _run(form, call, mapping=None) -> bool:
     return True
 
 
-def _note(request, sr):
-    form = NoteForm(request.POST, prefix="note")
-    if form.is_valid() and _run(
-        form,
-        lambda: add_update(
-            user=request.user,
-            request=sr,
-            text=form.cleaned_data["text"],
-            public=False,
-            expected_version=form.cleaned_data["version"],
-        ),
-    ):
-        return form, "Internal note added."
-    return form, None
+def _update(form_class, prefix: str, *, public: bool, done: str):
+    """A handler adding an internal note or a public update to the timeline."""
 
+    def handle(request, sr):
+        form = form_class(request.POST, prefix=prefix)
+        if form.is_valid() and _run(
+            form,
+            lambda: add_update(
+                user=request.user,
+                request=sr,
+                text=form.cleaned_data["text"],
+                public=public,
+                expected_version=form.cleaned_data["version"],
+            ),
+        ):
+            return form, done
+        return form, None
 
-def _public(request, sr):
-    form = PublicUpdateForm(request.POST, prefix="public")
-    if form.is_valid() and _run(
-        form,
-        lambda: add_update(
-            user=request.user,
-            request=sr,
-            text=form.cleaned_data["text"],
-            public=True,
-            expected_version=form.cleaned_data["version"],
-        ),
-    ):
-        return form, "Update added: the resident can see it and has been sent it."
-    return form, None
+    return handle
 
 
 def _assign(request, sr):
@@ -549,8 +538,13 @@ def _complaint_escalate(request, sr):
 
 
 _HANDLERS = {
-    "note": _note,
-    "public": _public,
+    "note": _update(NoteForm, "note", public=False, done="Internal note added."),
+    "public": _update(
+        PublicUpdateForm,
+        "public",
+        public=True,
+        done="Update added: the resident can see it and has been sent it.",
+    ),
     "assign": _assign,
     "acknowledge": _status(Status.ACKNOWLEDGED, "Acknowledged."),
     "start": _status(Status.IN_PROGRESS, "Marked as in progress."),
