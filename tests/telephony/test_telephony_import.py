@@ -8,9 +8,10 @@ import sys
 
 import pytest
 from django.core.management import call_command
+from django.db.models import ProtectedError
 from tests.telephony.telephony_helpers import agent_event, answered_call, at, left_call, line, load
 
-from firstcontact.telephony.importer import import_csv
+from firstcontact.telephony.importer import import_csv, import_queue_log
 from firstcontact.telephony.models import AgentEvent, CallRecord, ImportRun, Queue
 from firstcontact.telephony.queue_log import QueueLogParser
 
@@ -35,14 +36,15 @@ def test_parser_reads_every_closing_event():
         ]
     )
     parser.finish()
-    calls, events = parser.take()
-    by_id = {c[1]: c for c in calls}
+    calls, orphans, events, queues, first, last = parser.take()
+    by_id = {c[1]: c for c in calls + orphans}
     assert by_id["1"][5:10] == ("answered", 4, 60, "SIP/a", True)
     assert by_id["2"][5:7] == ("exit_key", 30)
     assert by_id["3"][5:7] == ("exit_empty", 9)
     # Rebuilt from COMPLETEAGENT's hold (20) and talk (80) times alone.
     assert by_id["4"][2:7] == (s, s + 20, s + 100, "answered", 20)
-    assert by_id["4"][11] is True
+    assert [c[1] for c in orphans] == ["4"]
+    assert queues == {"q"} and (first, last) == (s, s + 5)
     assert by_id["5"][5] == "waiting"
     assert parser.error_count == 0 and events == []
 
@@ -296,3 +298,94 @@ def test_demo_calls_load_for_the_partners_there_are(partnership):
         CallRecord.objects.count()
     )
     assert Queue.objects.filter(name="wessex-general").count() == 1
+
+
+def _calls_snapshot():
+    return sorted(
+        CallRecord.objects.values_list(
+            "queue__name", "call_id", "entered_at", "answered_at", "ended_at", "outcome",
+            "wait_seconds", "talk_seconds", "agent", "transferred", "entry_position",
+        )
+    )  # fmt: skip
+
+
+def test_a_file_parsed_in_another_process_imports_as_one_parsed_here(partnership, tmp_path):
+    """Large files are parsed in a child process: the records, counts and reported line
+    numbers must be exactly what parsing on a thread gives."""
+    generated = tmp_path / "generated.log"
+    call_command(
+        "generate_queue_log", "--days", "1", "--start", "2026-05-04",
+        "--queue", "south-main:300:200:150", "--queue", "north-main:200:200:150",
+        "--seed", "5", "--output", str(generated),
+    )  # fmt: skip
+    lines = generated.read_text().splitlines(keepends=True)
+    lines.insert(40, "this is not a queue_log line\n")
+    lines.insert(400, "notanumber|X|q1|NONE|ENTERQUEUE||0|1\n")
+    path = tmp_path / "with-errors.log"
+    path.write_text("".join(lines))
+
+    def run(in_process: bool):
+        seen = []
+        with open(path, encoding="utf-8", newline="") as stream:
+            result = import_queue_log(stream, progress=seen.append, parse_in_process=in_process)
+        snapshot = _calls_snapshot()
+        events = AgentEvent.objects.count()
+        CallRecord.objects.all().delete()
+        AgentEvent.objects.all().delete()
+        return result, snapshot, events, sum(seen)
+
+    here, here_calls, here_events, here_read = run(False)
+    there, there_calls, there_events, there_read = run(True)
+    assert len(here_calls) > 300 and here_events > 0
+    assert there_calls == here_calls
+    assert there_events == here_events
+    assert (there.lines, there.error_count, there.errors) == (here.lines, 2, here.errors)
+    assert [n for n, _ in there.errors] == [41, 401]
+    assert there_read == here_read == len("".join(lines))
+
+
+def test_only_a_file_on_disk_can_be_parsed_in_another_process(partnership):
+    with pytest.raises(ValueError, match="file on disk"):
+        import_queue_log(io.StringIO(""), parse_in_process=True)
+
+
+def test_a_call_logged_twice_in_one_file_is_stored_once(partnership):
+    call = answered_call(DAY, "q1", "A", "10:00:00", 5, 60, "SIP/a")
+    waiting = line(at(DAY, "10:05:00"), "B", "q1", "NONE", "ENTERQUEUE", "", "0", 1)
+    result = load([*call, *call, waiting])
+    assert result.error_count == 0
+    assert sorted(CallRecord.objects.values_list("call_id", "outcome")) == [
+        ("A", "answered"),
+        ("B", "waiting"),
+    ]
+    # The same again, with the earlier file's open record to complete: the careful path.
+    ended = line(at(DAY, "10:06:00"), "B", "q1", "NONE", "ABANDON", 1, 1, 60)
+    load([*call, waiting, ended, *call])
+    assert sorted(CallRecord.objects.values_list("call_id", "outcome")) == [
+        ("A", "answered"),
+        ("B", "abandoned"),
+    ]
+
+
+def test_a_queue_with_calls_cannot_be_deleted(partnership):
+    load(answered_call(DAY, "q1", "A", "10:00:00", 5, 60, "SIP/a"))
+    with pytest.raises(ProtectedError):
+        Queue.objects.get(name="q1").delete()
+
+
+def test_values_no_database_can_store_are_malformed_lines_not_a_failed_import(partnership):
+    good = answered_call(DAY, "q1", "A", "10:00:00", 5, 60, "SIP/a")
+    s = int(at(DAY, "10:00:00").timestamp())
+    result = load(
+        [
+            "999999999999999|X|q1|NONE|ENTERQUEUE||0|1",  # the year 31 million
+            f"{s}|Y|q1|NONE|ENTERQUEUE||0|99999999999",  # a position no integer column holds
+            f"{s + 5}|Z|q1|SIP/a|COMPLETECALLER|4|99999999999|1",  # talked for 3,000 years
+            *good,
+        ]
+    )
+    assert [n for n, _ in result.errors] == [1, 3]
+    assert "between 1970 and 2100" in result.errors[0][1]
+    assert "talk time" in result.errors[1][1]
+    calls = dict(CallRecord.objects.values_list("call_id", "entry_position"))
+    assert calls == {"A": 1, "Y": None}

@@ -18,6 +18,7 @@ counted and reported with their line number; they never stop the import. The par
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import BinaryIO, NamedTuple
 
 # Outcome codes as stored in CallRecord.outcome (kept as plain strings for speed).
 ANSWERED = "answered"
@@ -65,13 +66,30 @@ EXIT_EVENTS = {
     "EXITWITHKEY": (EXIT_KEY, 8),
 }
 MAX_ERRORS_KEPT = 1000
+# Bounds that keep every value storable (times as timestamps, seconds and positions as 32-bit
+# integers): a line outside them is malformed, never a failed import.
+MAX_EPOCH = 4_102_444_800  # 2100-01-01
+MAX_SECONDS = 2**31 - 1
 
 # A call record as the parser hands it over:
 # (queue, call_id, entered, answered, ended, outcome, wait, talk, agent, transferred,
-#  entry_position, orphan); times are Unix epochs (int) or None.
+#  entry_position); times are Unix epochs (int) or None. Orphans (calls whose ENTERQUEUE was
+# in an earlier file, their entered time rebuilt from the closing event's hold time) are
+# handed over separately, for the importer to join to the record that file left open.
 CallTuple = tuple
 # An agent event: (epoch, agent, kind, queue, reason, call_id).
 AgentTuple = tuple
+
+
+class Batch(NamedTuple):
+    """What the parser has found since the last `take()`."""
+
+    calls: list[CallTuple]
+    orphans: list[CallTuple]
+    agent_events: list[AgentTuple]
+    queues: set[str]  # every queue named by the calls and agent events
+    first: int | None  # the earliest and latest entered time of the calls and orphans
+    last: int | None
 
 
 class MalformedLine(ValueError):
@@ -80,12 +98,21 @@ class MalformedLine(ValueError):
 
 def _epoch(text: str) -> int:
     try:
-        return int(text)
+        value = int(text)
     except ValueError:
-        value = float(text)  # some builds log fractional seconds
-        if value != value or value in (float("inf"), float("-inf")):
+        number = float(text)  # some builds log fractional seconds
+        if number != number or number in (float("inf"), float("-inf")):
             raise MalformedLine(f"the time {text!r} is not a number") from None
-        return int(value)
+        value = int(number)
+    if not 0 <= value < MAX_EPOCH:
+        raise MalformedLine(f"the time {text[:30]!r} is not between 1970 and 2100")
+    return value
+
+
+def _within(seconds: int, event: str, what: str) -> int:
+    if seconds > MAX_SECONDS:
+        raise MalformedLine(f"{event} comes {seconds} seconds after {what}")
+    return seconds
 
 
 def _optional_int(fields: list[str], index: int) -> int | None:
@@ -95,9 +122,10 @@ def _optional_int(fields: list[str], index: int) -> int | None:
     if not text:
         return None
     try:
-        return int(text)
+        value = int(text)
     except ValueError:
         return None
+    return value if 0 <= value <= MAX_SECONDS else None
 
 
 def _required_int(fields: list[str], index: int, what: str) -> int:
@@ -107,6 +135,8 @@ def _required_int(fields: list[str], index: int, what: str) -> int:
         raise MalformedLine(f"{fields[4]} needs a whole number of seconds for {what}") from None
     if value < 0:
         raise MalformedLine(f"{fields[4]} has a negative {what}")
+    if value > MAX_SECONDS:
+        raise MalformedLine(f"{fields[4]} has a {what} of more than {MAX_SECONDS} seconds")
     return value
 
 
@@ -118,6 +148,7 @@ class QueueLogParser:
         # (call_id, queue) -> [entered, entry_position, answered, agent, orphan]
         self.open: dict[tuple[str, str], list] = {}
         self.calls: list[CallTuple] = []
+        self.orphans: list[CallTuple] = []
         self.agent_events: list[AgentTuple] = []
         self.errors: list[tuple[int, str]] = []
         self.error_count = 0
@@ -129,10 +160,18 @@ class QueueLogParser:
         if len(self.errors) < MAX_ERRORS_KEPT:
             self.errors.append((line_no, message))
 
-    def take(self) -> tuple[list[CallTuple], list[AgentTuple]]:
-        calls, events = self.calls, self.agent_events
-        self.calls, self.agent_events = [], []
-        return calls, events
+    def take(self) -> Batch:
+        calls, orphans, events = self.calls, self.orphans, self.agent_events
+        self.calls, self.orphans, self.agent_events = [], [], []
+        queues = {c[0] for c in calls}
+        queues.update(c[0] for c in orphans)
+        queues.update(e[3] for e in events if e[3] != "NONE")
+        first = last = None
+        if calls or orphans:
+            entered = [c[2] for c in calls]
+            entered += [c[2] for c in orphans]
+            first, last = min(entered), max(entered)
+        return Batch(calls, orphans, events, queues, first, last)
 
     def feed(self, lines: Iterable[str]) -> None:
         """Parse lines in order. The three events that make up most of a log (ENTERQUEUE,
@@ -141,34 +180,32 @@ class QueueLogParser:
         `_line`, which checks everything and reports what is wrong."""
         open_calls = self.open
         add_call = self.calls.append
+        add_orphan = self.orphans.append
         slow = self._line
         line_no = self.lines
         for line in lines:
             line_no += 1
             fields = line.split("|")
             if len(fields) < 8:
-                slow(line_no, line, fields, add_call)
+                slow(line_no, line, fields)
                 continue
             event = fields[4]
             try:
                 if event == "ENTERQUEUE":
-                    if fields[1] and fields[2]:
+                    t = int(fields[0])
+                    if fields[1] and fields[2] and 0 <= t < MAX_EPOCH:
                         try:
                             position = int(fields[7])
+                            if not 0 <= position <= MAX_SECONDS:
+                                position = None
                         except ValueError:
                             position = None
-                        open_calls[(fields[1], fields[2])] = [
-                            int(fields[0]),
-                            position,
-                            None,
-                            "",
-                            False,
-                        ]
+                        open_calls[(fields[1], fields[2])] = [t, position, None, "", False]
                         continue
                 elif event == "CONNECT":
                     t = int(fields[0])
                     call = open_calls.get((fields[1], fields[2]))
-                    if call is not None and t >= call[0]:
+                    if call is not None and call[0] <= t <= call[0] + MAX_SECONDS:
                         call[2] = t
                         call[3] = fields[3]
                         continue
@@ -178,21 +215,24 @@ class QueueLogParser:
                     call = open_calls.get(key)
                     if call is not None:
                         answered = call[2]
-                        if answered is not None and t >= answered:
+                        if answered is not None and answered <= t <= answered + MAX_SECONDS:
                             del open_calls[key]
                             entered = call[0]
-                            add_call(
+                            (add_orphan if call[4] else add_call)(
                                 (fields[2], fields[1], entered, answered, t, ANSWERED,
                                  answered - entered, t - answered, (call[3] or fields[3])[:80],
-                                 False, call[1], call[4])
+                                 False, call[1])
                             )  # fmt: skip
                             continue
             except ValueError:
                 pass  # the careful path says what is wrong
-            slow(line_no, line, fields, add_call)
+            slow(line_no, line, fields)
         self.lines = line_no
 
-    def _line(self, line_no: int, line: str, fields: list[str], add_call) -> None:
+    def _add(self, call: CallTuple, orphan: bool) -> None:
+        (self.orphans if orphan else self.calls).append(call)
+
+    def _line(self, line_no: int, line: str, fields: list[str]) -> None:
         """Parse one line carefully; record what is wrong with it, if anything."""
         open_calls = self.open
         if len(fields) < 5:
@@ -221,11 +261,13 @@ class QueueLogParser:
                     call = open_calls[key] = [t - hold, None, None, "", True]
                 elif t < call[0]:
                     raise MalformedLine("CONNECT before the call entered the queue")
+                else:
+                    _within(t - call[0], "CONNECT", "the call entered the queue")
                 call[2] = t
                 call[3] = fields[3]
             elif event == "COMPLETECALLER" or event == "COMPLETEAGENT":
                 t = _epoch(fields[0])
-                self._answered(fields, t, 5, 6, False, add_call)
+                self._answered(fields, t, 5, 6, False)
             elif event in AGENT_EVENTS:
                 t = _epoch(fields[0])
                 kind = AGENT_EVENTS[event]
@@ -252,35 +294,25 @@ class QueueLogParser:
                 wait = t - call[0]
                 if wait < 0:
                     raise MalformedLine(f"{event} before the call entered the queue")
+                _within(wait, event, "the call entered the queue")
                 position = call[1]
                 if position is None:
                     position = _optional_int(fields, wait_index - 1)
-                add_call(
-                    (
-                        fields[2],
-                        fields[1],
-                        call[0],
-                        None,
-                        t,
-                        outcome,
-                        wait,
-                        None,
-                        "",
-                        False,
-                        position,
-                        call[4],
-                    )
-                )
+                self._add(
+                    (fields[2], fields[1], call[0], None, t, outcome, wait, None, "", False,
+                     position),
+                    call[4],
+                )  # fmt: skip
             elif event == "TRANSFER" or event == "BLINDTRANSFER":
                 t = _epoch(fields[0])
-                self._answered(fields, t, 7, 8, True, add_call)
+                self._answered(fields, t, 7, 8, True)
             elif event == "ATTENDEDTRANSFER":
                 t = _epoch(fields[0])
                 method = fields[5].strip() if len(fields) > 5 else ""
                 if method in ("LINK", "THREEWAY"):
-                    self._answered(fields, t, 8, 9, True, add_call)
+                    self._answered(fields, t, 8, 9, True)
                 else:
-                    self._answered(fields, t, 7, 8, True, add_call)
+                    self._answered(fields, t, 7, 8, True)
             elif event in IGNORED_EVENTS:
                 self.ignored += 1
             else:
@@ -290,7 +322,7 @@ class QueueLogParser:
         except ValueError:
             self.error(line_no, f"the time {fields[0][:30]!r} is not a number")
 
-    def _answered(self, fields, t, hold_index, talk_index, transferred, add_call) -> None:
+    def _answered(self, fields, t, hold_index, talk_index, transferred) -> None:
         key = (fields[1], fields[2])
         call = self.open.pop(key, None)
         if call is None or call[2] is None:
@@ -305,42 +337,60 @@ class QueueLogParser:
         entered, position, answered, agent = call[0], call[1], call[2], call[3]
         if t < answered:
             raise MalformedLine(f"{fields[4]} before the call was answered")
+        _within(t - answered, fields[4], "the call was answered")
         if position is None:
             position = _optional_int(fields, talk_index + 1)
-        add_call(
-            (
-                fields[2],
-                fields[1],
-                entered,
-                answered,
-                t,
-                ANSWERED,
-                answered - entered,
-                t - answered,
-                (agent or fields[3])[:80],
-                transferred,
-                position,
-                call[4],
-            )
-        )
+        self._add(
+            (fields[2], fields[1], entered, answered, t, ANSWERED, answered - entered,
+             t - answered, (agent or fields[3])[:80], transferred, position),
+            call[4],
+        )  # fmt: skip
 
     def finish(self) -> None:
         """Hand over calls with no closing event yet, as waiting or talking."""
         for (call_id, queue), (entered, position, answered, agent, orphan) in self.open.items():
-            self.calls.append(
-                (
-                    queue,
-                    call_id,
-                    entered,
-                    answered,
-                    None,
-                    WAITING if answered is None else TALKING,
-                    0 if answered is None else answered - entered,
-                    None,
-                    agent[:80],
-                    False,
-                    position,
-                    orphan,
-                )
-            )
+            self._add(
+                (queue, call_id, entered, answered, None,
+                 WAITING if answered is None else TALKING,
+                 0 if answered is None else answered - entered, None, agent[:80], False,
+                 position),
+                orphan,
+            )  # fmt: skip
         self.open = {}
+
+
+def parse_file_to(path: str, out: BinaryIO, read_hint: int) -> None:
+    """Parse the queue_log at `path`, writing pickled messages to `out`: ("batch", Batch,
+    characters read) as each chunk is parsed, then ("done", lines, errors, error_count), or
+    ("failed", message). The importer runs this in a process of its own (`python -m`)."""
+    import gc
+    import pickle
+
+    gc.disable()  # millions of small acyclic tuples: collecting would only walk them
+
+    def send(message: tuple) -> None:
+        pickle.dump(message, out, protocol=pickle.HIGHEST_PROTOCOL)
+        out.flush()
+
+    try:
+        parser = QueueLogParser()
+        with open(path, encoding="utf-8", errors="replace", newline="") as stream:
+            while lines := stream.readlines(read_hint):
+                parser.feed(lines)
+                send(("batch", parser.take(), sum(map(len, lines))))
+        parser.finish()
+        send(("batch", parser.take(), 0))
+        send(("done", parser.lines, parser.errors, parser.error_count))
+    except BrokenPipeError:
+        pass  # the importer stopped reading (it failed, or was interrupted): nothing to tell
+    except Exception as exc:  # noqa: BLE001 - reported to the importing process
+        send(("failed", f"{type(exc).__name__}: {exc}"))
+
+
+if __name__ == "__main__":
+    import sys
+
+    # By its package name, so that the batches pickle as firstcontact's Batch, not __main__'s.
+    from firstcontact.telephony import queue_log
+
+    queue_log.parse_file_to(sys.argv[1], sys.stdout.buffer, int(sys.argv[2]))
