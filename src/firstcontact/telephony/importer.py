@@ -7,9 +7,11 @@ waiting or talking at the end of a file is stored as such and completed by the n
 Tolerant: a malformed line is counted and kept (line number and problem, the first
 MAX_ERRORS_KEPT of them) on the ImportRun; the import carries on.
 
-Fast: lines are parsed with str.split (queue_log.py) and written in large batches with one
-INSERT … ON CONFLICT per batch: PostgreSQL's COPY into a temporary table, SQLite's
-executemany. Times travel as Unix epochs and are converted by the database.
+Fast: lines are parsed with str.split (queue_log.py) — for a large file on disk in a child
+process, so that parsing and writing use both cores — and written in large batches: on
+PostgreSQL by COPY in the binary format straight into the table, on SQLite by executemany.
+A batch goes in with a plain INSERT/COPY and only when it meets records already there (a
+re-import, a call left open by the previous file) by INSERT … ON CONFLICT.
 
 CSV call records (one line per call's visit to a queue, UTF-8, with a header row):
 
