@@ -281,7 +281,7 @@ def create_adviser():
 CUSTOMER_COLUMNS = (
     "id, partner_id, kind, title, given_name, family_name, organisation_name, date_of_birth, "
     "preferred_channel, preferred_language, accessibility_needs, vulnerability, search_name, "
-    "created_at, updated_at, created_by_id"
+    "search_given, search_family, created_at, updated_at, created_by_id"
 )
 PHONE_COLUMNS = "id, customer_id, number, label"
 ADDRESS_COLUMNS = "id, customer_id, line1, line2, town, postcode, uprn, is_current"
@@ -338,7 +338,7 @@ def generate_chunks(
     streets = [f"{n} {street}" for n in range(1, 251) for street in STREETS]
     phone_order = rng.sample(range(PHONE_SPACE), min(count, PHONE_SPACE))
     # search_name = normalise_name(f"{given} {family}"), built from each word normalised once
-    # (the same for these names, checked here).
+    # (the same for these names, checked here); search_given and search_family are the words.
     normal = {w: normalise_name(w) for w in {*GIVEN_NAMES, *surnames}}
     for given in GIVEN_NAMES:
         for family in surnames[:: max(1, len(surnames) // 50)]:
@@ -364,7 +364,8 @@ def generate_chunks(
             customers.append(
                 (
                     customer_id, partner_id, "person", title, given, family, "", born, channel,
-                    language, "", "", search_name, stamp, stamp, None,
+                    language, "", "", search_name, normal[given], normal[family], stamp, stamp,
+                    None,
                 )
             )  # fmt: skip
             n = customer_id - 1

@@ -117,3 +117,100 @@ def test_common_name_held_by_other_partners_does_not_hide_your_own(partnership, 
     )
     results = search_customers(partnership.police_officer, "John Smith")
     assert [m.customer for m in results] == [own]
+
+
+@pytest.fixture
+def jones_family(partnership):
+    def make(given, family, **kwargs):
+        return create_customer(
+            user=None,
+            partner=partnership.north,
+            given_name=given,
+            family_name=family,
+            emails=[f"{given}.{family}@example.org".lower().replace(" ", "")],
+            **kwargs,
+        )
+
+    return {
+        "max": make("Max", "Jones"),
+        "christopher": make("Christopher", "Jones"),
+        "mary": make("Mary Ann", "Jenkins-Jones"),
+        "ahmed": make("Ahmed", "Khan"),
+    }
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        # No three letters of either word in common with "Max Jones".
+        ("Mgx Jnoes", "max"),
+        ("Jnoes Mgx", "max"),
+        ("Ahmde Kahn", "ahmed"),
+        ("C Jones", "christopher"),
+        ("Chris Jonse", "christopher"),
+        # A middle name and a double-barrelled family name, with a typo.
+        ("Mary Jenkins Jnoes", "mary"),
+    ],
+)
+def test_name_search_finds_a_typo_in_each_name(partnership, jones_family, query, expected):
+    results = search_customers(partnership.hub_adviser, query)
+    assert results, f"nothing found for {query!r}"
+    assert results[0].customer == jones_family[expected]
+
+
+def test_exact_name_comes_before_names_a_typo_away(partnership):
+    def make(given, family, email):
+        return create_customer(
+            user=None,
+            partner=partnership.north,
+            given_name=given,
+            family_name=family,
+            emails=[email],
+        )
+
+    joan = make("Joan", "Smyth", "joan@example.org")
+    jon = make("Jon", "Smith", "jon@example.org")
+    john = make("John", "Smith", "john@example.org")
+    results = [m.customer for m in search_customers(partnership.hub_adviser, "John Smith")]
+    assert results[0] == john
+    assert set(results) == {john, jon, joan}
+
+
+def test_organisations_are_found_by_name_with_a_typo(partnership):
+    organisation = create_customer(
+        user=None,
+        partner=partnership.north,
+        kind="organisation",
+        organisation_name="Wessex Widgets Ltd",
+        emails=["office@widgets.example.org"],
+    )
+    results = search_customers(partnership.hub_adviser, "Wesex Widgets")
+    assert [m.customer for m in results] == [organisation]
+
+
+def test_name_with_typos_finds_another_partners_customer_only_when_shared(partnership):
+    """The quick look-up is scoped to the partners the user acts for, like every other."""
+    from firstcontact.customers.services import record_consent
+    from firstcontact.privacy.models import DataSharingAgreement
+
+    customer = create_customer(
+        user=None,
+        partner=partnership.south,
+        given_name="Beatrice",
+        family_name="Hallworth",
+        phones=["0114 496 0777"],
+    )
+    officer = partnership.police_officer
+    assert search_customers(officer, "Beatrcie Halworth") == []
+
+    DataSharingAgreement.objects.create(
+        provider=partnership.south,
+        recipient=partnership.police,
+        categories=["identity"],
+        purpose="Joined-up help for residents",
+        starts="2020-01-01",
+    )
+    assert search_customers(officer, "Beatrcie Halworth") == []  # no consent yet
+
+    record_consent(user=None, customer=customer, purpose="share_with_partners")
+    assert [m.customer for m in search_customers(officer, "Beatrcie Halworth")] == [customer]

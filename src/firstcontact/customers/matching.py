@@ -18,6 +18,45 @@ def normalise_name(value: str) -> str:
     return _SPACES.sub(" ", _NOT_WORD.sub(" ", ascii_only)).strip()
 
 
+def search_names(
+    *, organisation: bool, given_name: str, family_name: str, organisation_name: str
+) -> tuple[str, str, str]:
+    """A customer's normalised (search_name, search_given, search_family).
+
+    search_name is the whole name, for any customer; search_given and search_family are a
+    person's two names apart (empty for an organisation), for the quick look-up of names
+    within a typo of each word typed.
+    """
+    if organisation:
+        return normalise_name(organisation_name), "", ""
+    whole = normalise_name(f"{given_name} {family_name}")
+    return whole, normalise_name(given_name), normalise_name(family_name)
+
+
+# What a typo puts into a normalised name (digits are too rare in names to be worth it).
+_TYPED = "abcdefghijklmnopqrstuvwxyz "
+
+
+def one_typo_away(value: str) -> set[str]:
+    """`value` and every string one typo from it: a letter dropped, added, replaced, or two
+    neighbouring letters swapped (Damerau-Levenshtein distance 1).
+
+    Hundreds of strings for a name (55n + 27 at most for n letters), which an index looks up
+    exactly: cheaper than a trigram search, which a typo in a short name defeats ("jnoes" has
+    no trigram in common with "jones").
+    """
+    found = {value}
+    for i in range(len(value) + 1):
+        head, tail = value[:i], value[i:]
+        found.update(head + c + tail for c in _TYPED)
+        if tail:
+            found.add(head + tail[1:])
+            found.update(head + c + tail[1:] for c in _TYPED)
+        if len(tail) > 1:
+            found.add(head + tail[1] + tail[0] + tail[2:])
+    return {v for v in found if v and v == v.strip() and "  " not in v}
+
+
 def name_score(query: str, candidate: str) -> float:
     """0–100: how well a typed name matches a stored (normalised) name, typos allowed.
 

@@ -6,9 +6,14 @@ by different partners are linked with CustomerLink, never silently merged.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+
+from firstcontact.customers.matching import search_names
 
 
 class CustomerKind(models.TextChoices):
@@ -26,6 +31,31 @@ class Channel(models.TextChoices):
     KIOSK = "kiosk", "Kiosk"
     LETTER = "letter", "Letter"
     SOCIAL = "social", "Social media"
+
+
+# The fields a customer's normalised search names are made from, and those names.
+NAME_FIELDS = frozenset({"kind", "given_name", "family_name", "organisation_name"})
+SEARCH_NAME_FIELDS = ("search_name", "search_given", "search_family")
+
+
+class CustomerQuerySet(models.QuerySet):
+    """Bulk writes keep the search names in step too (save() does for one customer)."""
+
+    def bulk_create(self, objs: Iterable[Customer], *args: Any, **kwargs: Any) -> list[Customer]:
+        objs = list(objs)
+        for customer in objs:
+            customer.set_search_names()
+        return super().bulk_create(objs, *args, **kwargs)
+
+    def bulk_update(
+        self, objs: Iterable[Customer], fields: Sequence[str], *args: Any, **kwargs: Any
+    ) -> int:
+        objs, fields = list(objs), list(fields)
+        if NAME_FIELDS.intersection(fields):
+            for customer in objs:
+                customer.set_search_names()
+            fields += [f for f in SEARCH_NAME_FIELDS if f not in fields]
+        return super().bulk_update(objs, fields, *args, **kwargs)
 
 
 class Customer(models.Model):
@@ -51,16 +81,29 @@ class Customer(models.Model):
         blank=True, help_text="E.g. large print, British Sign Language, hearing loop."
     )
     vulnerability = models.TextField(blank=True, help_text="Known vulnerabilities, for staff.")
-    # Lower-case, accent-free "given family" (or organisation name) for fuzzy search.
+    # Lower-case, accent-free "given family" (or organisation name) for fuzzy search, and a
+    # person's two names apart (empty for an organisation) for the quick look-up of both names.
     search_name = models.CharField(max_length=300, db_index=True, editable=False)
+    search_given = models.CharField(max_length=200, blank=True, editable=False)
+    search_family = models.CharField(max_length=200, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
 
+    objects = CustomerQuerySet.as_manager()
+
     class Meta:
         ordering = ["family_name", "given_name", "organisation_name"]
+        indexes = [
+            # Name search looks up every spelling a typo away from the names typed (both in
+            # the index) and reads the partner and id from it too, never the table's rows.
+            models.Index(
+                fields=["search_family", "search_given", "partner", "id"],
+                name="customer_person_name_idx",
+            )
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=(
@@ -75,16 +118,19 @@ class Customer(models.Model):
         return self.display_name
 
     def save(self, *args, **kwargs) -> None:
-        from firstcontact.customers.matching import normalise_name
-
-        self.search_name = normalise_name(
-            self.organisation_name
-            if self.kind == CustomerKind.ORGANISATION
-            else f"{self.given_name} {self.family_name}"
-        )
+        self.set_search_names()
         if kwargs.get("update_fields") is not None:
-            kwargs["update_fields"] = {*kwargs["update_fields"], "search_name"}
+            kwargs["update_fields"] = {*kwargs["update_fields"], *SEARCH_NAME_FIELDS}
         super().save(*args, **kwargs)
+
+    def set_search_names(self) -> None:
+        """Fill search_name, search_given and search_family from the names."""
+        self.search_name, self.search_given, self.search_family = search_names(
+            organisation=self.kind == CustomerKind.ORGANISATION,
+            given_name=self.given_name,
+            family_name=self.family_name,
+            organisation_name=self.organisation_name,
+        )
 
     @property
     def display_name(self) -> str:
