@@ -1,5 +1,7 @@
 """Open311 fixtures: a key per partner, photos in a temporary MEDIA_ROOT, a fresh rate-limit
-cache, and the GeoReport v2 JSON schemas from ../shared (tests using them skip without it)."""
+cache and fresh in-process caches (keys, catalogue, areas), a task backend that only queues
+(`queued_tasks`, for reports accepted but not yet processed), and the GeoReport v2 JSON
+schemas from ../shared (tests using them skip without it)."""
 
 from __future__ import annotations
 
@@ -11,7 +13,9 @@ from xml.etree import ElementTree as ET
 import pytest
 from django.core.cache import cache
 
+from firstcontact.open311 import caches
 from firstcontact.open311.models import Open311Client
+from firstcontact.partners.selectors import clear_area_cache
 
 SCHEMA_DIR = Path(__file__).parents[2].parent / "shared" / "data" / "open311-georeport-v2-schema"
 
@@ -20,8 +24,33 @@ SCHEMA_DIR = Path(__file__).parents[2].parent / "shared" / "data" / "open311-geo
 def _media_and_cache(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     cache.clear()
+    caches.clear()
+    clear_area_cache()
     yield
     cache.clear()
+    caches.clear()
+    clear_area_cache()
+
+
+@pytest.fixture
+def queued_tasks(settings):
+    """Tasks are queued, not run (as with the worker stopped): the backend, whose `results`
+    are the tasks enqueued. Tests run a report's task with `run_queued`."""
+    from django.tasks import task_backends
+
+    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.dummy.DummyBackend"}}
+    backend = task_backends["default"]
+    backend.results.clear()
+    return backend
+
+
+def run_queued(backend) -> list:
+    """Run every queued task, as the worker would, in order; their return values."""
+    done = []
+    while backend.results:
+        result = backend.results.pop(0)
+        done.append(result.task.call(*result.args, **result.kwargs))
+    return done
 
 
 def make_client(partner, name="FixMyStreet", **extra) -> tuple[Open311Client, str]:

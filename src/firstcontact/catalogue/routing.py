@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from firstcontact.catalogue.models import Service, ServiceDelivery, Tier
 from firstcontact.partners.geography import Location
 from firstcontact.partners.models import PartnerKind
-from firstcontact.partners.selectors import partners_covering
+from firstcontact.partners.selectors import partner_ids_covering
 
 # The order in which partner kinds are preferred when more than one covering partner delivers
 # the service, by the tier the service belongs to.
@@ -23,7 +23,11 @@ def resolve_delivery(service: Service, location: Location | None) -> ServiceDeli
 
     Raises ValidationError with a field-named message when nobody can take it.
     """
-    deliveries = list(service.deliveries.select_related("partner", "team"))
+    if "deliveries" in getattr(service, "_prefetched_objects_cache", {}):
+        # Prefetched by the caller (with their partners and teams): no query.
+        deliveries = list(service.deliveries.all())
+    else:
+        deliveries = list(service.deliveries.select_related("partner", "team"))
     if not deliveries:
         raise ValidationError({"service_code": f"No partner currently delivers “{service.name}”."})
     if location is None or location.is_empty:
@@ -35,7 +39,7 @@ def resolve_delivery(service: Service, location: Location | None) -> ServiceDeli
                 "councils in different places."
             }
         )
-    covering = set(partners_covering(location).values_list("pk", flat=True))
+    covering = partner_ids_covering(location)
     if not covering:
         raise ValidationError(
             {

@@ -52,19 +52,33 @@ class Open311ClientAdmin(PartnershipAdminPermissions, admin.ModelAdmin):
 
 @admin.register(Open311Submission, site=site)
 class Open311SubmissionAdmin(PartnershipAdminPermissions, admin.ModelAdmin):
-    list_display = ["service_request", "client", "partner", "client_request_id", "created_at"]
-    list_filter = ["partner", "client"]
-    search_fields = ["client_request_id", "service_request__reference"]
-    list_select_related = ["service_request__service", "client__partner", "partner"]
-    readonly_fields = [
+    list_display = [
+        "reference",
+        "service_request",
         "client",
         "partner",
+        "client_request_id",
+        "created_at",
+        "processed_at",
+    ]
+    list_filter = ["partner", "client"]
+    search_fields = ["reference", "client_request_id", "service_request__reference"]
+    list_select_related = ["service_request__service", "client__partner", "partner"]
+    # The accepted report itself (the resident's details) is not shown: it is emptied once
+    # the report is raised, and the request and customer record hold it from then on.
+    fields = readonly_fields = [
+        "client",
+        "partner",
+        "reference",
+        "service",
+        "responsible_partner",
         "service_request",
         "client_request_id",
         "account_id",
         "device_id",
         "media_urls",
         "created_at",
+        "processed_at",
     ]
 
     def has_add_permission(self, request, *args):

@@ -1,6 +1,7 @@
-"""Open311-specific state: API clients (keys held hashed), and submissions, for idempotent
-retries and for knowing which jurisdiction a request was posted to. Photos are the shared
-servicerequests.RequestPhoto, so officers see them with the request."""
+"""Open311-specific state: API clients (keys held hashed), and submissions: each report as
+accepted (its service_request_id given out at once), for idempotent retries, for knowing
+which jurisdiction a request was posted to, and for the background task that raises it.
+Photos are the shared servicerequests.RequestPhoto, so officers see them with the request."""
 
 from __future__ import annotations
 
@@ -78,8 +79,15 @@ class Open311Client(models.Model):
 
 
 class Open311Submission(models.Model):
-    """A request posted through Open311: by which client, to which jurisdiction, under which
-    client-side id (FixMyStreet's fixmystreet_id), so a retry returns the same request."""
+    """A report posted through Open311: by which client, to which jurisdiction, under which
+    client-side id (FixMyStreet's fixmystreet_id), so a retry returns the same request.
+
+    A report is accepted in one INSERT: checked, routed against the cached areas and given
+    its `reference` (the service_request_id the client gets back at once), with what is
+    needed to raise it in `report`. A background task (tasks.process_report) then matches
+    the customer and raises the service request under that reference, and empties `report`.
+    Until then `service_request` is empty and the report is listed as open.
+    """
 
     client = models.ForeignKey(Open311Client, on_delete=models.PROTECT, related_name="submissions")
     partner = models.ForeignKey(
@@ -91,8 +99,34 @@ class Open311Submission(models.Model):
     service_request = models.ForeignKey(
         "servicerequests.ServiceRequest",
         on_delete=models.CASCADE,
+        null=True,
+        blank=True,
         related_name="open311_submissions",
+        help_text="Empty until the report has been processed.",
     )
+    reference = models.CharField(
+        max_length=8,
+        blank=True,
+        editable=False,
+        help_text="The service_request_id given to the client when the report was accepted.",
+    )
+    service = models.ForeignKey(
+        "catalogue.Service", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    responsible_partner = models.ForeignKey(
+        "partners.Partner",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="Who the report was routed to when it was accepted.",
+    )
+    report = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text="The accepted report, kept until it is raised as a service request.",
+    )
+    processed_at = models.DateTimeField(null=True, blank=True)
     client_request_id = models.CharField(
         max_length=100, blank=True, help_text="fixmystreet_id or the client's own id."
     )
@@ -107,12 +141,28 @@ class Open311Submission(models.Model):
                 fields=["client", "client_request_id"],
                 condition=~Q(client_request_id=""),
                 name="open311_submission_client_id_unique",
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["reference"],
+                condition=~Q(reference=""),
+                name="open311_submission_reference_unique",
+            ),
         ]
-        indexes = [models.Index(fields=["partner", "service_request"])]
+        indexes = [
+            models.Index(fields=["partner", "service_request"]),
+            models.Index(
+                fields=["created_at"],
+                condition=Q(service_request__isnull=True),
+                name="open311_submission_pending",
+            ),
+        ]
 
     def __str__(self) -> str:
-        return f"{self.client}: {self.client_request_id or self.service_request_id}"
+        return f"{self.client}: {self.client_request_id or self.reference}"
+
+    @property
+    def is_pending(self) -> bool:
+        return self.service_request_id is None
 
 
 class Open311UpdateSubmission(models.Model):

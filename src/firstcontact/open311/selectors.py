@@ -1,6 +1,6 @@
 """Reads for the Open311 endpoints, scoped to one jurisdiction (partner), with no personal
-data: requests the partner is responsible for or that were posted to it, and their public
-updates with GeoReport / mySociety statuses."""
+data: requests the partner is responsible for or that were posted to it, reports accepted
+but not yet raised, and public updates with GeoReport / mySociety statuses."""
 
 from __future__ import annotations
 
@@ -32,6 +32,16 @@ def jurisdiction_services(partner: Partner) -> QuerySet[Service]:
 def requests_in_scope(partner: Partner) -> QuerySet[ServiceRequest]:
     posted_here = Open311Submission.objects.filter(service_request=OuterRef("pk"), partner=partner)
     return ServiceRequest.objects.filter(Q(responsible_partner=partner) | Q(Exists(posted_here)))
+
+
+def pending_reports(partner: Partner) -> QuerySet[Open311Submission]:
+    """Reports accepted (posted here, or routed here when accepted) and not yet raised as
+    service requests: listed as open requests until the background task raises them."""
+    return (
+        Open311Submission.objects.filter(service_request__isnull=True)
+        .filter(Q(partner=partner) | Q(responsible_partner=partner))
+        .select_related("service__sla_policy", "responsible_partner")
+    )
 
 
 def requests_for_listing(partner: Partner) -> QuerySet[ServiceRequest]:

@@ -1,15 +1,30 @@
-"""Writes for Open311: a report becomes a Contact on the open311 channel and a service
-request raised through the same services as every other channel; a retry with the same
-client id returns the same request."""
+"""Writes for Open311: accept a report at once, raise it in the background.
+
+A POST is answered as soon as the report is stored: `accept_report` keeps it in one INSERT
+(an Open311Submission with the reference the client gets back) and enqueues
+`tasks.process_report`, in the same transaction, so a report is never stored without its
+task nor the task without its report. `process_report` then does what every other channel
+does: matches or creates the customer, records an Open311 contact, raises the service
+request under the reference already given out (routing, SLA, acknowledgement, audit) and
+attaches the photos. A report that nobody in the partnership can take after all (its place
+is outside every area now, its service is no longer offered) is recorded as a request
+closed at once, which the updates feed reports as NOT_COUNCILS_RESPONSIBILITY. A retry with
+the same client id returns the same reference, whether or not it has been processed yet.
+"""
 
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
+import logging
 from dataclasses import dataclass, field
 
+from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
+from django.utils import timezone
 
+from firstcontact.catalogue import sla
 from firstcontact.catalogue.models import Service
 from firstcontact.contacts.models import Outcome
 from firstcontact.contacts.services import end_contact, start_contact
@@ -23,8 +38,20 @@ from firstcontact.open311.models import (
 )
 from firstcontact.partners.geography import Location
 from firstcontact.partners.models import Partner
-from firstcontact.servicerequests.models import RequestPhoto, RequestUpdate, ServiceRequest
-from firstcontact.servicerequests.services import add_customer_update, raise_request
+from firstcontact.servicerequests.models import (
+    ClosureOutcome,
+    RequestPhoto,
+    RequestUpdate,
+    ServiceRequest,
+)
+from firstcontact.servicerequests.references import new_reference
+from firstcontact.servicerequests.services import (
+    add_customer_update,
+    decline_request,
+    raise_request,
+)
+
+logger = logging.getLogger("firstcontact.open311")
 
 
 @dataclass
@@ -40,19 +67,124 @@ class Report:
     account_id: str = ""
     device_id: str = ""
     media_urls: list[str] = field(default_factory=list)
-    # (upload, content type) pairs already passed by servicerequests.photos.check_photos
+    # (upload, content type) pairs already passed by servicerequests.photos.check_photo
     photos: list[tuple] = field(default_factory=list)
     client_request_id: str = ""
 
 
-def _existing_submission(client: Open311Client, client_request_id: str):
+def existing_submission(client: Open311Client, client_request_id: str) -> Open311Submission | None:
+    """The report this client already sent under `client_request_id`, if any."""
     if not client_request_id:
         return None
-    return (
-        Open311Submission.objects.select_related("service_request__service")
-        .filter(client=client, client_request_id=client_request_id)
-        .first()
+    found = Open311Submission.objects.select_related(
+        "service_request__responsible_partner", "responsible_partner"
+    ).filter(client=client, client_request_id=client_request_id)[:1]
+    return next(iter(found), None)
+
+
+def pending_due_at(submission: Open311Submission) -> dt.datetime | None:
+    """When an accepted report is due: its service's standard from when it was accepted (the
+    request raised from it later gets the same due time)."""
+    policy = submission.service.sla_policy if submission.service else None
+    return sla.due_at(policy, submission.created_at) if policy else None
+
+
+def _store_photos(photos: list[tuple]) -> list[dict]:
+    stored = []
+    for upload, content_type in photos:
+        photo = RequestPhoto(content_type=content_type, size=upload.size or 0)
+        photo.file.save(f"photo.{photo.extension}", upload, save=False)
+        stored.append({"name": photo.file.name, "content_type": content_type, "size": photo.size})
+    return stored
+
+
+def _remove(names: list[str]) -> None:
+    for name in names:
+        with contextlib.suppress(OSError):
+            default_storage.delete(name)
+
+
+def _insert_unless_reference_taken(submission: Open311Submission) -> bool:
+    """INSERT the submission, unless a service request already has its reference (then
+    nothing is stored: False). One statement, so the hot path makes one round trip for
+    both; the unique constraint on submissions keeps pending references apart."""
+    meta, requests = Open311Submission._meta, ServiceRequest._meta
+    fields = [f for f in meta.concrete_fields if not f.primary_key]
+    quote = connection.ops.quote_name
+    values = [f.get_db_prep_save(f.pre_save(submission, True), connection) for f in fields]
+    sql = (
+        f"INSERT INTO {quote(meta.db_table)} ({', '.join(quote(f.column) for f in fields)}) "
+        f"SELECT {', '.join(['%s'] * len(fields))} WHERE NOT EXISTS (SELECT 1 FROM "
+        f"{quote(requests.db_table)} WHERE {quote(requests.get_field('reference').column)} = %s) "
+        f"RETURNING {quote(meta.pk.column)}"
     )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*values, submission.reference])
+        row = cursor.fetchone()
+    if row is None:
+        return False
+    submission.pk = row[0]
+    submission._state.adding = False
+    submission._state.db = connection.alias
+    return True
+
+
+def accept_report(
+    *, client: Open311Client, report: Report, responsible_partner: Partner
+) -> tuple[Open311Submission, bool]:
+    """Store a checked report and enqueue its processing: (the submission, whether it was
+    stored now). A retry under the same client id gets the first submission back and stores
+    nothing. `responsible_partner`: who it was routed to, shown until it is processed."""
+    from firstcontact.open311.tasks import process_report as process_task
+
+    location = report.location
+    photos = _store_photos(report.photos)
+    names = [p["name"] for p in photos]
+    try:
+        for _attempt in range(5):
+            submission = Open311Submission(
+                client=client,
+                partner=client.partner,
+                reference=new_reference(),
+                service=report.service,
+                responsible_partner=responsible_partner,
+                client_request_id=report.client_request_id,
+                account_id=report.account_id,
+                device_id=report.device_id,
+                media_urls=report.media_urls,
+                report={
+                    "lat": location.latitude,
+                    "long": location.longitude,
+                    "postcode": location.postcode,
+                    "uprn": location.uprn,
+                    "address": location.address,
+                    "description": report.description,
+                    "attributes": report.attributes,
+                    "email": report.email,
+                    "phone": report.phone,
+                    "first_name": report.first_name,
+                    "last_name": report.last_name,
+                    "photos": photos,
+                },
+            )
+            try:
+                with transaction.atomic():
+                    if not _insert_unless_reference_taken(submission):
+                        continue  # a request has that reference: draw another
+                    # In the transaction: the task row commits with the report, or neither.
+                    process_task.enqueue(submission.pk)
+                return submission, True
+            except IntegrityError:
+                # A retry racing its first try, or (rarely) a reference another pending
+                # report holds: the first comes back, the second draws another reference.
+                existing = existing_submission(client, report.client_request_id)
+                if existing is not None:
+                    _remove(names)
+                    return existing, False
+        raise IntegrityError("Could not store the Open311 report.")
+    except BaseException:
+        _remove(names)
+        raise
 
 
 def match_or_create_customer(partner: Partner, report: Report) -> Customer | None:
@@ -86,67 +218,122 @@ def match_or_create_customer(partner: Partner, report: Report) -> Customer | Non
     )
 
 
-def submit_report(*, client: Open311Client, report: Report) -> tuple[ServiceRequest, bool]:
-    """The request for this report, and whether it was created now (False: a retry).
+def _decline_reason(exc: ValidationError) -> tuple[str, str]:
+    """(closure outcome, public reason) for a report that raise_request refused."""
+    messages = exc.message_dict if hasattr(exc, "error_dict") else {"": exc.messages}
+    for name in ("location", "service_code"):
+        if name in messages:
+            return ClosureOutcome.NOT_OUR_RESPONSIBILITY, " ".join(messages[name])
+    text = " ".join(m for msgs in messages.values() for m in msgs)
+    return ClosureOutcome.NO_FURTHER_ACTION, f"We could not take this report: {text}"
 
-    Raises ValidationError (field-named) when the report cannot be raised.
+
+def process_report(submission_id: int) -> str:
+    """Raise the service request for an accepted report (once: a second run does nothing).
+
+    Everything is read afresh: routing uses the areas and deliveries as they are now, so a
+    report whose place turns out to be outside every area is recorded as closed, not ours.
     """
-    existing = _existing_submission(client, report.client_request_id)
-    if existing is not None:
-        return existing.service_request, False
-    partner = client.partner
-    saved: list[str] = []
-    try:
-        with transaction.atomic():
+    with transaction.atomic():
+        submission = (
+            Open311Submission.objects.select_for_update(of=("self",))
+            .select_related("client", "partner")
+            .filter(pk=submission_id)
+            .first()
+        )
+        if submission is None or submission.service_request_id is not None:
+            return "nothing to do"
+        data = submission.report
+        service = (
+            Service.objects.select_related("sla_policy")
+            .prefetch_related("attributes")
+            .get(pk=submission.service_id)
+        )
+        location = Location(
+            latitude=data.get("lat"),
+            longitude=data.get("long"),
+            postcode=data.get("postcode", ""),
+            uprn=data.get("uprn", ""),
+            address=data.get("address", ""),
+        )
+        report = Report(
+            service=service,
+            location=location,
+            description=data.get("description", ""),
+            attributes=data.get("attributes", {}),
+            email=data.get("email", ""),
+            phone=data.get("phone", ""),
+            first_name=data.get("first_name", ""),
+            last_name=data.get("last_name", ""),
+        )
+        partner = submission.partner
+        try:
+            # Refused before anything is written, so no savepoint is needed (nor below).
             customer = match_or_create_customer(partner, report)
-            contact = start_contact(
-                user=None, channel=Channel.OPEN311, partner=partner, customer=customer
-            )
+        except ValidationError as exc:
+            # Checked when accepted, so this is unexpected: keep the report, anonymously.
+            logger.warning("Open311 report %s: customer not recorded: %s", submission.pk, exc)
+            customer = None
+        contact = start_contact(
+            user=None, channel=Channel.OPEN311, partner=partner, customer=customer
+        )
+        raised = dict(
+            service=service,
+            channel=Channel.OPEN311,
+            location=location,
+            description=report.description,
+            customer=customer,
+            contact=contact,
+            reference=submission.reference,
+            created_at=submission.created_at,
+        )
+        try:
             request = raise_request(
                 user=None,
-                service=report.service,
-                channel=Channel.OPEN311,
-                location=report.location,
-                description=report.description,
                 attributes=report.attributes,
-                customer=customer,
-                contact=contact,
                 ignore_unknown_attributes=True,
+                **raised,
             )
-            end_contact(contact=contact, outcome=Outcome.REQUEST_RAISED, reasons=[report.service])
-            Open311Submission.objects.create(
-                client=client,
+        except ValidationError as exc:
+            outcome, reason = _decline_reason(exc)
+            request = decline_request(
                 partner=partner,
-                service_request=request,
-                client_request_id=report.client_request_id,
-                account_id=report.account_id,
-                device_id=report.device_id,
-                media_urls=report.media_urls,
+                attributes=report.attributes,
+                outcome=outcome,
+                reason=reason,
+                **raised,
             )
-            for upload, content_type in report.photos:
-                photo = RequestPhoto(
-                    request=request, content_type=content_type, size=upload.size or 0
-                )
-                photo.file.save(f"photo.{photo.extension}", upload, save=False)
-                saved.append(photo.file.name)
-                photo.save()
-    except IntegrityError:
-        _remove(saved)
-        # Two tries of the same report at once: the other one won.
-        existing = _existing_submission(client, report.client_request_id)
-        if existing is not None:
-            return existing.service_request, False
-        raise
-    except BaseException:
-        _remove(saved)
-        raise
-    return request, True
+        if request.reference != submission.reference:
+            logger.error(
+                "Open311 report %s: reference %s was taken; raised as %s",
+                submission.pk,
+                submission.reference,
+                request.reference,
+            )
+        end_contact(contact=contact, outcome=Outcome.REQUEST_RAISED, reasons=[service])
+        RequestPhoto.objects.bulk_create(
+            RequestPhoto(
+                request=request,
+                file=photo["name"],
+                content_type=photo["content_type"],
+                size=photo["size"],
+            )
+            for photo in data.get("photos", [])
+        )
+        submission.service_request = request
+        submission.report = {}  # the customer's details are on their record now
+        submission.processed_at = timezone.now()
+        submission.save(update_fields=["service_request", "report", "processed_at"])
+    return "raised" if request.outcome == "" else f"closed: {request.outcome}"
 
 
-def _remove(names: list[str]) -> None:
-    for name in names:
-        with contextlib.suppress(OSError):
-            default_storage.delete(name)
+def pending_submissions() -> list[int]:
+    """Ids of accepted reports not yet processed, oldest first."""
+    return list(
+        Open311Submission.objects.filter(service_request__isnull=True)
+        .order_by("created_at", "pk")
+        .values_list("pk", flat=True)
+    )
 
 
 def submit_update(

@@ -5,6 +5,10 @@ description}, one per bad field: 404 for an unknown resource or jurisdiction, 40
 missing or bad api_key, 429 over the key's rate limit, 400 for anything else. Whatever the
 input, the answer is never a 500: bad input is refused field by field, and anything
 unexpected is logged and answered with an error document.
+
+POST requests answers as soon as the report is checked (against cached keys, catalogue
+and areas) and stored: the task worker raises it as a service request (services.py).
+Until then GET requests lists it as open under the service_request_id given out.
 """
 
 from __future__ import annotations
@@ -33,16 +37,27 @@ from django.views.decorators.csrf import csrf_exempt
 
 from firstcontact.catalogue.attributes import validate_answers
 from firstcontact.catalogue.models import Datatype, Service
+from firstcontact.catalogue.routing import resolve_delivery
 from firstcontact.customers.contact_points import clean_email, clean_phone
-from firstcontact.open311 import selectors
+from firstcontact.open311 import caches, selectors
 from firstcontact.open311.auth import RateLimited, check_rate_limit
 from firstcontact.open311.formats import Items, render, render_errors
-from firstcontact.open311.models import Open311Client
-from firstcontact.open311.services import Report, submit_report, submit_update
+from firstcontact.open311.models import Open311Client, Open311Submission
+from firstcontact.open311.services import (
+    Report,
+    accept_report,
+    pending_due_at,
+    process_report,
+    submit_update,
+)
 from firstcontact.partners.models import Partner
 from firstcontact.servicerequests.models import ClosureOutcome, RequestPhoto, ServiceRequest, Status
 from firstcontact.servicerequests.photos import MAX_PHOTOS, check_photo
-from firstcontact.servicerequests.references import ReferenceError, parse_reference
+from firstcontact.servicerequests.references import (
+    ReferenceError,
+    format_reference,
+    parse_reference,
+)
 from firstcontact.servicerequests.services import DESCRIPTION_MAX, clean_location
 
 logger = logging.getLogger("firstcontact.open311")
@@ -177,7 +192,7 @@ def _authenticate(request: HttpRequest) -> tuple[Open311Client, Partner]:
     """The client behind api_key and the jurisdiction it acts for (404 before 403)."""
     slug = _param(request, "jurisdiction_id")
     key = _param(request, "api_key")
-    client = Open311Client.objects.for_key(key) if key else None
+    client = caches.client_for_key(key) if key else None
     if slug and (client is None or client.partner.slug != slug):
         _jurisdiction(request)  # an unknown jurisdiction is a 404 whatever the key
     if client is None:
@@ -281,12 +296,25 @@ def service_definition(request: HttpRequest, fmt: str, code: str) -> HttpRespons
 # Requests
 
 
-def _service_notice(sr: ServiceRequest) -> str:
-    notice = f"Passed to {sr.responsible_partner.name}."
-    if sr.sla_due_at and sr.status != Status.CLOSED:
-        due = timezone.localtime(sr.sla_due_at)
-        notice += f" We aim to deal with it by {due:%-d %B %Y}."
+def _notice(partner: Partner, due: dt.datetime | None) -> str:
+    notice = f"Passed to {partner.name}."
+    if due:
+        notice += f" We aim to deal with it by {timezone.localtime(due):%-d %B %Y}."
     return notice
+
+
+def _service_notice(sr: ServiceRequest) -> str:
+    return _notice(sr.responsible_partner, sr.sla_due_at if sr.status != Status.CLOSED else None)
+
+
+def _submission_answer(submission: Open311Submission) -> tuple[str, str]:
+    """(service_request_id, service_notice) for an accepted report, processed or not."""
+    sr = submission.service_request
+    if sr is not None:
+        return sr.formatted_reference, _service_notice(sr)
+    assert submission.responsible_partner is not None
+    notice = _notice(submission.responsible_partner, pending_due_at(submission))
+    return format_reference(submission.reference), notice
 
 
 def _photo_url(request: HttpRequest, photo: RequestPhoto) -> str:
@@ -329,6 +357,33 @@ def _request_dict(request: HttpRequest, sr: ServiceRequest) -> dict:
         "lat": sr.latitude,
         "long": sr.longitude,
         "media_url": _media_url(request, sr),
+    }
+
+
+def _pending_dict(submission: Open311Submission) -> dict:
+    """An accepted report not yet raised, as a request: open, with what the client sent."""
+    data = submission.report
+    service, partner = submission.service, submission.responsible_partner
+    assert service is not None and partner is not None
+    due = pending_due_at(submission)
+    return {
+        "service_request_id": format_reference(submission.reference),
+        "status": "open",
+        "status_notes": None,
+        "service_name": service.name,
+        "service_code": service.code,
+        "description": (data.get("description") or "")[:DESCRIPTION_OUT_MAX] or None,
+        "agency_responsible": partner.name,
+        "service_notice": _notice(partner, due),
+        "requested_datetime": submission.created_at,
+        "updated_datetime": submission.created_at,
+        "expected_datetime": due,
+        "address": data.get("address") or None,
+        "address_id": data.get("uprn") or None,
+        "zipcode": data.get("postcode") or None,
+        "lat": data.get("lat"),
+        "long": data.get("long"),
+        "media_url": submission.media_urls[0] if submission.media_urls else None,
     }
 
 
@@ -410,15 +465,21 @@ def requests_collection(request: HttpRequest, fmt: str) -> HttpResponse:
     partner = _jurisdiction(request)
     errors: list[str] = []
     found = selectors.requests_for_listing(partner)
+    # Reports accepted but not yet raised are listed too (all open).
+    pending = selectors.pending_reports(partner)
     ids = _param(request, "service_request_id")
     if ids:
-        found = found.filter(reference__in=_references(_split(ids, "service_request_id", errors)))
+        references = _references(_split(ids, "service_request_id", errors))
+        found = found.filter(reference__in=references)
+        pending = pending.filter(reference__in=references)
     else:
         codes = _split(_param(request, "service_code"), "service_code", errors)
         if codes:
             found = found.filter(service__code__in=codes)
+            pending = pending.filter(service__code__in=codes)
         start, end = _date_window(request, errors)
         found = found.filter(created_at__gte=start, created_at__lte=end)
+        pending = pending.filter(created_at__gte=start, created_at__lte=end)
         statuses = _split(_param(request, "status").lower(), "status", errors)
         if any(s not in {"open", "closed"} for s in statuses):
             errors.append("status: Give open, closed or both (comma-separated).")
@@ -426,39 +487,46 @@ def requests_collection(request: HttpRequest, fmt: str) -> HttpResponse:
             found = found.exclude(status=Status.CLOSED)
         elif set(statuses) == {"closed"}:
             found = found.filter(status=Status.CLOSED)
+            pending = pending.none()
     if errors:
         raise Open311Error(400, errors)
-    rows = [_request_dict(request, sr) for sr in found.order_by("-created_at", "-pk")[:MAX_RESULTS]]
-    return render(fmt, "service_requests", Items("request", rows))
+    # Pending first: one raised between the two reads is then listed (once) as raised.
+    waiting = list(pending.order_by("-created_at", "-pk")[:MAX_RESULTS])
+    raised = list(found.order_by("-created_at", "-pk")[:MAX_RESULTS])
+    references = {sr.reference for sr in raised}
+    rows = [(sr.created_at, _request_dict(request, sr)) for sr in raised]
+    rows += [(s.created_at, _pending_dict(s)) for s in waiting if s.reference not in references]
+    rows.sort(key=lambda row: row[0], reverse=True)
+    return render(fmt, "service_requests", Items("request", [row for _, row in rows[:MAX_RESULTS]]))
 
 
 @api("GET", "HEAD")
 def request_detail(request: HttpRequest, fmt: str, service_request_id: str) -> HttpResponse:
     partner = _jurisdiction(request)
     references = _references([service_request_id])
-    sr = (
-        selectors.requests_for_listing(partner).filter(reference=references[0]).first()
-        if references
-        else None
-    )
-    if sr is None:
-        raise Open311Error(404, f"service_request_id: No request {_short(service_request_id)!r}.")
-    return render(fmt, "service_requests", Items("request", [_request_dict(request, sr)]))
+    if references:
+        sr = selectors.requests_for_listing(partner).filter(reference=references[0]).first()
+        if sr is not None:
+            return render(fmt, "service_requests", Items("request", [_request_dict(request, sr)]))
+        waiting = selectors.pending_reports(partner).filter(reference=references[0]).first()
+        if waiting is not None:
+            return render(fmt, "service_requests", Items("request", [_pending_dict(waiting)]))
+    raise Open311Error(404, f"service_request_id: No request {_short(service_request_id)!r}.")
 
 
 @api("GET", "HEAD")
 def token_detail(request: HttpRequest, fmt: str, token: str) -> HttpResponse:
-    """Requests are created in real time, so a token is simply the service_request_id."""
+    """A report gets its service_request_id when it is accepted, so a token is simply the
+    service_request_id."""
     partner = _jurisdiction(request)
     references = _references([token])
-    sr = (
-        selectors.requests_in_scope(partner).filter(reference=references[0]).first()
-        if references
-        else None
+    found = references and (
+        selectors.requests_in_scope(partner).filter(reference=references[0]).exists()
+        or selectors.pending_reports(partner).filter(reference=references[0]).exists()
     )
-    if sr is None:
+    if not found:
         raise Open311Error(404, f"token: No request for token {_short(token)!r}.")
-    item = {"service_request_id": sr.formatted_reference, "token": token}
+    item = {"service_request_id": format_reference(references[0]), "token": token}
     return render(fmt, "service_requests", Items("request", [item]))
 
 
@@ -564,13 +632,7 @@ def _post_request(request: HttpRequest, fmt: str) -> HttpResponse:
     if not text["service_code"]:
         errors.append("service_code: Give the service_code.")
     else:
-        service = (
-            Service.objects.public()
-            .select_related("sla_policy")
-            .prefetch_related("attributes")
-            .filter(code=text["service_code"])
-            .first()
-        )
+        service = caches.public_service(text["service_code"])
         if service is None:
             errors.append(f"service_code: No service {_short(text['service_code'])!r}.")
 
@@ -636,9 +698,18 @@ def _post_request(request: HttpRequest, fmt: str) -> HttpResponse:
             errors.append(f"{name}: Keep it to 200 characters.")
     media_urls = _media_urls(request.POST.getlist("media_url"), "media_url", errors)
     photos = _photos(request, errors)
+    delivery = None
+    if not errors:
+        assert service is not None and location is not None
+        # Routed now against the cached areas, so a place outside them is refused at once;
+        # the task routes it again when it raises the request.
+        try:
+            delivery = resolve_delivery(service, location)
+        except ValidationError as exc:
+            errors.extend(_field_errors(exc))
     if errors:
         raise Open311Error(400, errors)
-    assert service is not None and location is not None
+    assert service is not None and location is not None and delivery is not None
 
     report = Report(
         service=service,
@@ -655,13 +726,13 @@ def _post_request(request: HttpRequest, fmt: str) -> HttpResponse:
         photos=photos,
         client_request_id=client_request_id,
     )
-    try:
-        sr, _created = submit_report(client=client, report=report)
-    except ValidationError as exc:
-        raise Open311Error(400, _field_errors(exc)) from exc
+    submission, _created = accept_report(
+        client=client, report=report, responsible_partner=delivery.partner
+    )
+    reference, notice = _submission_answer(submission)
     item = {
-        "service_request_id": sr.formatted_reference,
-        "service_notice": _service_notice(sr),
+        "service_request_id": reference,
+        "service_notice": notice,
         "account_id": text["account_id"] or None,
     }
     return render(fmt, "service_requests", Items("request", [item]))
@@ -742,11 +813,13 @@ def _post_update(
     if errors:
         raise Open311Error(400, errors)
     references = _references([text["service_request_id"]])
-    sr = (
-        selectors.requests_in_scope(partner).filter(reference=references[0]).first()
-        if references
-        else None
-    )
+    sr = None
+    if references:
+        waiting = selectors.pending_reports(partner).filter(reference=references[0]).first()
+        if waiting is not None:
+            # Accepted but not yet raised: raise it now, so the update has a request.
+            process_report(waiting.pk)
+        sr = selectors.requests_in_scope(partner).filter(reference=references[0]).first()
     if sr is None:
         raise Open311Error(
             404, f"service_request_id: No request {_short(text['service_request_id'])!r}."

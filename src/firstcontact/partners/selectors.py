@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
+import threading
+import time
+from dataclasses import dataclass
+
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import QuerySet
+from django.db.models.signals import post_delete, post_save
+from shapely.geometry import Point
+from shapely.prepared import PreparedGeometry, prep
 
-from firstcontact.partners.geography import Location, boundary_contains
+from firstcontact.partners.geography import Location, parse_boundary
 from firstcontact.partners.models import HubAgreement, Membership, Partner, PartnerArea, Role
 
 User = AbstractBaseUser | AnonymousUser
@@ -51,14 +58,100 @@ def is_partnership_admin(user: User) -> bool:
     )
 
 
-def partners_covering(location: Location) -> QuerySet[Partner]:
-    """Partners any of whose areas contain the location (by point first, else by postcode)."""
+# Which areas hold a place is asked for every report (Open311, the resident site, the desk),
+# so each process keeps the areas with their boundaries parsed and prepared. A change saved
+# in this process (an area, or a partner: the demo loader bulk-creates areas after saving its
+# partners) clears it at once; a change made by another process, or by a bulk write, shows
+# within AREA_CACHE_SECONDS.
+AREA_CACHE_SECONDS = 60.0
+
+
+@dataclass(frozen=True)
+class _Area:
+    partner_id: int
+    postcode_districts: frozenset[str]
+    has_boundary: bool
+    # None for a boundary that does not parse (the admin refuses those): it holds nothing.
+    prepared: PreparedGeometry | None
+
+
+_area_lock = threading.Lock()
+_area_generation = 0
+_area_index: tuple[float, tuple[_Area, ...]] | None = None
+
+
+def _load_areas() -> tuple[_Area, ...]:
+    areas = []
+    rows = PartnerArea.objects.order_by("pk").values_list(
+        "partner_id", "postcode_districts", "boundary"
+    )
+    for partner_id, districts, boundary in rows:
+        prepared = None
+        if boundary:
+            try:
+                geometry = parse_boundary(boundary)
+            except ValueError:
+                geometry = None
+            if geometry is not None:
+                prepared = prep(geometry)
+                # GEOS builds a prepared polygon's point index on first use, and that is not
+                # thread-safe: build it now, before threads share it.
+                prepared.covers(geometry.representative_point())
+        areas.append(
+            _Area(
+                partner_id=partner_id,
+                postcode_districts=frozenset(str(d) for d in districts or []),
+                has_boundary=bool(boundary),
+                prepared=prepared,
+            )
+        )
+    return tuple(areas)
+
+
+def _areas() -> tuple[_Area, ...]:
+    global _area_index
+    cached = _area_index
+    now = time.monotonic()
+    if cached is not None and now - cached[0] < AREA_CACHE_SECONDS:
+        return cached[1]
+    generation = _area_generation
+    areas = _load_areas()
+    with _area_lock:
+        # Not kept if an area changed while it was being read: the next call reads again.
+        if generation == _area_generation:
+            _area_index = (now, areas)
+    return areas
+
+
+def clear_area_cache(**_kwargs: object) -> None:
+    """Forget the prepared areas (on any change to an area or a partner)."""
+    global _area_index, _area_generation
+    with _area_lock:
+        _area_generation += 1
+        _area_index = None
+
+
+for _model in (PartnerArea, Partner):
+    post_save.connect(clear_area_cache, sender=_model, dispatch_uid=f"areas-{_model.__name__}")
+    post_delete.connect(clear_area_cache, sender=_model, dispatch_uid=f"areas-{_model.__name__}")
+
+
+def partner_ids_covering(location: Location) -> set[int]:
+    """Ids of partners any of whose areas contain the location (by point first, else by
+    postcode). No query while the prepared areas are cached."""
     matching: set[int] = set()
     outward = location.outward_code
-    for area in PartnerArea.objects.all().only("partner_id", "postcode_districts", "boundary"):
-        if location.has_point and area.boundary:
-            if boundary_contains(area.boundary, location.latitude, location.longitude):
+    point = Point(location.longitude, location.latitude) if location.has_point else None
+    for area in _areas():
+        if point is not None and area.has_boundary:
+            # GeoJSON is (longitude, latitude).
+            if area.prepared is not None and area.prepared.covers(point):
                 matching.add(area.partner_id)
-        elif outward and outward in (area.postcode_districts or []):
+        elif outward and outward in area.postcode_districts:
             matching.add(area.partner_id)
-    return Partner.objects.filter(pk__in=matching)
+    return matching
+
+
+def partners_covering(location: Location) -> QuerySet[Partner]:
+    """Partners any of whose areas contain the location (by point first, else by postcode)."""
+    return Partner.objects.filter(pk__in=partner_ids_covering(location))

@@ -110,11 +110,14 @@ def raise_request(
     created_at: dt.datetime | None = None,
     ignore_unknown_attributes: bool = False,
     acknowledge: bool = True,
+    reference: str | None = None,
 ) -> ServiceRequest:
     """Raise a service request, routed to the partner responsible for the service at the
     location, with its SLA clock started. `user` None: raised by a resident themselves.
     `acknowledge` False: the caller sends the customer one acknowledgement of its own (a
-    tell-us-once bundle of several requests)."""
+    tell-us-once bundle of several requests). `reference`: one already given to the resident
+    (Open311 answers with it before the request is raised); only if another request has
+    taken it meanwhile (odds of about one in 34 billion) is a fresh one drawn."""
     errors: dict[str, str] = {}
     if not service.active:
         errors["service_code"] = f"“{service.name}” is not currently offered."
@@ -158,7 +161,7 @@ def raise_request(
         try:
             with transaction.atomic():
                 request = ServiceRequest.objects.create(
-                    reference=new_reference(),
+                    reference=reference if reference and attempt == 0 else new_reference(),
                     service=service,
                     customer=customer,
                     contact=contact,
@@ -209,6 +212,99 @@ def raise_request(
             return request
         except IntegrityError:
             # A reference collision (1 in 34 billion) — draw another.
+            if attempt == 4:
+                raise
+    raise AssertionError("unreachable")
+
+
+def decline_request(
+    *,
+    service: Service,
+    channel: str,
+    partner: Partner,
+    reason: str,
+    outcome: str = ClosureOutcome.NOT_OUR_RESPONSIBILITY,
+    location: Location | None = None,
+    description: str = "",
+    attributes: Mapping[str, object] | None = None,
+    customer: Customer | None = None,
+    contact: Contact | None = None,
+    reference: str | None = None,
+    created_at: dt.datetime | None = None,
+) -> ServiceRequest:
+    """Record a report that `partner` received but nobody in the partnership can take (a
+    place outside every partner's area, a service no longer offered): raised with `partner`
+    and closed at once with `outcome`, `reason` on its public timeline and sent to the
+    customer. For channels that accept a report before routing it (Open311), so the sender
+    learns the outcome from the request's updates."""
+    if outcome not in ClosureOutcome.values:
+        raise ValidationError({"outcome": "Choose an outcome to close the request."})
+    description = (description or "").strip()[:DESCRIPTION_MAX]
+    reason = (reason or "").strip()
+    location = location or Location()
+    errors = unstorable_fields(
+        {"description": description, "address": location.address, "reason": reason}
+    )
+    if errors:
+        raise ValidationError(errors)
+    created_at = created_at or timezone.now()
+    now = max(timezone.now(), created_at)
+    for attempt in range(5):
+        try:
+            with transaction.atomic():
+                request = ServiceRequest.objects.create(
+                    reference=reference if reference and attempt == 0 else new_reference(),
+                    service=service,
+                    customer=customer,
+                    contact=contact,
+                    channel=channel,
+                    responsible_partner=partner,
+                    status=Status.CLOSED,
+                    outcome=outcome,
+                    description=description,
+                    attributes=dict(attributes or {}),
+                    latitude=location.latitude,
+                    longitude=location.longitude,
+                    address=location.address,
+                    postcode=location.postcode,
+                    uprn=location.uprn,
+                    created_at=created_at,
+                    updated_at=now,
+                    closed_at=now,
+                )
+                RequestUpdate.objects.create(
+                    request=request,
+                    created_at=created_at,
+                    kind=UpdateKind.CREATED,
+                    status=Status.OPEN,
+                    public=True,
+                    text=f"Your request about “{service.name}” was received by {partner.name}.",
+                )
+                RequestUpdate.objects.create(
+                    request=request,
+                    created_at=now,
+                    kind=UpdateKind.STATUS,
+                    status=Status.CLOSED,
+                    outcome=outcome,
+                    public=True,
+                    text=reason,
+                )
+                if customer is not None:
+                    _tell_customer(
+                        request,
+                        f"{reason}\n\nOutcome: {ClosureOutcome(outcome).label}."
+                        if reason
+                        else f"Outcome: {ClosureOutcome(outcome).label}.",
+                    )
+                    record_audit_event(
+                        user=None,
+                        action=AuditEvent.Action.CREATE,
+                        object_type="service_request",
+                        object_id=request.reference,
+                        customer_id=customer.pk,
+                    )
+            return request
+        except IntegrityError:
             if attempt == 4:
                 raise
     raise AssertionError("unreachable")
