@@ -12,6 +12,7 @@ from typing import Any
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Lower
 
 from firstcontact.customers.matching import search_names
 
@@ -150,9 +151,17 @@ class CustomerPhone(models.Model):
         return format_phone(self.number)
 
 
+# `address__lower=…`: finding an email address whatever its case, by the index below (iexact
+# compiles to UPPER(…) or LIKE, which no index serves).
+models.EmailField.register_lookup(Lower)
+
+
 class CustomerEmail(models.Model):
     customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="emails")
     address = models.EmailField(db_index=True)
+
+    class Meta:
+        indexes = [models.Index(Lower("address"), name="customer_email_lower")]
 
     def __str__(self) -> str:
         return self.address

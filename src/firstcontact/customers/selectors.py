@@ -355,7 +355,7 @@ def search_customers(user: User, query: str, *, limit: int = 20) -> list[Custome
             email = clean_email(query)
         except ValueError:
             email = query.lower()
-        found = scope.filter(emails__address__iexact=email).distinct()[:limit]
+        found = scope.filter(emails__address__lower=email.lower()).distinct()[:limit]
         results = [CustomerMatch(c, 100.0, "email") for c in found]
     elif looks_like_phone(query):
         try:

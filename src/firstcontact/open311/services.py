@@ -197,7 +197,7 @@ def match_or_create_customer(partner: Partner, report: Report) -> Customer | Non
     wanted = normalise_name(family) if family else ""
     candidates = Customer.objects.filter(partner=partner).order_by("pk")
     for lookup in (
-        {"emails__address__iexact": report.email} if report.email else None,
+        {"emails__address__lower": report.email.lower()} if report.email else None,
         {"phones__number": report.phone} if report.phone else None,
     ):
         if lookup is None:

@@ -40,7 +40,7 @@ def contact_matches(customer_ids: set[int], text: str) -> bool:
         except ValueError:
             return False
         return CustomerEmail.objects.filter(
-            customer_id__in=customer_ids, address__iexact=email
+            customer_id__in=customer_ids, address__lower=email.lower()
         ).exists()
     try:
         number = clean_phone(text)
