@@ -389,3 +389,25 @@ def test_values_no_database_can_store_are_malformed_lines_not_a_failed_import(pa
     assert "talk time" in result.errors[1][1]
     calls = dict(CallRecord.objects.values_list("call_id", "entry_position"))
     assert calls == {"A": 1, "Y": None}
+
+
+def test_lines_with_a_nul_character_are_malformed_lines(partnership):
+    damaged = answered_call(DAY, "q1", "A\x00B", "10:00:00", 5, 60, "SIP/a")
+    good = answered_call(DAY, "q1", "C", "10:01:00", 5, 60, "SIP/a")
+    result = load([*damaged, agent_event(DAY, "09:00:00", "q\x001", "SIP/a", "ADDMEMBER"), *good])
+    assert [n for n, _ in result.errors] == [1, 2, 3, 4]
+    assert "NUL" in result.errors[0][1]
+    assert list(CallRecord.objects.values_list("call_id", flat=True)) == ["C"]
+    assert not AgentEvent.objects.exists()
+
+
+def test_csv_rows_with_a_nul_character_are_malformed(partnership):
+    result = import_csv(
+        io.StringIO(
+            "call_id,queue,entered_at,outcome,wait_seconds,talk_seconds\n"
+            "1\x00,q1,2026-05-05T10:00:00,abandoned,30,\n"
+            "2,q1,2026-05-05T10:01:00,abandoned,30,\n"
+        )
+    )
+    assert [n for n, _ in result.errors] == [2]
+    assert list(CallRecord.objects.values_list("call_id", flat=True)) == ["2"]

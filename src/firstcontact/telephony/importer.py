@@ -492,6 +492,8 @@ def _parse_csv_row(row: dict[str, str], zone: ZoneInfo) -> tuple:
     def text(name: str) -> str:
         return (row.get(name) or "").strip()
 
+    if any("\x00" in value for value in row.values() if isinstance(value, str)):
+        raise ValueError("a NUL character: the file is damaged here")
     call_id, queue = text("call_id"), text("queue")
     if not call_id or not queue:
         raise ValueError("call_id and queue are required")

@@ -70,6 +70,8 @@ MAX_ERRORS_KEPT = 1000
 # integers): a line outside them is malformed, never a failed import.
 MAX_EPOCH = 4_102_444_800  # 2100-01-01
 MAX_SECONDS = 2**31 - 1
+# Stands in for a line holding a NUL character, which the careful path reports.
+NUL_LINE = "\x00"
 
 # A call record as the parser hands it over:
 # (queue, call_id, entered, answered, ended, outcome, wait, talk, agent, transferred,
@@ -178,6 +180,10 @@ class QueueLogParser:
         CONNECT, COMPLETECALLER/COMPLETEAGENT) take a short path when they are well formed
         and follow their call's earlier events; every other line, and any doubt, goes through
         `_line`, which checks everything and reports what is wrong."""
+        if not isinstance(lines, list):
+            lines = list(lines)
+        if "\x00" in "".join(lines):  # a damaged file: no database stores NUL in text
+            lines = [NUL_LINE if "\x00" in line else line for line in lines]
         open_calls = self.open
         add_call = self.calls.append
         add_orphan = self.orphans.append
@@ -235,6 +241,9 @@ class QueueLogParser:
     def _line(self, line_no: int, line: str, fields: list[str]) -> None:
         """Parse one line carefully; record what is wrong with it, if anything."""
         open_calls = self.open
+        if line is NUL_LINE:
+            self.error(line_no, "a NUL character: the file is damaged here")
+            return
         if len(fields) < 5:
             if line.strip():
                 self.error(line_no, "fewer than 5 fields separated by |")
