@@ -463,3 +463,17 @@ def test_nul_characters_are_refused_with_field_errors_not_a_crash(partnership):
             addresses=[{"line1": "1 Road\x00", "postcode": "WX1 1AA"}],
         )
     assert {"family_name", "addresses[0].line1"} <= set(excinfo.value.message_dict)
+
+
+def test_a_reference_already_taken_is_replaced_by_a_fresh_one(partnership):
+    """Open311 tells the client a reference before the request is raised: if another request
+    took it meanwhile, the new one still gets a valid reference of its own, and nothing of
+    the failed attempt is left behind."""
+    first = raise_pothole(partnership, at=london(2026, 5, 5, 10))
+    before = counts()
+    second = raise_pothole(partnership, at=london(2026, 5, 5, 11), reference=first.reference)
+    assert second.reference != first.reference and is_valid(second.reference)
+    assert counts() == (before[0] + 1, before[1] + 1)
+    given = "ABCDEFGH"
+    third = raise_pothole(partnership, at=london(2026, 5, 5, 12), reference=given)
+    assert third.reference == given

@@ -4,7 +4,7 @@ second officer working from an older copy gets a clear "updated by someone else"
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -97,6 +97,21 @@ def clean_location(
     return Location(latitude=lat, longitude=lng, postcode=postcode, uprn=uprn, address=address)
 
 
+def _with_free_reference(
+    create: Callable[[str], ServiceRequest], reference: str | None
+) -> ServiceRequest:
+    """`create(reference)` in one transaction: with `reference` if given, else a new one, and
+    a fresh one drawn if it is taken (a collision: about one in 34 billion), up to 5 tries."""
+    for attempt in range(5):
+        try:
+            with transaction.atomic():
+                return create(reference if reference and attempt == 0 else new_reference())
+        except IntegrityError:
+            if attempt == 4:
+                raise
+    raise AssertionError("unreachable")
+
+
 def raise_request(
     *,
     user: AbstractBaseUser | None,
@@ -157,64 +172,59 @@ def raise_request(
     created_at = created_at or timezone.now()
     location = location or Location()
     due = sla.due_at(service.sla_policy, created_at) if service.sla_policy else None
-    for attempt in range(5):
-        try:
-            with transaction.atomic():
-                request = ServiceRequest.objects.create(
-                    reference=reference if reference and attempt == 0 else new_reference(),
-                    service=service,
-                    customer=customer,
-                    contact=contact,
-                    channel=channel,
-                    responsible_partner=delivery.partner,
-                    team=delivery.team,
-                    description=description,
-                    attributes=cleaned,
-                    latitude=location.latitude,
-                    longitude=location.longitude,
-                    address=location.address,
-                    postcode=location.postcode,
-                    uprn=location.uprn,
-                    sla_due_at=due,
-                    created_at=created_at,
-                    updated_at=created_at,
-                    raised_by=_user_or_none(user),
-                )
-                RequestUpdate.objects.create(
-                    request=request,
-                    created_at=created_at,
-                    author=_user_or_none(user),
-                    kind=UpdateKind.CREATED,
-                    status=Status.OPEN,
-                    public=True,
-                    text=f"Your request about “{service.name}” has been passed to "
-                    f"{delivery.partner.name}.",
-                )
-                if service.kind == ServiceKind.COMPLAINT:
-                    # A complaint's clock is its stage 1 deadline (complaints.py).
-                    from firstcontact.servicerequests.complaints import open_complaint
 
-                    open_complaint(request)
-                if customer is not None:
-                    if acknowledge:
-                        _tell_customer(
-                            request,
-                            f"Thank you. We have received your request about “{service.name}” "
-                            f"and passed it to {delivery.partner.name}.",
-                        )
-                    record_audit_event(
-                        user=user,
-                        action=AuditEvent.Action.CREATE,
-                        object_type="service_request",
-                        object_id=request.reference,
-                        customer_id=customer.pk,
-                    )
-            return request
-        except IntegrityError:
-            # A reference collision (1 in 34 billion) — draw another.
-            if attempt == 4:
-                raise
-    raise AssertionError("unreachable")
+    def create(reference: str) -> ServiceRequest:
+        request = ServiceRequest.objects.create(
+            reference=reference,
+            service=service,
+            customer=customer,
+            contact=contact,
+            channel=channel,
+            responsible_partner=delivery.partner,
+            team=delivery.team,
+            description=description,
+            attributes=cleaned,
+            latitude=location.latitude,
+            longitude=location.longitude,
+            address=location.address,
+            postcode=location.postcode,
+            uprn=location.uprn,
+            sla_due_at=due,
+            created_at=created_at,
+            updated_at=created_at,
+            raised_by=_user_or_none(user),
+        )
+        RequestUpdate.objects.create(
+            request=request,
+            created_at=created_at,
+            author=_user_or_none(user),
+            kind=UpdateKind.CREATED,
+            status=Status.OPEN,
+            public=True,
+            text=f"Your request about “{service.name}” has been passed to {delivery.partner.name}.",
+        )
+        if service.kind == ServiceKind.COMPLAINT:
+            # A complaint's clock is its stage 1 deadline (complaints.py).
+            from firstcontact.servicerequests.complaints import open_complaint
+
+            open_complaint(request)
+        if customer is not None:
+            if acknowledge:
+                _tell_customer(
+                    request,
+                    f"Thank you. We have received your request about “{service.name}” "
+                    f"and passed it to {delivery.partner.name}.",
+                )
+            record_audit_event(
+                user=user,
+                action=AuditEvent.Action.CREATE,
+                object_type="service_request",
+                object_id=request.reference,
+                customer_id=customer.pk,
+            )
+        return request
+
+    return _with_free_reference(create, reference)
 
 
 def decline_request(
@@ -249,65 +259,62 @@ def decline_request(
         raise ValidationError(errors)
     created_at = created_at or timezone.now()
     now = max(timezone.now(), created_at)
-    for attempt in range(5):
-        try:
-            with transaction.atomic():
-                request = ServiceRequest.objects.create(
-                    reference=reference if reference and attempt == 0 else new_reference(),
-                    service=service,
-                    customer=customer,
-                    contact=contact,
-                    channel=channel,
-                    responsible_partner=partner,
-                    status=Status.CLOSED,
-                    outcome=outcome,
-                    description=description,
-                    attributes=dict(attributes or {}),
-                    latitude=location.latitude,
-                    longitude=location.longitude,
-                    address=location.address,
-                    postcode=location.postcode,
-                    uprn=location.uprn,
-                    created_at=created_at,
-                    updated_at=now,
-                    closed_at=now,
-                )
-                RequestUpdate.objects.create(
-                    request=request,
-                    created_at=created_at,
-                    kind=UpdateKind.CREATED,
-                    status=Status.OPEN,
-                    public=True,
-                    text=f"Your request about “{service.name}” was received by {partner.name}.",
-                )
-                RequestUpdate.objects.create(
-                    request=request,
-                    created_at=now,
-                    kind=UpdateKind.STATUS,
-                    status=Status.CLOSED,
-                    outcome=outcome,
-                    public=True,
-                    text=reason,
-                )
-                if customer is not None:
-                    _tell_customer(
-                        request,
-                        f"{reason}\n\nOutcome: {ClosureOutcome(outcome).label}."
-                        if reason
-                        else f"Outcome: {ClosureOutcome(outcome).label}.",
-                    )
-                    record_audit_event(
-                        user=None,
-                        action=AuditEvent.Action.CREATE,
-                        object_type="service_request",
-                        object_id=request.reference,
-                        customer_id=customer.pk,
-                    )
-            return request
-        except IntegrityError:
-            if attempt == 4:
-                raise
-    raise AssertionError("unreachable")
+
+    def create(reference: str) -> ServiceRequest:
+        request = ServiceRequest.objects.create(
+            reference=reference,
+            service=service,
+            customer=customer,
+            contact=contact,
+            channel=channel,
+            responsible_partner=partner,
+            status=Status.CLOSED,
+            outcome=outcome,
+            description=description,
+            attributes=dict(attributes or {}),
+            latitude=location.latitude,
+            longitude=location.longitude,
+            address=location.address,
+            postcode=location.postcode,
+            uprn=location.uprn,
+            created_at=created_at,
+            updated_at=now,
+            closed_at=now,
+        )
+        RequestUpdate.objects.create(
+            request=request,
+            created_at=created_at,
+            kind=UpdateKind.CREATED,
+            status=Status.OPEN,
+            public=True,
+            text=f"Your request about “{service.name}” was received by {partner.name}.",
+        )
+        RequestUpdate.objects.create(
+            request=request,
+            created_at=now,
+            kind=UpdateKind.STATUS,
+            status=Status.CLOSED,
+            outcome=outcome,
+            public=True,
+            text=reason,
+        )
+        if customer is not None:
+            _tell_customer(
+                request,
+                f"{reason}\n\nOutcome: {ClosureOutcome(outcome).label}."
+                if reason
+                else f"Outcome: {ClosureOutcome(outcome).label}.",
+            )
+            record_audit_event(
+                user=None,
+                action=AuditEvent.Action.CREATE,
+                object_type="service_request",
+                object_id=request.reference,
+                customer_id=customer.pk,
+            )
+        return request
+
+    return _with_free_reference(create, reference)
 
 
 def _lock_for_change(
