@@ -36,14 +36,14 @@ import json
 import math
 import os
 import random
-import shutil
 import subprocess
 import sys
 import tempfile
 import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
+
+from _databases import is_postgres_url, scratch_database
 
 ROOT = Path(__file__).resolve().parent.parent
 THROWAWAY_POSTGRES = ROOT / "scripts" / "throwaway_postgres.py"
@@ -666,39 +666,14 @@ def write_json(path: str | None, figures: list[Figures]) -> None:
 
 
 def run_sqlite(args: argparse.Namespace) -> list[Figures]:
-    directory = Path(tempfile.mkdtemp(prefix="fc-bench-sqlite-"))
-    try:
-        return run_benchmark(args, f"sqlite:///{directory / 'bench.sqlite3'}")
-    finally:
-        if args.keep:
-            print(f"kept {directory}")
-        else:
-            shutil.rmtree(directory, ignore_errors=True)
+    with scratch_database("sqlite", "search", keep=args.keep) as url:
+        return run_benchmark(args, url)
 
 
 def run_postgres(args: argparse.Namespace) -> list[Figures]:
     """In a new database on DATABASE_URL's server, dropped afterwards."""
-    import psycopg
-
-    server_url = os.environ["DATABASE_URL"]
-    name = f"fc_bench_{os.getpid()}"
-    parts = urlsplit(server_url)
-    bench_url = urlunsplit(parts._replace(path=f"/{name}"))
-    with psycopg.connect(server_url, autocommit=True) as admin:
-        admin.execute(f'CREATE DATABASE "{name}"')
-    try:
-        return run_benchmark(args, bench_url)
-    finally:
-        from django.db import connections
-
-        connections.close_all()
-        if not args.keep:
-            with psycopg.connect(server_url, autocommit=True) as admin:
-                admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-
-def is_postgres_url(url: str) -> bool:
-    return url.split(":", 1)[0] in {"postgres", "postgresql", "pgsql", "postgis"}
+    with scratch_database("postgres", "search", keep=args.keep) as url:
+        return run_benchmark(args, url)
 
 
 def child_command(args: argparse.Namespace, database: str, json_out: str | None) -> list[str]:

@@ -29,14 +29,14 @@ import datetime as dt
 import io
 import json
 import os
-import shutil
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
+
+from _databases import is_postgres_url, scratch_database
 
 ROOT = Path(__file__).resolve().parent.parent
 THROWAWAY_POSTGRES = ROOT / "scripts" / "throwaway_postgres.py"
@@ -347,32 +347,9 @@ def print_table(rows: list[dict]) -> None:
     print()
 
 
-def is_postgres_url(url: str) -> bool:
-    return url.split(":", 1)[0] in {"postgres", "postgresql", "pgsql"}
-
-
 def run_in(args, database: str) -> dict:
-    if database == "sqlite":
-        directory = Path(tempfile.mkdtemp(prefix="fc-bench-insight-"))
-        try:
-            return run_benchmark(args, f"sqlite:///{directory / 'bench.sqlite3'}")
-        finally:
-            shutil.rmtree(directory, ignore_errors=True)
-    import psycopg
-
-    server_url = os.environ["DATABASE_URL"]
-    name = f"fc_bench_insight_{os.getpid()}"
-    bench_url = urlunsplit(urlsplit(server_url)._replace(path=f"/{name}"))
-    with psycopg.connect(server_url, autocommit=True) as admin:
-        admin.execute(f'CREATE DATABASE "{name}"')
-    try:
-        return run_benchmark(args, bench_url)
-    finally:
-        from django.db import connections
-
-        connections.close_all()
-        with psycopg.connect(server_url, autocommit=True) as admin:
-            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    with scratch_database(database, "insight") as url:
+        return run_benchmark(args, url)
 
 
 def main(argv: list[str]) -> int:

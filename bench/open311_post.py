@@ -58,7 +58,9 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-from urllib.parse import urlencode, urlsplit, urlunsplit
+from urllib.parse import urlencode, urlsplit
+
+from _databases import is_postgres_url, scratch_database
 
 ROOT = Path(__file__).resolve().parent.parent
 THROWAWAY_POSTGRES = ROOT / "scripts" / "throwaway_postgres.py"
@@ -66,10 +68,6 @@ TARGET_PER_SECOND = 300.0
 FIRST_ID = 100_000  # fixmystreet_id of the first timed report
 PATH = "/open311/v2/requests.xml"
 RUN_LIMIT_SECONDS = 600.0
-
-
-def is_postgres_url(url: str) -> bool:
-    return url.split(":", 1)[0] in {"postgres", "postgresql", "pgsql", "postgis"}
 
 
 def free_port() -> int:
@@ -596,18 +594,8 @@ def run(args: argparse.Namespace, database_url: str) -> dict:
 
 
 def run_in_new_database(args: argparse.Namespace) -> dict:
-    import psycopg
-
-    server_url = os.environ["DATABASE_URL"]
-    name = f"fc_bench_open311_{os.getpid()}"
-    bench_url = urlunsplit(urlsplit(server_url)._replace(path=f"/{name}"))
-    with psycopg.connect(server_url, autocommit=True) as admin:
-        admin.execute(f'CREATE DATABASE "{name}"')
-    try:
-        return run(args, bench_url)
-    finally:
-        with psycopg.connect(server_url, autocommit=True) as admin:
-            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    with scratch_database("postgres", "open311") as url:
+        return run(args, url)
 
 
 def print_figures(f: dict) -> None:

@@ -25,13 +25,13 @@ import argparse
 import datetime as dt
 import json
 import os
-import shutil
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
+
+from _databases import is_postgres_url, scratch_database
 
 ROOT = Path(__file__).resolve().parent.parent
 THROWAWAY_POSTGRES = ROOT / "scripts" / "throwaway_postgres.py"
@@ -188,32 +188,9 @@ def print_table(rows: list[dict]) -> None:
     print()
 
 
-def is_postgres_url(url: str) -> bool:
-    return url.split(":", 1)[0] in {"postgres", "postgresql", "pgsql"}
-
-
 def run_in(database: str, path: Path) -> dict:
-    if database == "sqlite":
-        directory = Path(tempfile.mkdtemp(prefix="fc-bench-import-"))
-        try:
-            return run_benchmark(path, f"sqlite:///{directory / 'bench.sqlite3'}")
-        finally:
-            shutil.rmtree(directory, ignore_errors=True)
-    import psycopg
-
-    server_url = os.environ["DATABASE_URL"]
-    name = f"fc_bench_import_{os.getpid()}"
-    bench_url = urlunsplit(urlsplit(server_url)._replace(path=f"/{name}"))
-    with psycopg.connect(server_url, autocommit=True) as admin:
-        admin.execute(f'CREATE DATABASE "{name}"')
-    try:
-        return run_benchmark(path, bench_url)
-    finally:
-        from django.db import connections
-
-        connections.close_all()
-        with psycopg.connect(server_url, autocommit=True) as admin:
-            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    with scratch_database(database, "import") as url:
+        return run_benchmark(path, url)
 
 
 def main(argv: list[str]) -> int:
