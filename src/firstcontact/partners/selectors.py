@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import threading
-import time
 from dataclasses import dataclass
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
@@ -12,6 +10,7 @@ from django.db.models.signals import post_delete, post_save
 from shapely.geometry import Point
 from shapely.prepared import PreparedGeometry, prep
 
+from firstcontact.caching import TTLCache
 from firstcontact.partners.geography import Location, parse_boundary
 from firstcontact.partners.models import HubAgreement, Membership, Partner, PartnerArea, Role
 
@@ -75,9 +74,7 @@ class _Area:
     prepared: PreparedGeometry | None
 
 
-_area_lock = threading.Lock()
-_area_generation = 0
-_area_index: tuple[float, tuple[_Area, ...]] | None = None
+_area_cache: TTLCache[tuple[_Area, ...]] = TTLCache(lambda: AREA_CACHE_SECONDS)
 
 
 def _load_areas() -> tuple[_Area, ...]:
@@ -109,26 +106,12 @@ def _load_areas() -> tuple[_Area, ...]:
 
 
 def _areas() -> tuple[_Area, ...]:
-    global _area_index
-    cached = _area_index
-    now = time.monotonic()
-    if cached is not None and now - cached[0] < AREA_CACHE_SECONDS:
-        return cached[1]
-    generation = _area_generation
-    areas = _load_areas()
-    with _area_lock:
-        # Not kept if an area changed while it was being read: the next call reads again.
-        if generation == _area_generation:
-            _area_index = (now, areas)
-    return areas
+    return _area_cache.get_or_load("areas", _load_areas)
 
 
 def clear_area_cache(**_kwargs: object) -> None:
     """Forget the prepared areas (on any change to an area or a partner)."""
-    global _area_index, _area_generation
-    with _area_lock:
-        _area_generation += 1
-        _area_index = None
+    _area_cache.clear()
 
 
 for _model in (PartnerArea, Partner):
