@@ -11,7 +11,7 @@ var/bench/, then on a fresh database (SQLite: a file in a temporary directory; P
 new database on DATABASE_URL's server, or a throwaway server from scripts/throwaway_postgres.py)
 times:
 
-  parse      QueueLogParser alone over the file (str.split, no database)
+  parse      QueueLogParser alone over the file (by columns, no database)
   import     firstcontact.telephony.importer.import_queue_log into the empty tables
   re-import  the same file again: incremental, so it must add nothing
 
@@ -106,19 +106,15 @@ def run_benchmark(path: Path, database_url: str) -> dict:
     size = path.stat().st_size
 
     def read():
-        return importer.open_text(str(path))
+        return importer.open_binary(str(path))
 
-    import gc
-
-    gc.disable()
     started = time.perf_counter()
     parser = QueueLogParser()
     with read() as stream:
-        while lines := stream.readlines(importer.READ_HINT):
-            parser.feed(lines)
+        for chunk in importer._byte_chunks(stream, None):
+            parser.feed_chunk(chunk)
             parser.take()
     parse_s = time.perf_counter() - started
-    gc.enable()
     lines = parser.lines
 
     started = time.perf_counter()

@@ -11,7 +11,7 @@ from django.core.management import call_command
 from django.db.models import ProtectedError
 from tests.telephony.telephony_helpers import agent_event, answered_call, at, left_call, line, load
 
-from firstcontact.telephony.importer import import_csv, import_queue_log
+from firstcontact.telephony.importer import import_csv, import_queue_log, open_binary
 from firstcontact.telephony.models import AgentEvent, CallRecord, ImportRun, Queue
 from firstcontact.telephony.queue_log import QueueLogParser
 
@@ -37,7 +37,7 @@ def test_parser_reads_every_closing_event():
     )
     parser.finish()
     calls, orphans, events, queues, first, last = parser.take()
-    by_id = {c[1]: c for c in calls + orphans}
+    by_id = {c[1]: c for c in calls.rows() + orphans}
     assert by_id["1"][5:10] == ("answered", 4, 60, "SIP/a", True)
     assert by_id["2"][5:7] == ("exit_key", 30)
     assert by_id["3"][5:7] == ("exit_empty", 9)
@@ -309,9 +309,11 @@ def _calls_snapshot():
     )  # fmt: skip
 
 
-def test_a_file_parsed_in_another_process_imports_as_one_parsed_here(partnership, tmp_path):
-    """Large files are parsed in a child process: the records, counts and reported line
-    numbers must be exactly what parsing on a thread gives."""
+def test_a_file_parsed_by_columns_imports_as_one_parsed_line_by_line(
+    partnership, tmp_path, monkeypatch
+):
+    """Most of a file is parsed by columns (polars): the records, counts, reported line
+    numbers and bytes read must be exactly what the line-by-line parser gives."""
     generated = tmp_path / "generated.log"
     call_command(
         "generate_queue_log", "--days", "1", "--start", "2026-05-04",
@@ -324,29 +326,34 @@ def test_a_file_parsed_in_another_process_imports_as_one_parsed_here(partnership
     path = tmp_path / "with-errors.log"
     path.write_text("".join(lines))
 
-    def run(in_process: bool):
+    def run(by_columns: bool):
         seen = []
-        with open(path, encoding="utf-8", newline="") as stream:
-            result = import_queue_log(stream, progress=seen.append, parse_in_process=in_process)
+        if not by_columns:  # every chunk through the line-by-line parser
+            monkeypatch.setattr(
+                QueueLogParser,
+                "_feed_columns",
+                lambda parser, data: parser.feed(data.decode().splitlines(keepends=True)),
+            )
+        with open_binary(str(path)) as stream:
+            result = import_queue_log(stream, progress=seen.append)
         snapshot = _calls_snapshot()
         events = AgentEvent.objects.count()
         CallRecord.objects.all().delete()
         AgentEvent.objects.all().delete()
         return result, snapshot, events, sum(seen)
 
-    here, here_calls, here_events, here_read = run(False)
-    there, there_calls, there_events, there_read = run(True)
-    assert len(here_calls) > 300 and here_events > 0
-    assert there_calls == here_calls
-    assert there_events == here_events
-    assert (there.lines, there.error_count, there.errors) == (here.lines, 2, here.errors)
-    assert [n for n, _ in there.errors] == [41, 401]
-    assert there_read == here_read == len("".join(lines))
-
-
-def test_only_a_file_on_disk_can_be_parsed_in_another_process(partnership):
-    with pytest.raises(ValueError, match="file on disk"):
-        import_queue_log(io.StringIO(""), parse_in_process=True)
+    columns, column_calls, column_events, column_read = run(True)
+    lines_, line_calls, line_events, line_read = run(False)
+    assert len(line_calls) > 300 and line_events > 0
+    assert column_calls == line_calls
+    assert column_events == line_events
+    assert (columns.lines, columns.error_count, columns.errors) == (
+        lines_.lines,
+        2,
+        lines_.errors,
+    )
+    assert [n for n, _ in columns.errors] == [41, 401]
+    assert column_read == line_read == len("".join(lines))
 
 
 def test_a_call_logged_twice_in_one_file_is_stored_once(partnership):

@@ -7,11 +7,11 @@ waiting or talking at the end of a file is stored as such and completed by the n
 Tolerant: a malformed line is counted and kept (line number and problem, the first
 MAX_ERRORS_KEPT of them) on the ImportRun; the import carries on.
 
-Fast: lines are parsed with str.split (queue_log.py) — for a large file on disk in a child
-process, so that parsing and writing use both cores — and written in large batches: on
-PostgreSQL by COPY in the binary format straight into the table, on SQLite by executemany.
-A batch goes in with a plain INSERT/COPY and only when it meets records already there (a
-re-import, a call left open by the previous file) by INSERT … ON CONFLICT.
+Fast: the file is read in chunks of bytes and parsed by columns with polars (queue_log.py),
+on a second thread while this one writes the previous chunk's calls: on PostgreSQL by COPY in
+the binary format straight into the table (the rows encoded by numpy, not row by row), on
+SQLite by executemany. A batch goes in with a plain INSERT/COPY and only when it meets records
+already there (a re-import, a call left open by the previous file) by INSERT … ON CONFLICT.
 
 CSV call records (one line per call's visit to a queue, UTF-8, with a header row):
 
@@ -36,19 +36,16 @@ import csv
 import datetime as dt
 import gc
 import io
-import os
-import pickle
-import struct
-import subprocess
 import sys
 import threading
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from pathlib import Path
 from queue import Queue as _Queue
-from typing import TextIO
+from typing import BinaryIO, TextIO
 from zoneinfo import ZoneInfo
 
+import numpy as np
+import polars as pl
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
 from django.dispatch import Signal
@@ -70,8 +67,6 @@ calls_imported = Signal()
 
 READ_HINT = 8 * 1024 * 1024  # bytes of lines read at a time
 BATCH_CALLS = 100_000
-# Below this size a queue_log is parsed on a thread: starting a process costs more than it saves.
-PARSE_IN_PROCESS_BYTES = 32 * 1024 * 1024
 ERRORS_STORED = 200
 CSV_OUTCOMES = {"answered", "abandoned", "timeout", "exit_key", "exit_empty"}
 TRUE_WORDS = {"yes", "y", "true", "1"}
@@ -109,48 +104,77 @@ ON_CONFLICT_COMPLETE_OPEN_CALL = (
     f"({CALLS_TABLE}.answered_at IS NULL AND excluded.answered_at IS NOT NULL))"
 )
 _PG_EPOCH = 946_684_800  # PostgreSQL counts time from 2000-01-01, in microseconds
-_NULL = b"\xff\xff\xff\xff"
-_ELEVEN_FIELDS = b"\x00\x0b"
-_INT8 = struct.Struct("!iq").pack
-_INT4 = struct.Struct("!ii").pack
-_LENGTH = struct.Struct("!i").pack
-_FALSE, _TRUE = _LENGTH(1) + b"\x00", _LENGTH(1) + b"\x01"
+_COPY_HEADER = b"PGCOPY\n\xff\r\n\x00" + bytes(8)
+_COPY_TRAILER = b"\xff\xff"
+# CALL_COLUMNS' fields as the binary COPY rows hold them: (column, numpy type or "text").
+_COPY_FIELDS = (
+    ("queue_id", ">i8"), ("call_id", "text"), ("entered", ">i8"), ("answered", ">i8"),
+    ("ended", ">i8"), ("outcome", "text"), ("wait", ">i4"), ("talk", ">i4"), ("agent", "text"),
+    ("transferred", "u1"), ("position", ">i4"),
+)  # fmt: skip
+_NULLABLE = ("answered", "ended", "talk", "position")
 
 
-def _binary_copy(rows: list[tuple], queue_ids: dict[str, int]) -> bytes:
-    """Parsed calls in PostgreSQL's binary COPY format, for the CALL_COLUMNS of CallRecord.
+def _binary_copy(calls: pl.DataFrame) -> bytes:
+    """Calls (CALL_SCHEMA with queue_id) in PostgreSQL's binary COPY format, for the
+    CALL_COLUMNS of CallRecord.
 
     Binary, because the database then stores times and numbers without parsing any text,
-    which halves its share of an import's work."""
-    int8, int4, length = _INT8, _INT4, _LENGTH
-    null, fields, false, true = _NULL, _ELEVEN_FIELDS, _FALSE, _TRUE
-    outcome_bytes: dict[str, bytes] = {}
-    out = [b"PGCOPY\n\xff\r\n\x00", bytes(8)]
-    for queue, call_id, entered, answered, ended, outcome, wait, talk, agent, moved, pos in rows:
-        call_id = call_id[:64].encode()
-        agent = agent.encode()
-        encoded_outcome = outcome_bytes.get(outcome)
-        if encoded_outcome is None:
-            raw = outcome.encode()
-            encoded_outcome = outcome_bytes[outcome] = length(len(raw)) + raw
-        out.append(
-            b"".join((
-                fields,
-                int8(8, queue_ids[queue]),
-                length(len(call_id)), call_id,
-                int8(8, (entered - _PG_EPOCH) * 1_000_000),
-                null if answered is None else int8(8, (answered - _PG_EPOCH) * 1_000_000),
-                null if ended is None else int8(8, (ended - _PG_EPOCH) * 1_000_000),
-                encoded_outcome,
-                int4(4, wait),
-                null if talk is None else int4(4, talk),
-                length(len(agent)), agent,
-                true if moved else false,
-                null if pos is None else int4(4, pos),
-            ))
-        )  # fmt: skip
-    out.append(b"\xff\xff")
-    return b"".join(out)
+    which halves its share of an import's work. Encoding a million rows one by one in Python
+    took longer than the database took to store them, so rows are encoded by numpy, in groups
+    whose rows all have the same layout (the same text lengths, the same NULLs): a group is
+    one array of fixed-size records, and its bytes are the rows."""
+
+    def microseconds(name: str) -> pl.Expr:
+        return (pl.col(name) - _PG_EPOCH) * 1_000_000
+
+    layout = ["call_id_bytes", "outcome_bytes", "agent_bytes", *(f"{n}_null" for n in _NULLABLE)]
+    rows = calls.select(
+        "queue_id",
+        pl.col("call_id").str.slice(0, 64),
+        microseconds("entered"),
+        microseconds("answered"),
+        microseconds("ended"),
+        "outcome",
+        "wait",
+        "talk",
+        "agent",
+        "transferred",
+        "position",
+    ).with_columns(
+        call_id_bytes=pl.col("call_id").str.len_bytes(),
+        outcome_bytes=pl.col("outcome").str.len_bytes(),
+        agent_bytes=pl.col("agent").str.len_bytes(),
+        **{f"{name}_null": pl.col(name).is_null() for name in _NULLABLE},
+    )
+    parts = [_COPY_HEADER]
+    for shape, group in rows.partition_by(layout, as_dict=True).items():
+        lengths = dict(zip(layout, shape, strict=True))
+        fields: list[tuple[str, str]] = [("fields", ">i2")]
+        values: dict[str, object] = {"fields": len(_COPY_FIELDS)}
+        for name, kind in _COPY_FIELDS:
+            if kind == "text":
+                size = lengths[f"{name}_bytes"]
+                fields.append((f"{name}_length", ">i4"))
+                values[f"{name}_length"] = size
+                if size:
+                    fields.append((name, f"S{size}"))
+                    text = group[name].str.join("").item().encode()
+                    values[name] = np.frombuffer(text, f"S{size}")
+            elif lengths.get(f"{name}_null"):
+                fields.append((f"{name}_length", ">i4"))
+                values[f"{name}_length"] = -1
+            else:
+                fields.append((f"{name}_length", ">i4"))
+                fields.append((name, kind))
+                values[f"{name}_length"] = np.dtype(kind).itemsize
+                values[name] = group[name].to_numpy()
+        records = np.empty(group.height, np.dtype(fields))
+        for name, value in values.items():
+            records[name] = value
+        parts.append(records.tobytes())
+    parts.append(_COPY_TRAILER)
+    return b"".join(parts)
 
 
 class _Writer:
@@ -172,18 +196,16 @@ class _Writer:
         return qid
 
     def write(self, batch: queue_log.Batch) -> None:
-        # Every queue a batch names exists before its calls are written: the calls carry
-        # queue names, which the database resolves (no per-row work in Python here).
         queue_id = self.queue_id
         self.touched_queues.update(queue_id(name) for name in batch.queues)
         first, last = batch.first, batch.last
-        if batch.calls:
+        if batch.calls.height:
             self._write_calls(batch.calls, may_conflict=False)
         if batch.orphans:
             # Most complete a record an earlier file left open: always the careful path.
             joined = self._join_orphans(batch.orphans)
             first = min(first, *(row[2] for row in joined))
-            self._write_calls(joined, may_conflict=True)
+            self._write_calls(queue_log.calls_frame(joined), may_conflict=True)
         if first is not None:
             result = self.result
             if result.first_epoch is None or first < result.first_epoch:
@@ -216,26 +238,33 @@ class _Writer:
             joined.append(tuple(row))
         return joined
 
-    def _write_calls(self, rows: list[tuple], *, may_conflict: bool) -> None:
+    def _write_calls(self, calls: pl.DataFrame, *, may_conflict: bool) -> None:
         # Most imports bring calls the database has not seen: then a plain INSERT (or COPY)
         # spares the database a speculative insertion per row. A batch that meets existing
         # records (a re-import, a growing file imported again) or repeats a call fails at its
         # first such row, and takes the careful path: only a record left open by an earlier
         # import is changed; finished calls are final.
+        # In the order of the unique index, so that its pages fill one after another.
+        calls = calls.with_columns(
+            queue_id=pl.col("queue").replace_strict(self.queue_ids, return_dtype=pl.Int64)
+        ).sort("entered", "queue_id", "call_id")
         if self.vendor == "postgresql":
-            self._write_calls_postgres(rows, may_conflict)
+            self._write_calls_postgres(calls, may_conflict)
         elif self.vendor == "sqlite":
-            self._write_calls_sqlite(rows, may_conflict)
+            self._write_calls_sqlite(calls, may_conflict)
         else:  # pragma: no cover - FirstContact runs on PostgreSQL or SQLite
             raise NotImplementedError(f"call import does not support {self.vendor}")
 
-    def _write_calls_sqlite(self, rows: list[tuple], may_conflict: bool) -> None:
+    def _write_calls_sqlite(self, calls: pl.DataFrame, may_conflict: bool) -> None:
         insert = (
-            f"INSERT INTO {CALLS_TABLE} ({CALL_COLUMNS}) VALUES ("
-            f"(SELECT id FROM {Queue._meta.db_table} WHERE name = substr(%s, 1, 128)), "
-            f"substr(%s, 1, 64), datetime(%s, 'unixepoch'), datetime(%s, 'unixepoch'), "
-            f"datetime(%s, 'unixepoch'), %s, %s, %s, %s, %s, %s)"
+            f"INSERT INTO {CALLS_TABLE} ({CALL_COLUMNS}) VALUES (%s, substr(%s, 1, 64), "
+            f"datetime(%s, 'unixepoch'), datetime(%s, 'unixepoch'), datetime(%s, 'unixepoch'), "
+            f"%s, %s, %s, %s, %s, %s)"
         )
+        rows = calls.select(
+            "queue_id", "call_id", "entered", "answered", "ended", "outcome", "wait", "talk",
+            "agent", "transferred", "position",
+        ).rows()  # fmt: skip
         with transaction.atomic(), connection.cursor() as cursor:
             if not may_conflict:
                 try:
@@ -248,8 +277,8 @@ class _Writer:
             cursor.executemany(f"{insert} {ON_CONFLICT_COMPLETE_OPEN_CALL}", rows)
             self.result.calls_written += max(cursor.rowcount, 0)
 
-    def _write_calls_postgres(self, rows: list[tuple], may_conflict: bool) -> None:
-        data = _binary_copy(rows, self.queue_ids)
+    def _write_calls_postgres(self, calls: pl.DataFrame, may_conflict: bool) -> None:
+        data = _binary_copy(calls)
         with transaction.atomic(), connection.cursor() as cursor:
             if not may_conflict:
                 try:
@@ -260,7 +289,7 @@ class _Writer:
                         cursor.cursor.copy(copy_sql) as copy,
                     ):
                         copy.write(data)
-                    self.result.calls_written += len(rows)
+                    self.result.calls_written += calls.height
                     return
                 except IntegrityError:
                     pass
@@ -291,7 +320,7 @@ class _Writer:
         rows = [
             (t, agent, kind, queue[:128], None if queue == "NONE" else queue_ids[queue], reason,
              call_id[:64])
-            for t, agent, kind, queue, reason, call_id in events
+            for t, agent, kind, queue, reason, call_id, _line in events
         ]  # fmt: skip
         table = AgentEvent._meta.db_table
         columns = "at, agent, kind, queue_name, queue_id, reason, call_id"
@@ -330,6 +359,28 @@ def _chunks(stream: TextIO, progress: Progress | None) -> Iterable[list[str]]:
         if progress is not None:
             progress(sum(map(len, lines)))
         yield lines
+
+
+def _byte_chunks(stream: TextIO | BinaryIO, progress: Progress | None) -> Iterator[bytes]:
+    """The stream in chunks of whole lines, as UTF-8 bytes (the last may lack its line end)."""
+    if isinstance(stream, io.TextIOBase):
+        for lines in _chunks(stream, progress):
+            yield "".join(lines).encode("utf-8", "surrogatepass")
+        return
+    rest = b""
+    while block := stream.read(READ_HINT):
+        if progress is not None:
+            progress(len(block))
+        # A chunk never ends between \r and \n: that pair is one line end.
+        last = len(block) - 1 if block.endswith(b"\r") else len(block)
+        end = max(block.rfind(b"\n", 0, last), block.rfind(b"\r", 0, last)) + 1
+        if end:
+            yield rest + block[:end]
+            rest = block[end:]
+        else:
+            rest += block
+    if rest:
+        yield rest
 
 
 def _finish(result: ImportResult, writer: _Writer) -> ImportResult:
@@ -374,50 +425,32 @@ def _bulk_mode():
 
 
 def import_queue_log(
-    stream: TextIO,
-    *,
-    source: str = "-",
-    progress: Progress | None = None,
-    parse_in_process: bool | None = None,
+    stream: TextIO | BinaryIO, *, source: str = "-", progress: Progress | None = None
 ) -> ImportResult:
-    """Import an Asterisk queue_log from a text stream.
-
-    A large file on disk is parsed in a second process while this one writes, so parsing
-    and the database use both cores; `parse_in_process` forces that on (or off) for any file.
-    """
-    path = getattr(stream, "name", None)
-    on_disk = isinstance(path, str) and os.path.isfile(path)
-    if parse_in_process is None:
-        parse_in_process = on_disk and os.path.getsize(path) >= PARSE_IN_PROCESS_BYTES
-    elif parse_in_process and not on_disk:
-        raise ValueError("only a file on disk can be parsed in another process")
+    """Import an Asterisk queue_log from a binary stream (`open_binary`) or a text one."""
     with _bulk_mode():
         run = ImportRun.objects.create(source=source[:500], format=ImportFormat.QUEUE_LOG)
         result = ImportResult(run=run)
         writer = _Writer(result)
-        if parse_in_process:
-            parsed = _parse_in_process(path, progress, result)
-        else:
-            parsed = _parse_in_thread(stream, progress, result)
-        for batch in parsed:
+        for batch in _parse_in_thread(stream, progress, result):
             writer.write(batch)
         return _finish(result, writer)
 
 
 def _parse_in_thread(
-    stream: TextIO, progress: Progress | None, result: ImportResult
+    stream: TextIO | BinaryIO, progress: Progress | None, result: ImportResult
 ) -> Iterator[queue_log.Batch]:
     """Parse on a second thread, handing over a batch a chunk at a time, so parsing goes on
-    while the database works on the previous batch (the database driver lets go of the GIL
-    while it waits). Re-raises the parser's exceptions."""
+    while the database works on the previous batch (polars and the database driver let go of
+    the GIL while they work). Re-raises the parser's exceptions."""
     parser = queue_log.QueueLogParser()
-    batches: _Queue = _Queue(maxsize=4)
+    batches: _Queue = _Queue(maxsize=2)
     done = object()
 
     def produce() -> None:
         try:
-            for lines in _chunks(stream, progress):
-                parser.feed(lines)
+            for chunk in _byte_chunks(stream, progress):
+                parser.feed_chunk(chunk)
                 batches.put(parser.take())
             parser.finish()
             batches.put(parser.take())
@@ -440,48 +473,6 @@ def _parse_in_thread(
         parser.errors,
         parser.error_count,
     )
-
-
-def _parse_in_process(
-    path: str, progress: Progress | None, result: ImportResult
-) -> Iterator[queue_log.Batch]:
-    """Parse in a child interpreter (`python -m firstcontact.telephony.queue_log`: it shares
-    no database connection and does not re-run the caller's main module), which pickles each
-    chunk's batch to its standard output as soon as it is parsed."""
-    package_root = str(Path(queue_log.__file__).resolve().parents[2])
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join(
-        [package_root, *filter(None, [os.environ.get("PYTHONPATH")])]
-    )}  # fmt: skip
-    child = subprocess.Popen(
-        [sys.executable, "-m", "firstcontact.telephony.queue_log", path, str(READ_HINT)],
-        stdout=subprocess.PIPE,
-        stdin=subprocess.DEVNULL,
-        env=env,
-    )
-    try:
-        while True:
-            try:
-                message = pickle.load(child.stdout)
-            except EOFError:
-                raise RuntimeError(
-                    f"the queue_log parser stopped unexpectedly (exit code {child.wait()})"
-                ) from None
-            if message[0] == "batch":
-                if progress is not None and message[2]:
-                    progress(message[2])
-                yield message[1]
-            elif message[0] == "done":
-                result.lines, result.errors, result.error_count = message[1:]
-                return
-            else:
-                raise RuntimeError(f"the queue_log parser failed: {message[1]}")
-    finally:
-        child.stdout.close()
-        try:
-            child.wait(timeout=5)
-        except subprocess.TimeoutExpired:
-            child.kill()
-            child.wait()
 
 
 def _local_zone() -> ZoneInfo:
@@ -580,7 +571,12 @@ def import_csv(
 def _calls_batch(calls: list[tuple]) -> queue_log.Batch:
     entered = [c[2] for c in calls]
     return queue_log.Batch(
-        calls, [], [], {c[0] for c in calls}, min(entered, default=None), max(entered, default=None)
+        queue_log.calls_frame(calls),
+        [],
+        [],
+        {c[0] for c in calls},
+        min(entered, default=None),
+        max(entered, default=None),
     )
 
 
@@ -589,10 +585,16 @@ def _progress_lines(stream: TextIO, progress: Progress | None) -> Iterable[str]:
         yield from lines
 
 
+def open_binary(path: str) -> BinaryIO:
+    """A file (or "-" for standard input) to read bytes from: what `import_queue_log` reads
+    fastest."""
+    if path == "-":
+        return sys.stdin.buffer
+    return open(path, "rb")  # noqa: SIM115
+
+
 def open_text(path: str) -> TextIO:
     """A file (or "-" for standard input) as UTF-8 text, bad bytes replaced, not refused."""
-    import sys
-
     if path == "-":
         return io.TextIOWrapper(sys.stdin.buffer, encoding="utf-8", errors="replace", newline="")
     return open(path, encoding="utf-8", errors="replace", newline="")  # noqa: SIM115

@@ -11,14 +11,26 @@ Agent events: AGENTLOGIN/AGENTLOGOFF (and the AGENTCALLBACK forms), ADDMEMBER/RE
 PAUSE/UNPAUSE (and PAUSEALL/UNPAUSEALL), RINGNOANSWER.
 
 Malformed lines (too few fields, a time or a number that is not one, an unknown event) are
-counted and reported with their line number; they never stop the import. The parser is plain
-`str.split` and integer arithmetic: no regular expressions, no datetime objects.
+counted and reported with their line number; they never stop the import.
+
+Two parsers share one state, so that they give the same answer for any input:
+- `feed_chunk` takes raw bytes and parses them column by column with polars (compiled code on
+  every core): it rebuilds each call whose ENTERQUEUE, CONNECT and COMPLETECALLER/COMPLETEAGENT
+  all lie in the chunk, well formed and in order, which is most of a real log.
+- every other line (agent events, abandoned and transferred calls, calls that span chunks,
+  anything odd) goes, in order and with its line number, to `feed`: plain `str.split` and
+  integer arithmetic, which checks everything and says what is wrong. A call's lines never
+  split between the two: one odd line sends all of its call's lines in that chunk to `feed`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from typing import BinaryIO, NamedTuple
+import io
+from collections.abc import Iterable, Sequence
+from typing import NamedTuple
+
+import numpy as np
+import polars as pl
 
 # Outcome codes as stored in CallRecord.outcome (kept as plain strings for speed).
 ANSWERED = "answered"
@@ -73,20 +85,59 @@ MAX_SECONDS = 2**31 - 1
 # Stands in for a line holding a NUL character, which the careful path reports.
 NUL_LINE = "\x00"
 
-# A call record as the parser hands it over:
+# A call record as the parser hands it over, a row of CALL_SCHEMA (as a tuple in `feed`):
 # (queue, call_id, entered, answered, ended, outcome, wait, talk, agent, transferred,
-#  entry_position); times are Unix epochs (int) or None. Orphans (calls whose ENTERQUEUE was
-# in an earlier file, their entered time rebuilt from the closing event's hold time) are
-# handed over separately, for the importer to join to the record that file left open.
+#  entry_position); times are Unix epochs or None. Orphans (calls whose ENTERQUEUE was in an
+# earlier file, their entered time rebuilt from the closing event's hold time) are handed over
+# separately, as tuples, for the importer to join to the record that file left open.
+CALL_SCHEMA = pl.Schema(
+    {
+        "queue": pl.String,
+        "call_id": pl.String,
+        "entered": pl.Int64,
+        "answered": pl.Int64,
+        "ended": pl.Int64,
+        "outcome": pl.String,
+        "wait": pl.Int64,
+        "talk": pl.Int64,
+        "agent": pl.String,
+        "transferred": pl.Boolean,
+        "position": pl.Int64,
+    }
+)
 CallTuple = tuple
-# An agent event: (epoch, agent, kind, queue, reason, call_id).
+# An agent event: (epoch, agent, kind, queue, reason, call_id, line number).
 AgentTuple = tuple
+# Events of `feed_chunk`'s columns: the call's three lines, in this order.
+_ENTER, _CONNECT, _COMPLETE = 0, 1, 2
+_CALL_STEPS = {"ENTERQUEUE": _ENTER, "CONNECT": _CONNECT, "COMPLETECALLER": _COMPLETE,
+               "COMPLETEAGENT": _COMPLETE}  # fmt: skip
+# Lines that change no call's state: they never send a call's lines to `feed`.
+_STATELESS_EVENTS = sorted(IGNORED_EVENTS | AGENT_EVENTS.keys())
+# Bytes after which a chunk is not parsed by columns: line ends other than \n (Python's
+# universal newlines would split there), NUL (reported as damage), the column separator polars
+# is given, which must not occur in a line, and the other ASCII separators, which Python's
+# str.strip() takes for spaces and polars does not.
+_COLUMN_SEPARATOR = b"\x1f"
+_NOT_COLUMNAR = (b"\r", b"\x00", b"\x1c", b"\x1d", b"\x1e", _COLUMN_SEPARATOR)
+
+
+def _line_number(event: AgentTuple) -> int:
+    return event[6]
+
+
+def empty_calls() -> pl.DataFrame:
+    return pl.DataFrame(schema=CALL_SCHEMA)
+
+
+def calls_frame(calls: Sequence[CallTuple]) -> pl.DataFrame:
+    return pl.DataFrame(calls, schema=CALL_SCHEMA, orient="row")
 
 
 class Batch(NamedTuple):
     """What the parser has found since the last `take()`."""
 
-    calls: list[CallTuple]
+    calls: pl.DataFrame  # CALL_SCHEMA
     orphans: list[CallTuple]
     agent_events: list[AgentTuple]
     queues: set[str]  # every queue named by the calls and agent events
@@ -150,6 +201,7 @@ class QueueLogParser:
         # (call_id, queue) -> [entered, entry_position, answered, agent, orphan]
         self.open: dict[tuple[str, str], list] = {}
         self.calls: list[CallTuple] = []
+        self.frames: list[pl.DataFrame] = []  # calls rebuilt by columns
         self.orphans: list[CallTuple] = []
         self.agent_events: list[AgentTuple] = []
         self.errors: list[tuple[int, str]] = []
@@ -163,34 +215,217 @@ class QueueLogParser:
             self.errors.append((line_no, message))
 
     def take(self) -> Batch:
-        calls, orphans, events = self.calls, self.orphans, self.agent_events
-        self.calls, self.orphans, self.agent_events = [], [], []
-        queues = {c[0] for c in calls}
+        frames = self.frames
+        if self.calls:
+            frames.append(calls_frame(self.calls))
+        calls = pl.concat(frames, rechunk=False) if frames else empty_calls()
+        orphans, events = self.orphans, self.agent_events
+        events.sort(key=_line_number)  # in the file's order, whichever parser read them
+        self.calls, self.frames, self.orphans, self.agent_events = [], [], [], []
+        queues = set(calls["queue"].unique().to_list())
         queues.update(c[0] for c in orphans)
         queues.update(e[3] for e in events if e[3] != "NONE")
-        first = last = None
-        if calls or orphans:
-            entered = [c[2] for c in calls]
-            entered += [c[2] for c in orphans]
-            first, last = min(entered), max(entered)
+        entered = [c[2] for c in orphans]
+        if calls.height:
+            entered += [calls["entered"].min(), calls["entered"].max()]
+        first, last = (min(entered), max(entered)) if entered else (None, None)
         return Batch(calls, orphans, events, queues, first, last)
 
-    def feed(self, lines: Iterable[str]) -> None:
-        """Parse lines in order. The three events that make up most of a log (ENTERQUEUE,
-        CONNECT, COMPLETECALLER/COMPLETEAGENT) take a short path when they are well formed
-        and follow their call's earlier events; every other line, and any doubt, goes through
-        `_line`, which checks everything and reports what is wrong."""
+    def feed_chunk(self, data: bytes) -> None:
+        """Parse a chunk of whole lines (the last may lack its line end), as bytes."""
+        if not data:
+            return
+        if not data.isascii():
+            # Undecodable bytes become U+FFFD, as they do for text read with errors="replace".
+            data = data.decode("utf-8", "replace").encode()
+        if any(byte in data for byte in _NOT_COLUMNAR):
+            text = data.decode()
+            self.feed(io.StringIO(text, newline="").readlines())
+            return
+        self._feed_columns(data)
+
+    def _feed_columns(self, data: bytes) -> None:
+        first_line = self.lines + 1
+        key = ["call_id", "queue"]
+        lines = pl.read_csv(
+            data,
+            has_header=False,
+            separator=_COLUMN_SEPARATOR.decode(),
+            quote_char=None,
+            schema={"text": pl.String},
+        ).with_row_index("n", offset=first_line)
+        self.lines += lines.height
+        t = pl.col("time")
+        position = pl.col("field_7").cast(pl.Int64, strict=False)
+        parsed = (
+            lines.lazy()
+            .with_columns(pl.col("text").str.splitn("|", 9).alias("f"))
+            .unnest("f")
+            .rename({"field_1": "call_id", "field_2": "queue", "field_4": "event"})
+            .with_columns(
+                step=pl.col("event").replace_strict(
+                    _CALL_STEPS, default=None, return_dtype=pl.Int8
+                ),
+                kind=pl.col("event").replace_strict(AGENT_EVENTS, default=None),
+                time=pl.col("field_0").cast(pl.Int64, strict=False),
+                position=pl.when(position.is_between(0, MAX_SECONDS)).then(position),
+            )
+        )
+        # A line `feed` would take its short path for, and whose value this code reads alike.
+        simple = (
+            pl.col("step").is_not_null()
+            & pl.col("field_7").is_not_null()
+            & t.is_not_null()
+            & (pl.col("call_id") != "")
+            & (pl.col("queue") != "")
+            & (
+                (pl.col("step") != _ENTER)
+                | (t.is_between(0, MAX_EPOCH, closed="left")
+                   & ((pl.col("field_7") == "") | position.is_not_null()))
+            )
+        )  # fmt: skip
+
+        def bare(name: str) -> pl.Expr:  # no spaces around it for `feed` to strip
+            return pl.col(name) == pl.col(name).str.strip_chars()
+
+        agent_event = (
+            pl.col("kind").is_not_null()
+            & t.is_between(0, MAX_EPOCH, closed="left")
+            & bare("field_3")
+            & ~pl.col("field_3").is_in(["", "NONE"])
+            & bare("queue")
+            & (bare("field_5") | pl.col("field_5").is_null())
+        )
+        changes_a_call = (~simple & ~pl.col("event").is_in(_STATELESS_EVENTS)).fill_null(True)
+        # Lines are grouped by a hash of (call id, queue): far faster than by the strings. Two
+        # calls whose keys collide fail the checks below (their lines are too many, or their
+        # strings differ) and go to `feed`, which holds the truth.
+        # Lines are grouped by a hash of (call id, queue): far faster than by the strings. Two
+        # calls whose keys collide fail the checks below (their lines are too many, or their
+        # strings differ) and go to `feed`, which holds the truth.
+        parsed = (
+            parsed.with_columns(
+                simple=simple.fill_null(False),
+                odd=changes_a_call,
+                agent_event=agent_event.fill_null(False),
+                key=pl.struct(key).hash(seed=1),
+            )
+            .select(
+                "n",
+                "text",
+                "call_id",
+                "queue",
+                "field_3",
+                "field_5",
+                "kind",
+                "step",
+                "time",
+                "position",
+                "simple",
+                "odd",
+                "agent_event",
+                "key",
+            )  # fmt: skip
+            .collect()
+        )
+        # The calls whose three lines (and no others) are here, well formed.
+        whole_calls = (
+            parsed.filter(pl.col("simple") | pl.col("odd"))
+            .group_by("key")
+            .agg(
+                odd=pl.col("odd").any(),
+                lines=pl.len(),
+                enters=(pl.col("step") == _ENTER).sum(),
+                connects=(pl.col("step") == _CONNECT).sum(),
+            )
+            .filter(
+                ~pl.col("odd")
+                & (pl.col("lines") == 3)
+                & (pl.col("enters") == 1)
+                & (pl.col("connects") == 1)
+            )
+        )
+        steps = parsed.filter("simple").join(whole_calls, on="key", how="semi")
+        if self.open:  # calls left open by an earlier chunk go on in `feed`, which holds them
+            still_open = pl.DataFrame(list(self.open), schema=key, orient="row")
+            steps = steps.join(still_open, on=key, how="anti")
+        # Each call's ENTERQUEUE, CONNECT and closing line, one after another, side by side.
+        steps = steps.sort("key", "step")
+        enter, connect, close = (steps.gather_every(3, offset) for offset in range(3))
+        entered, answered, ended = enter["time"], connect["time"], close["time"]
+        agent = connect["field_3"]
+        well_ordered = (
+            (enter["n"] < connect["n"])
+            & (connect["n"] < close["n"])
+            & (entered <= answered)
+            & (answered <= entered + MAX_SECONDS)
+            & (answered <= ended)
+            & (ended <= answered + MAX_SECONDS)
+            & (enter["call_id"] == close["call_id"])
+            & (connect["call_id"] == close["call_id"])
+            & (enter["queue"] == close["queue"])
+            & (connect["queue"] == close["queue"])
+        )
+        complete = pl.DataFrame(
+            {
+                "queue": close["queue"],
+                "call_id": close["call_id"],
+                "entered": entered,
+                "answered": answered,
+                "ended": ended,
+                "outcome": pl.repeat(ANSWERED, close.height, eager=True),
+                "wait": answered - entered,
+                "talk": ended - answered,
+                "agent": pl.select(
+                    pl.when(agent != "").then(agent).otherwise(close["field_3"]).str.slice(0, 80)
+                ).to_series(),
+                "transferred": pl.repeat(False, close.height, eager=True),
+                "position": enter["position"],
+            },
+            schema=CALL_SCHEMA,
+        ).filter(well_ordered)
+        ringing = pl.col("kind") == "ring_no_answer"
+        events = parsed.filter("agent_event").select(
+            t,
+            pl.col("field_3").str.slice(0, 80),
+            "kind",
+            pl.when(pl.col("queue") != "").then("queue").otherwise(pl.lit("NONE")),
+            pl.when(ringing)
+            .then(pl.lit(""))
+            .otherwise(pl.col("field_5").fill_null(""))
+            .str.slice(0, 80),
+            pl.when(ringing).then("call_id").otherwise(pl.lit("")),
+            "n",
+        )
+        left = np.ones(lines.height, np.bool_)
+        left[events["n"].to_numpy() - first_line] = False
+        if complete.height:
+            self.frames.append(complete)
+            for lines_taken in (enter["n"], connect["n"], close["n"]):
+                left[lines_taken.filter(well_ordered).to_numpy() - first_line] = False
+        self.agent_events += events.rows()
+        rest = parsed.select("n", pl.col("text").fill_null("")).filter(pl.Series(left))
+        self.feed(rest["text"].to_list(), rest["n"].to_list())
+
+    def feed(self, lines: Iterable[str], numbers: Sequence[int] | None = None) -> None:
+        """Parse lines in order: the next lines of the log, or the lines with these numbers.
+
+        The three events that make up most of a log (ENTERQUEUE, CONNECT,
+        COMPLETECALLER/COMPLETEAGENT) take a short path when they are well formed and follow
+        their call's earlier events; every other line, and any doubt, goes through `_line`,
+        which checks everything and reports what is wrong."""
         if not isinstance(lines, list):
             lines = list(lines)
         if "\x00" in "".join(lines):  # a damaged file: no database stores NUL in text
             lines = [NUL_LINE if "\x00" in line else line for line in lines]
+        if numbers is None:
+            numbers = range(self.lines + 1, self.lines + len(lines) + 1)
+            self.lines += len(lines)
         open_calls = self.open
         add_call = self.calls.append
         add_orphan = self.orphans.append
         slow = self._line
-        line_no = self.lines
-        for line in lines:
-            line_no += 1
+        for line_no, line in zip(numbers, lines, strict=True):
             fields = line.split("|")
             if len(fields) < 8:
                 slow(line_no, line, fields)
@@ -233,7 +468,6 @@ class QueueLogParser:
             except ValueError:
                 pass  # the careful path says what is wrong
             slow(line_no, line, fields)
-        self.lines = line_no
 
     def _add(self, call: CallTuple, orphan: bool) -> None:
         (self.orphans if orphan else self.calls).append(call)
@@ -248,6 +482,7 @@ class QueueLogParser:
             if line.strip():
                 self.error(line_no, "fewer than 5 fields separated by |")
             return
+        fields[-1] = fields[-1].rstrip("\r\n")  # the line end is no part of a value
         event = fields[4].rstrip()
         try:
             if event == "ENTERQUEUE":
@@ -288,7 +523,7 @@ class QueueLogParser:
                     reason = ""
                 call_id = fields[1] if kind == "ring_no_answer" else ""
                 self.agent_events.append(
-                    (t, agent[:80], kind, fields[2].strip() or "NONE", reason, call_id)
+                    (t, agent[:80], kind, fields[2].strip() or "NONE", reason, call_id, line_no)
                 )
             elif event in EXIT_EVENTS:
                 t = _epoch(fields[0])
@@ -366,40 +601,3 @@ class QueueLogParser:
                 orphan,
             )  # fmt: skip
         self.open = {}
-
-
-def parse_file_to(path: str, out: BinaryIO, read_hint: int) -> None:
-    """Parse the queue_log at `path`, writing pickled messages to `out`: ("batch", Batch,
-    characters read) as each chunk is parsed, then ("done", lines, errors, error_count), or
-    ("failed", message). The importer runs this in a process of its own (`python -m`)."""
-    import gc
-    import pickle
-
-    gc.disable()  # millions of small acyclic tuples: collecting would only walk them
-
-    def send(message: tuple) -> None:
-        pickle.dump(message, out, protocol=pickle.HIGHEST_PROTOCOL)
-        out.flush()
-
-    try:
-        parser = QueueLogParser()
-        with open(path, encoding="utf-8", errors="replace", newline="") as stream:
-            while lines := stream.readlines(read_hint):
-                parser.feed(lines)
-                send(("batch", parser.take(), sum(map(len, lines))))
-        parser.finish()
-        send(("batch", parser.take(), 0))
-        send(("done", parser.lines, parser.errors, parser.error_count))
-    except BrokenPipeError:
-        pass  # the importer stopped reading (it failed, or was interrupted): nothing to tell
-    except Exception as exc:  # noqa: BLE001 - reported to the importing process
-        send(("failed", f"{type(exc).__name__}: {exc}"))
-
-
-if __name__ == "__main__":
-    import sys
-
-    # By its package name, so that the batches pickle as firstcontact's Batch, not __main__'s.
-    from firstcontact.telephony import queue_log
-
-    queue_log.parse_file_to(sys.argv[1], sys.stdout.buffer, int(sys.argv[2]))

@@ -7,7 +7,7 @@ import os
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
-from firstcontact.telephony.importer import import_csv, import_queue_log, open_text
+from firstcontact.telephony.importer import import_csv, import_queue_log, open_binary, open_text
 
 
 class Command(BaseCommand):
@@ -36,7 +36,7 @@ class Command(BaseCommand):
             if kind == "auto":
                 kind = "csv" if path.lower().endswith(".csv") else "queue_log"
             try:
-                stream = open_text(path)
+                stream = open_text(path) if kind == "csv" else open_binary(path)
             except OSError as exc:
                 raise CommandError(f"Cannot read {path}: {exc}") from exc
             total = None
