@@ -160,6 +160,27 @@ def test_agent_events(partnership):
     assert AgentEvent.objects.filter(queue_name="NONE", queue__isnull=True).count() == 2
 
 
+def test_an_agent_event_logged_twice_is_stored_once_as_first_logged(partnership):
+    result = load(
+        [
+            agent_event(DAY, "09:10:00", "NONE", "SIP/a", "PAUSEALL", "Lunch"),
+            agent_event(DAY, "09:10:00", "NONE", "SIP/a", "PAUSEALL", "Training"),
+            agent_event(DAY, "09:10:00", "NONE", "SIP/b", "PAUSEALL", "Training"),
+        ]
+    )
+    assert result.agent_events_written == 2
+    assert sorted(AgentEvent.objects.values_list("agent", "reason")) == [
+        ("SIP/a", "Lunch"),
+        ("SIP/b", "Training"),
+    ]
+    assert (
+        load(
+            [agent_event(DAY, "09:10:00", "NONE", "SIP/a", "PAUSEALL", "Other")]
+        ).agent_events_written
+        == 0
+    )
+
+
 CSV = """call_id,queue,entered_at,outcome,wait_seconds,talk_seconds,agent,transferred
 1,council-tax,2026-05-05T09:00:05+01:00,answered,35,240,SIP/1001,no
 2,council-tax,2026-05-05 09:01:00,abandoned,62,,,

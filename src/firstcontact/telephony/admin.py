@@ -2,7 +2,7 @@ from django.contrib import admin
 
 from firstcontact.admin_site import site
 from firstcontact.partners.admin import PartnershipAdminPermissions
-from firstcontact.telephony.models import AgentEvent, CallRecord, ImportRun, Queue
+from firstcontact.telephony.models import AgentEvent, ImportRun, Queue
 
 
 @admin.register(Queue, site=site)
@@ -21,15 +21,6 @@ class ReadOnlyAdmin(PartnershipAdminPermissions, admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
-
-
-@admin.register(CallRecord, site=site)
-class CallRecordAdmin(ReadOnlyAdmin):
-    list_display = ["entered_at", "queue", "call_id", "outcome", "wait_seconds", "talk_seconds"]
-    list_filter = ["outcome", "queue"]
-    search_fields = ["call_id"]
-    date_hierarchy = "entered_at"
-    show_full_result_count = False
 
 
 @admin.register(AgentEvent, site=site)

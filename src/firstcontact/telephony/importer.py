@@ -39,6 +39,7 @@ import io
 import sys
 import threading
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from queue import Queue as _Queue
 from typing import BinaryIO, TextIO
@@ -67,6 +68,7 @@ calls_imported = Signal()
 
 READ_HINT = 8 * 1024 * 1024  # bytes of lines read at a time
 BATCH_CALLS = 100_000
+BATCH_EVENTS = 20_000
 ERRORS_STORED = 200
 CSV_OUTCOMES = {"answered", "abandoned", "timeout", "exit_key", "exit_empty"}
 TRUE_WORDS = {"yes", "y", "true", "1"}
@@ -115,9 +117,9 @@ _COPY_FIELDS = (
 _NULLABLE = ("answered", "ended", "talk", "position")
 
 
-def _binary_copy(calls: pl.DataFrame) -> bytes:
+def _binary_copy(calls: pl.DataFrame) -> list[bytes | memoryview]:
     """Calls (CALL_SCHEMA with queue_id) in PostgreSQL's binary COPY format, for the
-    CALL_COLUMNS of CallRecord.
+    CALL_COLUMNS of CallRecord: pieces to write one after another.
 
     Binary, because the database then stores times and numbers without parsing any text,
     which halves its share of an import's work. Encoding a million rows one by one in Python
@@ -172,9 +174,23 @@ def _binary_copy(calls: pl.DataFrame) -> bytes:
         records = np.empty(group.height, np.dtype(fields))
         for name, value in values.items():
             records[name] = value
-        parts.append(records.tobytes())
+        parts.append(memoryview(records).cast("B"))
     parts.append(_COPY_TRAILER)
-    return b"".join(parts)
+    return parts
+
+
+_EVENT_IMPORT_SCHEMA = pl.Schema(
+    {
+        "at": pl.Int64,
+        "agent": pl.String,
+        "kind": pl.String,
+        "queue_name": pl.String,
+        "queue_id": pl.Int64,
+        "reason": pl.String,
+        "call_id": pl.String,
+        "line": pl.Int64,
+    }
+)
 
 
 class _Writer:
@@ -185,6 +201,14 @@ class _Writer:
         self.queue_ids: dict[str, int] = dict(Queue.objects.values_list("name", "id"))
         self.touched_queues: set[int] = set()
         self.vendor = connection.vendor
+        # Agent events are few and cost a few statements per write: they go in together.
+        self.pending_events: list[tuple] = []
+        # On PostgreSQL a batch's rows are encoded on a thread while the database stores the
+        # batch before: (the calls, their encoding) waiting to be copied.
+        self.encoder = (
+            ThreadPoolExecutor(1, "call encoder") if self.vendor == "postgresql" else None
+        )
+        self.encoded: tuple[pl.DataFrame, Future] | None = None
 
     def queue_id(self, name: str) -> int:
         qid = self.queue_ids.get(name)
@@ -203,6 +227,7 @@ class _Writer:
             self._write_calls(batch.calls, may_conflict=False)
         if batch.orphans:
             # Most complete a record an earlier file left open: always the careful path.
+            self._copy_encoded()  # a record to complete may be in the batch before
             joined = self._join_orphans(batch.orphans)
             first = min(first, *(row[2] for row in joined))
             self._write_calls(queue_log.calls_frame(joined), may_conflict=True)
@@ -212,8 +237,29 @@ class _Writer:
                 result.first_epoch = first
             if result.last_epoch is None or last > result.last_epoch:
                 result.last_epoch = last
-        if batch.agent_events:
-            self._write_events(batch.agent_events)
+        self.pending_events += batch.agent_events
+        if len(self.pending_events) >= BATCH_EVENTS:
+            self.flush()
+
+    def flush(self) -> None:
+        """Write what is waiting: after the last batch, or before writing out of turn."""
+        self._copy_encoded()
+        if self.pending_events:
+            self._write_events(self.pending_events)
+            self.pending_events = []
+
+    def __enter__(self) -> _Writer:
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        if self.encoder is not None:
+            self.encoder.shutdown(cancel_futures=True)
+
+    def _copy_encoded(self) -> None:
+        if self.encoded is not None:
+            calls, encoding = self.encoded
+            self.encoded = None
+            self._copy_calls_postgres(calls, encoding.result(), may_conflict=False)
 
     def _join_orphans(self, orphans: list[tuple]) -> list[tuple]:
         """A call whose ENTERQUEUE was in an earlier file: use the entered time of the record
@@ -278,7 +324,16 @@ class _Writer:
             self.result.calls_written += max(cursor.rowcount, 0)
 
     def _write_calls_postgres(self, calls: pl.DataFrame, may_conflict: bool) -> None:
-        data = _binary_copy(calls)
+        if may_conflict:
+            self._copy_calls_postgres(calls, _binary_copy(calls), may_conflict=True)
+            return
+        encoding = self.encoder.submit(_binary_copy, calls)
+        self._copy_encoded()
+        self.encoded = (calls, encoding)
+
+    def _copy_calls_postgres(
+        self, calls: pl.DataFrame, data: list[bytes | memoryview], *, may_conflict: bool
+    ) -> None:
         with transaction.atomic(), connection.cursor() as cursor:
             if not may_conflict:
                 try:
@@ -288,7 +343,8 @@ class _Writer:
                         connection.wrap_database_errors,
                         cursor.cursor.copy(copy_sql) as copy,
                     ):
-                        copy.write(data)
+                        for part in data:
+                            copy.write(part)
                     self.result.calls_written += calls.height
                     return
                 except IntegrityError:
@@ -304,7 +360,8 @@ class _Writer:
             with cursor.cursor.copy(
                 f"COPY fc_call_import ({CALL_COLUMNS}) FROM STDIN (FORMAT BINARY)"
             ) as copy:
-                copy.write(data)
+                for part in data:
+                    copy.write(part)
             # One row per call: ON CONFLICT DO UPDATE may not touch a row twice in one
             # statement, and a file may hold the same call twice (the completed one wins).
             cursor.execute(
@@ -319,8 +376,8 @@ class _Writer:
         queue_ids = self.queue_ids
         rows = [
             (t, agent, kind, queue[:128], None if queue == "NONE" else queue_ids[queue], reason,
-             call_id[:64])
-            for t, agent, kind, queue, reason, call_id, _line in events
+             call_id[:64], line)
+            for t, agent, kind, queue, reason, call_id, line in events
         ]  # fmt: skip
         table = AgentEvent._meta.db_table
         columns = "at, agent, kind, queue_name, queue_id, reason, call_id"
@@ -330,23 +387,29 @@ class _Writer:
                 cursor.execute(
                     "CREATE TEMP TABLE IF NOT EXISTS fc_agent_event_import (at bigint, "
                     "agent text, kind text, queue_name text, queue_id bigint, reason text, "
-                    "call_id text) ON COMMIT DELETE ROWS"
+                    "call_id text, line bigint) ON COMMIT DELETE ROWS"
                 )
                 cursor.execute("TRUNCATE fc_agent_event_import")
-                with cursor.cursor.copy("COPY fc_agent_event_import FROM STDIN") as copy:
-                    for row in rows:
-                        copy.write_row(row)
+                text = pl.DataFrame(rows, schema=_EVENT_IMPORT_SCHEMA, orient="row").write_csv(
+                    include_header=False
+                )
+                with cursor.cursor.copy(
+                    "COPY fc_agent_event_import FROM STDIN (FORMAT CSV)"
+                ) as copy:
+                    copy.write(text)
+                # An event logged twice is stored once, as its first line says (as on SQLite).
                 cursor.execute(
                     f"INSERT INTO {table} ({columns}) SELECT DISTINCT ON (at, agent, kind, "
                     f"queue_name) to_timestamp(at), agent, kind, queue_name, queue_id, reason, "
                     f"call_id FROM fc_agent_event_import "
+                    f"ORDER BY at, agent, kind, queue_name, line "
                     f"ON CONFLICT (at, agent, kind, queue_name) DO NOTHING"
                 )
             else:
                 cursor.executemany(
                     f"INSERT INTO {table} ({columns}) VALUES (datetime(%s, 'unixepoch'), %s, %s, "
                     f"%s, %s, %s, %s) ON CONFLICT (at, agent, kind, queue_name) DO NOTHING",
-                    rows,
+                    [row[:-1] for row in rows],
                 )
             self.result.agent_events_written += max(cursor.rowcount, 0)
 
@@ -384,6 +447,7 @@ def _byte_chunks(stream: TextIO | BinaryIO, progress: Progress | None) -> Iterat
 
 
 def _finish(result: ImportResult, writer: _Writer) -> ImportResult:
+    writer.flush()
     run = result.run
     run.finished_at = timezone.now()
     run.lines = result.lines
@@ -431,10 +495,10 @@ def import_queue_log(
     with _bulk_mode():
         run = ImportRun.objects.create(source=source[:500], format=ImportFormat.QUEUE_LOG)
         result = ImportResult(run=run)
-        writer = _Writer(result)
-        for batch in _parse_in_thread(stream, progress, result):
-            writer.write(batch)
-        return _finish(result, writer)
+        with _Writer(result) as writer:
+            for batch in _parse_in_thread(stream, progress, result):
+                writer.write(batch)
+            return _finish(result, writer)
 
 
 def _parse_in_thread(
@@ -538,7 +602,13 @@ def import_csv(
     """Import CSV call records (the format is in this module's docstring)."""
     run = ImportRun.objects.create(source=source[:500], format=ImportFormat.CSV)
     result = ImportResult(run=run)
-    writer = _Writer(result)
+    with _Writer(result) as writer:
+        return _import_csv_rows(stream, progress, result, writer)
+
+
+def _import_csv_rows(
+    stream: TextIO, progress: Progress | None, result: ImportResult, writer: _Writer
+) -> ImportResult:
     zone = _local_zone()
     reader = csv.DictReader(_progress_lines(stream, progress))
     missing = {"call_id", "queue", "entered_at", "outcome", "wait_seconds"} - set(

@@ -71,12 +71,20 @@ OPEN_OUTCOMES = (CallOutcome.WAITING, CallOutcome.TALKING)
 
 class CallRecord(models.Model):
     """One call's visit to one queue: when it entered, whether and when it was answered, how
-    long it waited and talked. A call that moves to another queue has a record in each."""
+    long it waited and talked. A call that moves to another queue has a record in each.
 
-    # No index of its own (the queries go by time: call_record_unique begins with it) and no
-    # foreign-key constraint in the database: checking one costs a trigger per row, the
-    # largest part of importing millions of calls. The importer creates every queue before
-    # its calls, and PROTECT still stops a queue with calls being deleted through Django.
+    A visit is identified by when it entered, the queue and the ACD's call id: that is the
+    primary key, so importing a file twice adds nothing. It is also the one index, which
+    serves "the calls in this period" (of every queue or of some): a surrogate id would be a
+    second index to fill for every imported call, a third of the database's work. (Django's
+    admin cannot list a model with a composite key; the insight pages and their CSV exports
+    show the calls.)"""
+
+    pk = models.CompositePrimaryKey("entered_at", "queue_id", "call_id")
+    # No index of its own (the primary key begins with the time) and no foreign-key
+    # constraint in the database: checking one costs a trigger per row, the largest part of
+    # importing millions of calls. The importer creates every queue before its calls, and
+    # PROTECT still stops a queue with calls being deleted through Django.
     queue = models.ForeignKey(
         Queue,
         on_delete=models.PROTECT,
@@ -100,11 +108,6 @@ class CallRecord(models.Model):
     class Meta:
         ordering = ["-entered_at"]
         constraints = [
-            # Also the index for "the calls in this period" (of every queue or of some): one
-            # index to fill on import rather than two.
-            models.UniqueConstraint(
-                fields=["entered_at", "queue", "call_id"], name="call_record_unique"
-            ),
             models.CheckConstraint(
                 condition=Q(answered_at__isnull=True) | Q(answered_at__gte=models.F("entered_at")),
                 name="call_answered_after_entering",
@@ -140,8 +143,16 @@ class AgentEvent(models.Model):
     agent = models.CharField(max_length=80)
     kind = models.CharField(max_length=20, choices=AgentEventKind.choices)
     queue_name = models.CharField(max_length=128)
+    # No foreign-key constraint in the database (PROTECT still applies through Django): its
+    # check locks the queue's row for every event stored, the most of an import's events'
+    # cost. The importer creates every queue before its events.
     queue = models.ForeignKey(
-        Queue, null=True, blank=True, on_delete=models.PROTECT, related_name="agent_events"
+        Queue,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="agent_events",
+        db_constraint=False,
     )
     reason = models.CharField(max_length=80, blank=True)
     call_id = models.CharField(max_length=64, blank=True)

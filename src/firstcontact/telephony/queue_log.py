@@ -246,166 +246,164 @@ class QueueLogParser:
 
     def _feed_columns(self, data: bytes) -> None:
         first_line = self.lines + 1
-        key = ["call_id", "queue"]
         lines = pl.read_csv(
             data,
             has_header=False,
             separator=_COLUMN_SEPARATOR.decode(),
             quote_char=None,
             schema={"text": pl.String},
-        ).with_row_index("n", offset=first_line)
-        self.lines += lines.height
-        t = pl.col("time")
+        ).rechunk()  # one piece: gathering rows from several is much slower
+        count = lines.height
+        self.lines += count
+        t, event = pl.col("time"), pl.col("event")
         position = pl.col("field_7").cast(pl.Int64, strict=False)
-        parsed = (
-            lines.lazy()
-            .with_columns(pl.col("text").str.splitn("|", 9).alias("f"))
-            .unnest("f")
-            .rename({"field_1": "call_id", "field_2": "queue", "field_4": "event"})
-            .with_columns(
-                step=pl.col("event").replace_strict(
-                    _CALL_STEPS, default=None, return_dtype=pl.Int8
-                ),
-                kind=pl.col("event").replace_strict(AGENT_EVENTS, default=None),
-                time=pl.col("field_0").cast(pl.Int64, strict=False),
-                position=pl.when(position.is_between(0, MAX_SECONDS)).then(position),
-            )
-        )
+        step = event.replace_strict(_CALL_STEPS, default=None, return_dtype=pl.Int8)
         # A line `feed` would take its short path for, and whose value this code reads alike.
         simple = (
-            pl.col("step").is_not_null()
+            step.is_not_null()
             & pl.col("field_7").is_not_null()
             & t.is_not_null()
             & (pl.col("call_id") != "")
             & (pl.col("queue") != "")
             & (
-                (pl.col("step") != _ENTER)
+                (step != _ENTER)
                 | (t.is_between(0, MAX_EPOCH, closed="left")
                    & ((pl.col("field_7") == "") | position.is_not_null()))
             )
-        )  # fmt: skip
-
-        def bare(name: str) -> pl.Expr:  # no spaces around it for `feed` to strip
-            return pl.col(name) == pl.col(name).str.strip_chars()
-
-        agent_event = (
-            pl.col("kind").is_not_null()
-            & t.is_between(0, MAX_EPOCH, closed="left")
-            & bare("field_3")
-            & ~pl.col("field_3").is_in(["", "NONE"])
-            & bare("queue")
-            & (bare("field_5") | pl.col("field_5").is_null())
-        )
-        changes_a_call = (~simple & ~pl.col("event").is_in(_STATELESS_EVENTS)).fill_null(True)
-        # Lines are grouped by a hash of (call id, queue): far faster than by the strings. Two
-        # calls whose keys collide fail the checks below (their lines are too many, or their
-        # strings differ) and go to `feed`, which holds the truth.
-        # Lines are grouped by a hash of (call id, queue): far faster than by the strings. Two
-        # calls whose keys collide fail the checks below (their lines are too many, or their
-        # strings differ) and go to `feed`, which holds the truth.
+        ).fill_null(False)  # fmt: skip
         parsed = (
-            parsed.with_columns(
-                simple=simple.fill_null(False),
-                odd=changes_a_call,
-                agent_event=agent_event.fill_null(False),
-                key=pl.struct(key).hash(seed=1),
-            )
+            lines.lazy()
+            .with_columns(pl.col("text").str.splitn("|", 9).alias("f"))
+            .unnest("f")
+            .rename({"field_1": "call_id", "field_2": "queue", "field_4": "event"})
+            .with_columns(time=pl.col("field_0").cast(pl.Int64, strict=False))
             .select(
-                "n",
-                "text",
                 "call_id",
                 "queue",
                 "field_3",
                 "field_5",
-                "kind",
-                "step",
+                "event",
                 "time",
-                "position",
-                "simple",
-                "odd",
-                "agent_event",
-                "key",
+                step=pl.when(simple).then(step),
+                position=pl.when(position.is_between(0, MAX_SECONDS)).then(position),
+                # Lines that change a call's state but not as `feed`'s short path does.
+                odd=(~simple & ~event.is_in(_STATELESS_EVENTS)).fill_null(True),
+                # Lines are grouped by a hash of (call id, queue), far faster than by the
+                # strings, and a call's three lines must agree on a second, independent hash
+                # too: lines of different calls pass for one call only if both 64-bit hashes
+                # collide at once.
+                key=pl.struct("call_id", "queue").hash(seed=1),
+                check=pl.struct("call_id", "queue").hash(seed=2),
             )  # fmt: skip
             .collect()
         )
-        # The calls whose three lines (and no others) are here, well formed.
-        whole_calls = (
-            parsed.filter(pl.col("simple") | pl.col("odd"))
-            .group_by("key")
-            .agg(
-                odd=pl.col("odd").any(),
-                lines=pl.len(),
-                enters=(pl.col("step") == _ENTER).sum(),
-                connects=(pl.col("step") == _CONNECT).sum(),
-            )
-            .filter(
-                ~pl.col("odd")
-                & (pl.col("lines") == 3)
-                & (pl.col("enters") == 1)
-                & (pl.col("connects") == 1)
-            )
+        left = np.ones(count, np.bool_)  # the lines `feed` has still to parse
+        self._take_whole_calls(parsed, left)
+        self._take_agent_events(parsed, left, first_line)
+        rest = lines.filter(pl.Series(left))["text"].fill_null("")
+        self.feed(rest.to_list(), (np.flatnonzero(left) + first_line).tolist())
+
+    def _take_whole_calls(self, parsed: pl.DataFrame, left: np.ndarray) -> None:
+        """The calls whose ENTERQUEUE, CONNECT and COMPLETECALLER/COMPLETEAGENT lines (and no
+        others of theirs) are all in this chunk, well formed and in order."""
+        # Every line that touches a call, grouped by call (in the file's order within each):
+        # a whole call is three neighbours ENTERQUEUE, CONNECT, closing line, with no other
+        # line of the same key before or after them.
+        step = parsed["step"].fill_null(-1).to_numpy()
+        key = parsed["key"].to_numpy()
+        rows = np.flatnonzero((step >= 0) | parsed["odd"].to_numpy())
+        order = rows[np.argsort(key[rows], kind="stable")]
+        keys, steps = key[order], step[order]
+        last = len(order) - 1
+        at = np.flatnonzero(steps == _COMPLETE)
+        at = at[at >= 2]
+        same = (keys[at - 1] == keys[at]) & (keys[at - 2] == keys[at])
+        at = at[same & (steps[at - 1] == _CONNECT) & (steps[at - 2] == _ENTER)]
+        alone = (np.where(at >= 3, keys[np.maximum(at - 3, 0)], ~keys[at]) != keys[at]) & (
+            np.where(at < last, keys[np.minimum(at + 1, last)], ~keys[at]) != keys[at]
         )
-        steps = parsed.filter("simple").join(whole_calls, on="key", how="semi")
+        at = at[alone]
         if self.open:  # calls left open by an earlier chunk go on in `feed`, which holds them
-            still_open = pl.DataFrame(list(self.open), schema=key, orient="row")
-            steps = steps.join(still_open, on=key, how="anti")
-        # Each call's ENTERQUEUE, CONNECT and closing line, one after another, side by side.
-        steps = steps.sort("key", "step")
-        enter, connect, close = (steps.gather_every(3, offset) for offset in range(3))
+            still_open = pl.DataFrame(list(self.open), schema=["call_id", "queue"], orient="row")
+            open_keys = still_open.select(pl.struct(pl.all()).hash(seed=1)).to_series().to_numpy()
+            at = at[~np.isin(keys[at], open_keys)]
+        if not len(at):
+            return
+        lines = [order[at - 2], order[at - 1], order[at]]
+        # Only the columns needed from each line: gathering text is the costly part.
+        enter = parsed.select("time", "position", "check")[lines[0]]
+        connect = parsed.select("time", "field_3", "check")[lines[1]]
+        close = parsed.select("call_id", "queue", "field_3", "time", "check")[lines[2]]
         entered, answered, ended = enter["time"], connect["time"], close["time"]
-        agent = connect["field_3"]
         well_ordered = (
-            (enter["n"] < connect["n"])
-            & (connect["n"] < close["n"])
-            & (entered <= answered)
+            (entered <= answered)
             & (answered <= entered + MAX_SECONDS)
             & (answered <= ended)
             & (ended <= answered + MAX_SECONDS)
-            & (enter["call_id"] == close["call_id"])
-            & (connect["call_id"] == close["call_id"])
-            & (enter["queue"] == close["queue"])
-            & (connect["queue"] == close["queue"])
+            & (enter["check"] == close["check"])
+            & (connect["check"] == close["check"])
         )
-        complete = pl.DataFrame(
+        agent = connect["field_3"]
+        height = close.height
+        calls = pl.DataFrame(
             {
                 "queue": close["queue"],
                 "call_id": close["call_id"],
                 "entered": entered,
                 "answered": answered,
                 "ended": ended,
-                "outcome": pl.repeat(ANSWERED, close.height, eager=True),
+                "outcome": pl.repeat(ANSWERED, height, eager=True),
                 "wait": answered - entered,
                 "talk": ended - answered,
                 "agent": pl.select(
                     pl.when(agent != "").then(agent).otherwise(close["field_3"]).str.slice(0, 80)
                 ).to_series(),
-                "transferred": pl.repeat(False, close.height, eager=True),
+                "transferred": pl.repeat(False, height, eager=True),
                 "position": enter["position"],
             },
             schema=CALL_SCHEMA,
         ).filter(well_ordered)
-        ringing = pl.col("kind") == "ring_no_answer"
-        events = parsed.filter("agent_event").select(
-            t,
-            pl.col("field_3").str.slice(0, 80),
-            "kind",
-            pl.when(pl.col("queue") != "").then("queue").otherwise(pl.lit("NONE")),
-            pl.when(ringing)
-            .then(pl.lit(""))
-            .otherwise(pl.col("field_5").fill_null(""))
-            .str.slice(0, 80),
-            pl.when(ringing).then("call_id").otherwise(pl.lit("")),
-            "n",
+        if calls.height:
+            self.frames.append(calls)
+            taken = well_ordered.to_numpy()
+            for rows in lines:
+                left[rows[taken]] = False
+
+    def _take_agent_events(self, parsed: pl.DataFrame, left: np.ndarray, first_line: int) -> None:
+        """Agent events whose every field `feed` would read alike."""
+
+        def bare(name: str) -> pl.Expr:  # no spaces around it for `feed` to strip
+            return pl.col(name) == pl.col(name).str.strip_chars()
+
+        t = pl.col("time")
+        kind = pl.col("event").replace_strict(AGENT_EVENTS, default=None)
+        ringing = kind == "ring_no_answer"
+        events = (
+            parsed.with_row_index("i")
+            .filter(pl.col("event").is_in(AGENT_EVENTS.keys()))
+            .filter(
+                t.is_between(0, MAX_EPOCH, closed="left")
+                & bare("field_3")
+                & ~pl.col("field_3").is_in(["", "NONE"])
+                & bare("queue")
+                & (bare("field_5") | pl.col("field_5").is_null())
+            )
+            .select(
+                t,
+                pl.col("field_3").str.slice(0, 80),
+                kind,
+                pl.when(pl.col("queue") != "").then("queue").otherwise(pl.lit("NONE")),
+                pl.when(ringing)
+                .then(pl.lit(""))
+                .otherwise(pl.col("field_5").fill_null(""))
+                .str.slice(0, 80),
+                pl.when(ringing).then("call_id").otherwise(pl.lit("")),
+                line=pl.col("i") + first_line,
+                i="i",
+            )
         )
-        left = np.ones(lines.height, np.bool_)
-        left[events["n"].to_numpy() - first_line] = False
-        if complete.height:
-            self.frames.append(complete)
-            for lines_taken in (enter["n"], connect["n"], close["n"]):
-                left[lines_taken.filter(well_ordered).to_numpy() - first_line] = False
-        self.agent_events += events.rows()
-        rest = parsed.select("n", pl.col("text").fill_null("")).filter(pl.Series(left))
-        self.feed(rest["text"].to_list(), rest["n"].to_list())
+        left[events["i"].to_numpy()] = False
+        self.agent_events += events.drop("i").rows()
 
     def feed(self, lines: Iterable[str], numbers: Sequence[int] | None = None) -> None:
         """Parse lines in order: the next lines of the log, or the lines with these numbers.
