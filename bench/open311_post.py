@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Throughput of Open311 POST requests.xml against a real server (gunicorn + PostgreSQL),
+"""Throughput of Open311 POST requests.xml against a real server (granian + PostgreSQL),
 and how fast the background worker then raises the reports it accepted.
 
     .venv/bin/python bench/open311_post.py            # 3,000 reports, 16 at a time
@@ -7,13 +7,16 @@ and how fast the background worker then raises the reports it accepted.
     .venv/bin/python bench/open311_post.py --requests 1500 --workers 2 --threads 4
     .venv/bin/python bench/open311_post.py --task-workers 2   # two workers drain the backlog
     .venv/bin/python bench/open311_post.py --accept-only      # phase 1 only
+    .venv/bin/python bench/open311_post.py --server gunicorn  # gunicorn instead of granian
 
 Runs on the PostgreSQL server that DATABASE_URL points to (in a new database, dropped
 afterwards), or on a throwaway server started with scripts/throwaway_postgres.py when
 DATABASE_URL is not a PostgreSQL URL. It migrates, creates a small two-tier partnership (a
 county with two districts, their boundaries, a pothole service with attributes) and an
-Open311 api_key, and starts gunicorn (gthread workers, keep-alive; `--server granian` for
-granian's WSGI server, if it is installed) on 127.0.0.1.
+Open311 api_key, and starts granian's WSGI server (its HTTP handling is in Rust, so it
+leaves more of the CPU to Django than gunicorn does; `--server gunicorn` for gunicorn with
+gthread workers and keep-alive, which is also used when granian is not installed) on
+127.0.0.1.
 
 1. Accepting. A second process sends the reports over keep-alive connections, `concurrency`
    at once, the way FixMyStreet does: pothole reports at random points in the county with a
@@ -454,11 +457,16 @@ def wait_until_up(port: int, server: subprocess.Popen, seconds: float = 60.0) ->
     raise SystemExit("the server did not answer in time")
 
 
+def granian_command() -> Path:
+    return Path(sys.executable).with_name("granian")
+
+
 def server_command(args: argparse.Namespace, port: int) -> list[str]:
-    """gunicorn with gthread workers (keep-alive), or granian's WSGI server if asked for."""
+    """granian's WSGI server (blocking threads for the WSGI app), or gunicorn with gthread
+    workers (keep-alive)."""
     if args.server == "granian":
         return [
-            str(Path(sys.executable).with_name("granian")), "--interface", "wsgi",
+            str(granian_command()), "--interface", "wsgi",
             "--host", "127.0.0.1", "--port", str(port), "--workers", str(args.workers),
             "--blocking-threads", str(args.threads), "--no-ws", "--log-level", "warning",
             "firstcontact.wsgi:application",
@@ -657,9 +665,9 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--concurrency", type=int, help="connections at once (default 16)")
     parser.add_argument(
         "--server",
-        choices=["gunicorn", "granian"],
-        default="gunicorn",
-        help="WSGI server (default gunicorn; granian if installed)",
+        choices=["granian", "gunicorn"],
+        default="granian",
+        help="WSGI server (default granian; gunicorn when granian is not installed)",
     )
     parser.add_argument("--workers", type=int, default=2, help="server processes (default 2)")
     parser.add_argument("--threads", type=int, default=4, help="threads per worker (default 4)")
@@ -680,6 +688,9 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--server-pid", type=int, default=0, help=argparse.SUPPRESS)
     parser.add_argument("--database", default="", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    if args.server == "granian" and not args.drive and not granian_command().exists():
+        print("granian is not installed: using gunicorn (pip install granian)", file=sys.stderr)
+        args.server = "gunicorn"
     if args.requests is None:
         args.requests = 300 if args.quick else 3000
     if args.concurrency is None:

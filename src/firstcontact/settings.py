@@ -66,6 +66,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # The Open311 API (api_key on each request, no cookies) skips the session, locale, CSRF,
+    # auth, messages and htmx middleware below (firstcontact/open311/middleware.py).
+    "firstcontact.open311.middleware.Open311APIMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     # Django's LocaleMiddleware on the resident site's pages only (staff pages stay English).
     "firstcontact.portal.middleware.ResidentLocaleMiddleware",

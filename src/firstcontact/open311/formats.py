@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
-import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from typing import Any
 
@@ -51,33 +50,43 @@ def _text(value: Any) -> str:
     return _NOT_XML.sub("", str(value))
 
 
-def _build(parent: ET.Element, tag: str, value: Any) -> None:
+def _escape(text: str) -> str:
+    """Text content escaped as ElementTree escapes it (&, < and >)."""
+    if "&" in text:
+        text = text.replace("&", "&amp;")
+    if "<" in text:
+        text = text.replace("<", "&lt;")
+    if ">" in text:
+        text = text.replace(">", "&gt;")
+    return text
+
+
+def _content(parts: list[str], value: Any) -> None:
+    """The content of an element holding `value`, appended to `parts`."""
     if isinstance(value, Items):
-        wrapper = ET.SubElement(parent, tag)
         for item in value.items:
-            _build(wrapper, value.tag, item)
-        return
-    element = ET.SubElement(parent, tag)
-    if isinstance(value, dict):
+            _element(parts, value.tag, item)
+    elif isinstance(value, dict):
         for key, child in value.items():
-            _build(element, key, child)
+            _element(parts, key, child)
     else:
-        element.text = _text(value)
+        parts.append(_escape(_text(value)))
+
+
+def _element(parts: list[str], tag: str, value: Any) -> None:
+    parts.append(f"<{tag}>")
+    _content(parts, value)
+    parts.append(f"</{tag}>")
 
 
 def to_xml(root: str, value: Any) -> bytes:
-    """`root` wraps `value`: a dict's keys become children; Items repeat their tag."""
-    element = ET.Element(root)
-    if isinstance(value, Items):
-        for item in value.items:
-            _build(element, value.tag, item)
-    elif isinstance(value, dict):
-        for key, child in value.items():
-            _build(element, key, child)
-    else:
-        element.text = _text(value)
-    body = ET.tostring(element, encoding="unicode", short_empty_elements=False)
-    return ('<?xml version="1.0" encoding="utf-8"?>\n' + body + "\n").encode("utf-8")
+    """`root` wraps `value`: a dict's keys become children; Items repeat their tag. Written
+    directly (as ElementTree would write it, every element with an end tag), which takes a
+    fraction of the time of building and serialising an ElementTree."""
+    parts = ['<?xml version="1.0" encoding="utf-8"?>\n']
+    _element(parts, root, value)
+    parts.append("\n")
+    return "".join(parts).encode("utf-8")
 
 
 def _jsonable(value: Any) -> Any:

@@ -2,27 +2,35 @@
 
 A POST is answered as soon as the report is stored: `accept_report` keeps it in one INSERT
 (an Open311Submission with the reference the client gets back) and enqueues
-`tasks.process_report`, in the same transaction, so a report is never stored without its
-task nor the task without its report. `process_report` then does what every other channel
-does: matches or creates the customer, records an Open311 contact, raises the service
-request under the reference already given out (routing, SLA, acknowledgement, audit) and
-attaches the photos. A report that nobody in the partnership can take after all (its place
-is outside every area now, its service is no longer offered) is recorded as a request
-closed at once, which the updates feed reports as NOT_COUNCILS_RESPONSIBILITY. A retry with
-the same client id returns the same reference, whether or not it has been processed yet.
+`tasks.process_report` with it, so a report is never stored without its task nor the task
+without its report: on PostgreSQL with django_tasks_db's queue (production) both rows are
+written by one statement, elsewhere in one transaction. `process_report` then does what
+every other channel does: matches or creates the customer, records an Open311 contact,
+raises the service request under the reference already given out (routing, SLA,
+acknowledgement, audit) and attaches the photos. A report that nobody in the partnership
+can take after all (its place is outside every area now, its service is no longer offered)
+is recorded as a request closed at once, which the updates feed reports as
+NOT_COUNCILS_RESPONSIBILITY. A retry with the same client id returns the same reference,
+whether or not it has been processed yet.
 """
 
 from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import functools
 import logging
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, connection, connections, models, router, transaction
+from django.db.models.signals import post_save, pre_save
+from django.tasks.signals import task_enqueued
 from django.utils import timezone
+from django.utils.json import normalize_json
+from django_tasks_db.backend import DatabaseBackend
+from django_tasks_db.models import DBTaskResult
 
 from firstcontact.catalogue import sla
 from firstcontact.catalogue.models import Service
@@ -77,7 +85,7 @@ def existing_submission(client: Open311Client, client_request_id: str) -> Open31
     if not client_request_id:
         return None
     found = Open311Submission.objects.select_related(
-        "service_request__responsible_partner", "responsible_partner"
+        "service_request__responsible_partner", "responsible_partner", "service__sla_policy"
     ).filter(client=client, client_request_id=client_request_id)[:1]
     return next(iter(found), None)
 
@@ -104,28 +112,127 @@ def _remove(names: list[str]) -> None:
             default_storage.delete(name)
 
 
-def _insert_unless_reference_taken(submission: Open311Submission) -> bool:
-    """INSERT the submission, unless a service request already has its reference (then
-    nothing is stored: False). One statement, so the hot path makes one round trip for
-    both; the unique constraint on submissions keeps pending references apart."""
+def _values(instance: models.Model, fields: list) -> list:
+    """The database values of `fields` of a new `instance`, as Model.save inserts them."""
+    return [f.get_db_prep_save(f.pre_save(instance, True), connection) for f in fields]
+
+
+# The statements depend only on the models and the database, so each is written once.
+
+
+@functools.cache
+def _submission_insert(alias: str) -> tuple[str, list]:
+    """INSERT a submission, unless a service request already has its reference or another
+    submission has its reference or its client's id (then no row: nothing stored); RETURNING
+    its id. Its parameters: the values of the fields given, then the reference."""
     meta, requests = Open311Submission._meta, ServiceRequest._meta
     fields = [f for f in meta.concrete_fields if not f.primary_key]
-    quote = connection.ops.quote_name
-    values = [f.get_db_prep_save(f.pre_save(submission, True), connection) for f in fields]
+    quote = connections[alias].ops.quote_name
     sql = (
         f"INSERT INTO {quote(meta.db_table)} ({', '.join(quote(f.column) for f in fields)}) "
         f"SELECT {', '.join(['%s'] * len(fields))} WHERE NOT EXISTS (SELECT 1 FROM "
         f"{quote(requests.db_table)} WHERE {quote(requests.get_field('reference').column)} = %s) "
-        f"RETURNING {quote(meta.pk.column)}"
+        f"ON CONFLICT DO NOTHING RETURNING {quote(meta.pk.column)}"
     )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [*values, submission.reference])
-        row = cursor.fetchone()
+    return sql, fields
+
+
+@functools.cache
+def _submission_and_task_insert(alias: str) -> tuple[str, list, list]:
+    """The submission's INSERT (as above) and, when it stores a row, its task's (PostgreSQL).
+    Parameters: the submission's, then the values of the task's fields given."""
+    insert, submission_fields = _submission_insert(alias)
+    meta = DBTaskResult._meta
+    quote = connections[alias].ops.quote_name
+    # The task's argument is the submission's id, known only once it is inserted.
+    arguments = "jsonb_build_object('args', jsonb_build_array(report.id), 'kwargs', '{}'::jsonb)"
+    task_fields = [f for f in meta.concrete_fields if f.attname != "args_kwargs"]
+    columns = [*(f.column for f in task_fields), meta.get_field("args_kwargs").column]
+    sql = (
+        f"WITH report AS ({insert}), task AS (INSERT INTO {quote(meta.db_table)} "
+        f"({', '.join(quote(c) for c in columns)}) "
+        f"SELECT {', '.join(['%s'] * len(task_fields))}, {arguments} FROM report) "
+        f"SELECT id FROM report"
+    )
+    return sql, submission_fields, task_fields
+
+
+def _stored(submission: Open311Submission, row: tuple | None) -> bool:
     if row is None:
         return False
     submission.pk = row[0]
     submission._state.adding = False
     submission._state.db = connection.alias
+    return True
+
+
+def _database_queue() -> DatabaseBackend | None:
+    """The process_report task's backend, when it is django_tasks_db's queue in this
+    PostgreSQL database: then a report and its task row are stored in one statement."""
+    from firstcontact.open311.tasks import process_report as process_task
+
+    backend = process_task.get_backend()
+    if (
+        connection.vendor == "postgresql"
+        and isinstance(backend, DatabaseBackend)
+        and router.db_for_write(DBTaskResult) == connection.alias
+    ):
+        return backend
+    return None
+
+
+def _store_with_queued_task(submission: Open311Submission, backend: DatabaseBackend) -> bool:
+    """Store the submission and enqueue its process_report task in one statement (one round
+    trip, atomic without a transaction block): the task row that django_tasks_db's enqueue
+    would create, with Model.save's signals and the backend's task_enqueued signal."""
+    from firstcontact.open311.tasks import process_report as process_task
+
+    backend.validate_task(process_task)
+    task_row = DBTaskResult(
+        id=backend._get_id(),
+        priority=process_task.priority,
+        task_path=process_task.module_path,
+        queue_name=process_task.queue_name,
+        run_after=process_task.run_after,
+        backend_name=backend.alias,
+    )
+    alias = connection.alias
+    pre_save.send(DBTaskResult, instance=task_row, raw=False, using=alias, update_fields=None)
+    sql, submission_fields, task_fields = _submission_and_task_insert(alias)
+    params = [
+        *_values(submission, submission_fields),
+        submission.reference,
+        *_values(task_row, task_fields),
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        if not _stored(submission, cursor.fetchone()):
+            return False
+    task_row.args_kwargs = normalize_json({"args": [submission.pk], "kwargs": {}})
+    task_row._state.adding, task_row._state.db = False, alias
+    post_save.send(
+        DBTaskResult, instance=task_row, created=True, update_fields=None, raw=False, using=alias
+    )
+    task_enqueued.send(type(backend), task_result=task_row.task_result)
+    return True
+
+
+def _store(submission: Open311Submission) -> bool:
+    """Store the submission and enqueue its process_report task, both or neither: True, or
+    False when nothing was stored (its reference or its client's id is taken)."""
+    from firstcontact.open311.tasks import process_report as process_task
+
+    backend = _database_queue()
+    if backend is not None:
+        return _store_with_queued_task(submission, backend)
+    sql, fields = _submission_insert(connection.alias)
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [*_values(submission, fields), submission.reference])
+            if not _stored(submission, cursor.fetchone()):
+                return False
+        # In the transaction: the task row commits with the report, or neither.
+        process_task.enqueue(submission.pk)
     return True
 
 
@@ -135,8 +242,6 @@ def accept_report(
     """Store a checked report and enqueue its processing: (the submission, whether it was
     stored now). A retry under the same client id gets the first submission back and stores
     nothing. `responsible_partner`: who it was routed to, shown until it is processed."""
-    from firstcontact.open311.tasks import process_report as process_task
-
     location = report.location
     photos = _store_photos(report.photos)
     names = [p["name"] for p in photos]
@@ -167,20 +272,14 @@ def accept_report(
                     "photos": photos,
                 },
             )
-            try:
-                with transaction.atomic():
-                    if not _insert_unless_reference_taken(submission):
-                        continue  # a request has that reference: draw another
-                    # In the transaction: the task row commits with the report, or neither.
-                    process_task.enqueue(submission.pk)
+            if _store(submission):
                 return submission, True
-            except IntegrityError:
-                # A retry racing its first try, or (rarely) a reference another pending
-                # report holds: the first comes back, the second draws another reference.
-                existing = existing_submission(client, report.client_request_id)
-                if existing is not None:
-                    _remove(names)
-                    return existing, False
+            # A retry (perhaps racing its first try) gets the first back; otherwise the
+            # reference was taken (rarely): draw another.
+            existing = existing_submission(client, report.client_request_id)
+            if existing is not None:
+                _remove(names)
+                return existing, False
         raise IntegrityError("Could not store the Open311 report.")
     except BaseException:
         _remove(names)
