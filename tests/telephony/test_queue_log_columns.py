@@ -239,3 +239,14 @@ def test_calls_out_of_order_parse_alike(text):
     expected = line_by_line(text)
     for cuts in ([], [0], [1], [0, 1, 2]):
         assert by_columns(text.encode(), cuts) == expected
+
+
+def test_a_byte_order_mark_starting_the_file_is_no_part_of_its_first_line():
+    text = call_lines(
+        (0, "ENTERQUEUE", "|0123|1"), (5, "CONNECT", "5|chan|1"), (9, "COMPLETECALLER", "5|4|1")
+    )
+    with_mark = "\ufeff".encode() + text.encode()
+    assert by_columns(with_mark, []) == line_by_line(text)
+    assert by_columns(with_mark, [])[3] == []  # no malformed lines
+    # Anywhere else it is data, read alike by both parsers.
+    assert by_columns(text.encode() + with_mark, [2]) == line_by_line(text + "\ufeff" + text)

@@ -13,14 +13,17 @@ PAUSE/UNPAUSE (and PAUSEALL/UNPAUSEALL), RINGNOANSWER.
 Malformed lines (too few fields, a time or a number that is not one, an unknown event) are
 counted and reported with their line number; they never stop the import.
 
-Two parsers share one state, so that they give the same answer for any input:
-- `feed_chunk` takes raw bytes and parses them column by column with polars (compiled code on
-  every core): it rebuilds each call whose ENTERQUEUE, CONNECT and COMPLETECALLER/COMPLETEAGENT
-  all lie in the chunk, well formed and in order, which is most of a real log.
-- every other line (agent events, abandoned and transferred calls, calls that span chunks,
-  anything odd) goes, in order and with its line number, to `feed`: plain `str.split` and
-  integer arithmetic, which checks everything and says what is wrong. A call's lines never
-  split between the two: one odd line sends all of its call's lines in that chunk to `feed`.
+Two parsers share one state, so that they give the same answer for any input (the hypothesis
+tests in tests/telephony/test_queue_log_columns.py hold them to it):
+- `feed_chunk` takes raw bytes and parses them column by column with polars and numpy
+  (compiled code, on every core): it takes each call whose ENTERQUEUE, CONNECT and
+  COMPLETECALLER/COMPLETEAGENT all lie in the chunk, well formed and in order, which is most
+  of a real log, and the well-formed agent events.
+- every other line (abandoned and transferred calls, calls that span chunks, anything odd)
+  goes, in order and with its line number, to `feed`: plain `str.split` and integer
+  arithmetic, which checks everything and says what is wrong. A call's lines never split
+  between the two: one odd line sends all of its call's lines in that chunk to `feed`.
+A chunk holding bytes the two would read differently (see _NOT_COLUMNAR) goes to `feed` whole.
 """
 
 from __future__ import annotations
@@ -119,6 +122,7 @@ _STATELESS_EVENTS = sorted(IGNORED_EVENTS | AGENT_EVENTS.keys())
 # is given, which must not occur in a line, and the other ASCII separators, which Python's
 # str.strip() takes for spaces and polars does not.
 _COLUMN_SEPARATOR = b"\x1f"
+_BYTE_ORDER_MARK = "\ufeff".encode()
 _NOT_COLUMNAR = (b"\r", b"\x00", b"\x1c", b"\x1d", b"\x1e", _COLUMN_SEPARATOR)
 
 
@@ -233,12 +237,15 @@ class QueueLogParser:
 
     def feed_chunk(self, data: bytes) -> None:
         """Parse a chunk of whole lines (the last may lack its line end), as bytes."""
+        if not self.lines and data.startswith(_BYTE_ORDER_MARK):
+            data = data[len(_BYTE_ORDER_MARK) :]  # a file saved "with BOM" by a text editor
         if not data:
             return
         if not data.isascii():
             # Undecodable bytes become U+FFFD, as they do for text read with errors="replace".
             data = data.decode("utf-8", "replace").encode()
-        if any(byte in data for byte in _NOT_COLUMNAR):
+        if data.startswith(_BYTE_ORDER_MARK) or any(byte in data for byte in _NOT_COLUMNAR):
+            # (polars would drop a byte order mark that begins a later chunk: `feed` keeps it)
             text = data.decode()
             self.feed(io.StringIO(text, newline="").readlines())
             return
