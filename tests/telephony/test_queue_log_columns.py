@@ -45,6 +45,16 @@ def parsed(parser: QueueLogParser) -> tuple:
     )
 
 
+def rearrange(items: list, kind: str, i: int) -> None:
+    """Lose, repeat or move item i, as lines of a log get lost, repeated or reordered."""
+    if kind == "drop" and len(items) > 1:
+        del items[i]
+    elif kind == "repeat":
+        items.insert(i, items[i])
+    elif kind == "swap" and i + 1 < len(items):
+        items[i], items[i + 1] = items[i + 1], items[i]
+
+
 def line_by_line(text: str) -> tuple:
     parser = QueueLogParser()
     parser.feed(io.StringIO(text, newline="").readlines())
@@ -126,12 +136,8 @@ def test_any_lines_in_any_chunks_parse_alike(picks, edits, cuts, final_newline):
         if kind == "damage":
             with contextlib.suppress(IndexError):  # a line already cut short stays as it is
                 lines[i] = "|".join(DAMAGE[damage](lines[i].split("|")))
-        elif kind == "drop" and len(lines) > 1:
-            del lines[i]
-        elif kind == "repeat":
-            lines.insert(i, lines[i])
-        elif kind == "swap" and i + 1 < len(lines):
-            lines[i], lines[i + 1] = lines[i + 1], lines[i]
+        elif kind in ("drop", "repeat", "swap"):
+            rearrange(lines, kind, i)
         elif kind == "blank":
             lines.insert(i, "")
         elif kind == "raw":
@@ -180,12 +186,8 @@ def story(draw) -> list[tuple[int, str]]:
         i = position % len(events)
         if kind == "add":
             events.insert(i, event)
-        elif kind == "drop" and len(events) > 1:
-            del events[i]
-        elif kind == "repeat":
-            events.insert(i, events[i])
-        elif kind == "swap" and i + 1 < len(events):
-            events[i], events[i + 1] = events[i + 1], events[i]
+        else:
+            rearrange(events, kind, i)
     call, queue = draw(st.sampled_from(["1", "2"])), draw(st.sampled_from(["q", "r"]))
     start = draw(st.integers(0, 30))
     lines = []
