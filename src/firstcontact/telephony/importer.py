@@ -9,9 +9,11 @@ MAX_ERRORS_KEPT of them) on the ImportRun; the import carries on.
 
 Fast: the file is read in chunks of bytes and parsed by columns with polars (queue_log.py),
 on a second thread while this one writes the previous chunk's calls: on PostgreSQL by COPY in
-the binary format straight into the table (the rows encoded by numpy, not row by row), on
-SQLite by executemany. A batch goes in with a plain INSERT/COPY and only when it meets records
-already there (a re-import, a call left open by the previous file) by INSERT … ON CONFLICT.
+the binary format straight into the table (the rows encoded by numpy, not row by row, on a
+third thread while the batch before is copied), on SQLite by executemany. A batch goes in with
+a plain INSERT/COPY and only when it meets records already there (a re-import, a call left
+open by the previous file) by INSERT … ON CONFLICT. Agent events, far fewer, are written
+together every BATCH_EVENTS.
 
 CSV call records (one line per call's visit to a queue, UTF-8, with a header row):
 
