@@ -48,6 +48,7 @@ PAGES = [
     "/insight/",
     "/insight/live/",
     "/insight/live.json",
+    "/insight/calls/",
     "/insight/staffing/",
     "/insight/pooling/",
     "/insight/recharges/",

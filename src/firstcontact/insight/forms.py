@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from firstcontact.catalogue.models import Service
 from firstcontact.insight.models import Score
+from firstcontact.telephony.models import CallOutcome
 
 MAX_DAYS = 3 * 366
 
@@ -192,6 +193,44 @@ class RechargeForm(forms.Form):
         value = self.cleaned_data.get("month") if self.is_valid() else None
         value = value or self.fields["month"].initial
         return dt.date.fromisoformat(value + "-01")
+
+
+class CallsForm(forms.Form):
+    """One day's calls, on one queue or every queue the user sees, of any outcome or one."""
+
+    day = forms.DateField(
+        label="Day",
+        required=False,
+        widget=DateInput,
+        help_text="Calls that entered a queue on this day, UK time. For example, 2026-03-02.",
+        error_messages={"invalid": "Enter a real date, for example 2026-03-02"},
+    )
+    queue = forms.ModelChoiceField(
+        label="Queue",
+        queryset=None,
+        required=False,
+        empty_label="All queues you can see",
+        help_text="Only the queues of partners whose figures you can see.",
+        error_messages={"invalid_choice": "Select a queue from the list"},
+    )
+    outcome = forms.ChoiceField(
+        label="Outcome",
+        required=False,
+        choices=[("", "Any outcome"), *CallOutcome.choices],
+        help_text="What happened to the call in the queue.",
+        error_messages={"invalid_choice": "Select an outcome from the list"},
+    )
+
+    def __init__(self, data, *, queues, **kwargs):
+        kwargs.setdefault("initial", {"day": timezone.localdate()})
+        super().__init__(data, **kwargs)
+        self.fields["queue"].queryset = queues
+
+    def clean_day(self):
+        day = self.cleaned_data.get("day") or timezone.localdate()
+        if day > timezone.localdate():
+            raise forms.ValidationError("The day must be today or in the past")
+        return day
 
 
 class SurveyForm(forms.Form):

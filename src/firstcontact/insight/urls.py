@@ -7,6 +7,7 @@ urlpatterns = [
     path("", views.dashboard, name="dashboard"),
     path("live/", views.live, name="live"),
     path("live.json", views.live_json, name="live_json"),
+    path("calls/", views.calls_page, name="calls"),
     path("staffing/", views.staffing_page, name="staffing"),
     path("pooling/", views.pooling_page, name="pooling"),
     path("recharges/", views.recharges_page, name="recharges"),
