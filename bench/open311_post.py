@@ -64,6 +64,7 @@ from pathlib import Path
 from urllib.parse import urlencode, urlsplit
 
 from _databases import is_postgres_url, scratch_database
+from _machine import reference_loop_ms
 
 ROOT = Path(__file__).resolve().parent.parent
 THROWAWAY_POSTGRES = ROOT / "scripts" / "throwaway_postgres.py"
@@ -477,17 +478,6 @@ def server_command(args: argparse.Namespace, port: int) -> list[str]:
         "--worker-class", "gthread", "--threads", str(args.threads),
         "--keep-alive", "30", "--backlog", "512", "--log-level", "warning",
     ]  # fmt: skip
-
-
-def reference_loop_ms() -> float:
-    """CPU milliseconds for a fixed pure-Python loop: how fast this machine runs Python right
-    now. On a shared host it varies (by 1.5x and more within minutes), and every figure
-    above varies with it, so it is printed beside them."""
-    began = time.process_time()
-    total = 0
-    for i in range(1_000_000):
-        total += i * i
-    return round((time.process_time() - began) * 1000, 1)
 
 
 def children_cpu() -> float:

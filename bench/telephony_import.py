@@ -32,6 +32,7 @@ import time
 from pathlib import Path
 
 from _databases import is_postgres_url, scratch_database
+from _machine import reference_loop_ms
 
 ROOT = Path(__file__).resolve().parent.parent
 THROWAWAY_POSTGRES = ROOT / "scripts" / "throwaway_postgres.py"
@@ -117,10 +118,12 @@ def run_benchmark(path: Path, database_url: str) -> dict:
     parse_s = time.perf_counter() - started
     lines = parser.lines
 
+    speed_before = reference_loop_ms()
     started = time.perf_counter()
     with read() as stream:
         first = importer.import_queue_log(stream, source=str(path))
     import_s = time.perf_counter() - started
+    speeds = [speed_before, reference_loop_ms()]
 
     started = time.perf_counter()
     with read() as stream:
@@ -149,6 +152,7 @@ def run_benchmark(path: Path, database_url: str) -> dict:
         "rollup_s": rollup_s,
         "rollup_days": (last_day - first_day).days + 1,
         "load_average": os.getloadavg()[0],
+        "reference_loop_ms": speeds,
     }
 
 
@@ -179,7 +183,10 @@ def print_table(rows: list[dict]) -> None:
             f"{r['database']}: {r['megabytes']} MB, {r['agent_events']:,} agent events, "
             f"{r['errors']} malformed lines; daily rollups for {r['rollup_days']} days "
             f"built in {r['rollup_s']:.1f} s (not part of the import rate); "
-            f"1-minute load average {r['load_average']:.1f} on {os.cpu_count()} CPUs"
+            f"1-minute load average {r['load_average']:.1f} on {os.cpu_count()} CPUs; "
+            f"reference loop {r['reference_loop_ms'][0]} ms before the import, "
+            f"{r['reference_loop_ms'][1]} ms after (CPU speed: lower is faster; this host's "
+            f"varies by up to 2x, and the import rate with it)"
         )
     print()
 
