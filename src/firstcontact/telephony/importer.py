@@ -181,6 +181,8 @@ def _binary_copy(calls: pl.DataFrame) -> list[bytes | memoryview]:
     return parts
 
 
+EVENTS_TABLE = AgentEvent._meta.db_table
+EVENT_COLUMNS = "at, agent, kind, queue_name, queue_id, reason, call_id"
 _EVENT_IMPORT_SCHEMA = pl.Schema(
     {
         "at": pl.Int64,
@@ -381,38 +383,52 @@ class _Writer:
              call_id[:64], line)
             for t, agent, kind, queue, reason, call_id, line in events
         ]  # fmt: skip
-        table = AgentEvent._meta.db_table
-        columns = "at, agent, kind, queue_name, queue_id, reason, call_id"
+        if self.vendor == "postgresql":
+            self._write_events_postgres(rows)
+            return
         with transaction.atomic(), connection.cursor() as cursor:
-            if self.vendor == "postgresql":
-                # One statement per row costs a round trip each: COPY, then one INSERT.
-                cursor.execute(
-                    "CREATE TEMP TABLE IF NOT EXISTS fc_agent_event_import (at bigint, "
-                    "agent text, kind text, queue_name text, queue_id bigint, reason text, "
-                    "call_id text, line bigint) ON COMMIT DELETE ROWS"
-                )
-                cursor.execute("TRUNCATE fc_agent_event_import")
-                text = pl.DataFrame(rows, schema=_EVENT_IMPORT_SCHEMA, orient="row").write_csv(
-                    include_header=False
-                )
-                with cursor.cursor.copy(
-                    "COPY fc_agent_event_import FROM STDIN (FORMAT CSV)"
-                ) as copy:
-                    copy.write(text)
-                # An event logged twice is stored once, as its first line says (as on SQLite).
-                cursor.execute(
-                    f"INSERT INTO {table} ({columns}) SELECT DISTINCT ON (at, agent, kind, "
-                    f"queue_name) to_timestamp(at), agent, kind, queue_name, queue_id, reason, "
-                    f"call_id FROM fc_agent_event_import "
-                    f"ORDER BY at, agent, kind, queue_name, line "
-                    f"ON CONFLICT (at, agent, kind, queue_name) DO NOTHING"
-                )
-            else:
-                cursor.executemany(
-                    f"INSERT INTO {table} ({columns}) VALUES (datetime(%s, 'unixepoch'), %s, %s, "
-                    f"%s, %s, %s, %s) ON CONFLICT (at, agent, kind, queue_name) DO NOTHING",
-                    [row[:-1] for row in rows],
-                )
+            cursor.executemany(
+                f"INSERT INTO {EVENTS_TABLE} ({EVENT_COLUMNS}) VALUES (datetime(%s, 'unixepoch'), "
+                f"%s, %s, %s, %s, %s, %s) ON CONFLICT (at, agent, kind, queue_name) DO NOTHING",
+                [row[:-1] for row in rows],
+            )
+            self.result.agent_events_written += max(cursor.rowcount, 0)
+
+    def _write_events_postgres(self, rows: list[tuple]) -> None:
+        # As for calls: a plain COPY, unless the events meet stored ones or repeat one.
+        events = pl.DataFrame(rows, schema=_EVENT_IMPORT_SCHEMA, orient="row")
+        with transaction.atomic(), connection.cursor() as cursor:
+            try:
+                text = events.with_columns(
+                    pl.from_epoch("at", "s").dt.strftime("%Y-%m-%d %H:%M:%S+00")
+                ).drop("line")
+                with (
+                    transaction.atomic(),
+                    connection.wrap_database_errors,
+                    cursor.cursor.copy(
+                        f"COPY {EVENTS_TABLE} ({EVENT_COLUMNS}) FROM STDIN (FORMAT CSV)"
+                    ) as copy,
+                ):
+                    copy.write(text.write_csv(include_header=False))
+                self.result.agent_events_written += events.height
+                return
+            except IntegrityError:
+                pass
+            cursor.execute(
+                "CREATE TEMP TABLE IF NOT EXISTS fc_agent_event_import (at bigint, "
+                "agent text, kind text, queue_name text, queue_id bigint, reason text, "
+                "call_id text, line bigint) ON COMMIT DELETE ROWS"
+            )
+            cursor.execute("TRUNCATE fc_agent_event_import")
+            with cursor.cursor.copy("COPY fc_agent_event_import FROM STDIN (FORMAT CSV)") as copy:
+                copy.write(events.write_csv(include_header=False))
+            # An event logged twice is stored once, as its first line says (as on SQLite).
+            cursor.execute(
+                f"INSERT INTO {EVENTS_TABLE} ({EVENT_COLUMNS}) SELECT DISTINCT ON (at, agent, "
+                f"kind, queue_name) to_timestamp(at), agent, kind, queue_name, queue_id, reason, "
+                f"call_id FROM fc_agent_event_import ORDER BY at, agent, kind, queue_name, line "
+                f"ON CONFLICT (at, agent, kind, queue_name) DO NOTHING"
+            )
             self.result.agent_events_written += max(cursor.rowcount, 0)
 
 
