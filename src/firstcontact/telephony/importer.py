@@ -294,10 +294,10 @@ class _Writer:
         # records (a re-import, a growing file imported again) or repeats a call fails at its
         # first such row, and takes the careful path: only a record left open by an earlier
         # import is changed; finished calls are final.
-        # In the order of the unique index, so that its pages fill one after another.
+        # In the order of the primary key's index, so that its pages fill one after another.
         calls = calls.with_columns(
             queue_id=pl.col("queue").replace_strict(self.queue_ids, return_dtype=pl.Int64)
-        ).sort("entered", "queue_id", "call_id")
+        ).sort("entered", "queue_id")
         if self.vendor == "postgresql":
             self._write_calls_postgres(calls, may_conflict)
         elif self.vendor == "sqlite":

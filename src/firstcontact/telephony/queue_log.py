@@ -123,6 +123,9 @@ _STATELESS_EVENTS = sorted(IGNORED_EVENTS | AGENT_EVENTS.keys())
 # str.strip() takes for spaces and polars does not.
 _COLUMN_SEPARATOR = b"\x1f"
 _BYTE_ORDER_MARK = "\ufeff".encode()
+# Two independent 64-bit hashes of a line's (call id, queue): see _feed_columns.
+_CALL_KEY = pl.col("call_id").hash(seed=1) ^ pl.col("queue").hash(seed=2)
+_CALL_CHECK = pl.col("call_id").hash(seed=3) ^ pl.col("queue").hash(seed=4)
 _NOT_COLUMNAR = (b"\r", b"\x00", b"\x1c", b"\x1d", b"\x1e", _COLUMN_SEPARATOR)
 
 
@@ -299,8 +302,8 @@ class QueueLogParser:
                 # strings, and a call's three lines must agree on a second, independent hash
                 # too: lines of different calls pass for one call only if both 64-bit hashes
                 # collide at once.
-                key=pl.struct("call_id", "queue").hash(seed=1),
-                check=pl.struct("call_id", "queue").hash(seed=2),
+                key=_CALL_KEY,
+                check=_CALL_CHECK,
             )  # fmt: skip
             .collect()
         )
@@ -332,7 +335,7 @@ class QueueLogParser:
         at = at[alone]
         if self.open:  # calls left open by an earlier chunk go on in `feed`, which holds them
             still_open = pl.DataFrame(list(self.open), schema=["call_id", "queue"], orient="row")
-            open_keys = still_open.select(pl.struct(pl.all()).hash(seed=1)).to_series().to_numpy()
+            open_keys = still_open.select(_CALL_KEY).to_series().to_numpy()
             at = at[~np.isin(keys[at], open_keys)]
         if not len(at):
             return
