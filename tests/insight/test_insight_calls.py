@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 import re
 
 import pytest
 from django.utils import timezone
 from tests.conftest import make_user
+from tests.insight.insight_helpers import csv_rows
 from tests.telephony.telephony_helpers import answered_call, at, left_call, line, load
 
 from firstcontact.partners.models import Role
@@ -59,13 +58,6 @@ def table_rows(html: str) -> list[list[str]]:
     body = html.split('<tbody class="govuk-table__body">', 1)[1].split("</tbody>", 1)[0]
     rows = re.findall(r"<tr[^>]*>(.*?)</tr>", body, flags=re.S)
     return [re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", row, flags=re.S) for row in rows]
-
-
-def csv_rows(response) -> list[dict]:
-    assert response.status_code == 200
-    assert response["Content-Type"].startswith("text/csv")
-    assert "attachment" in response["Content-Disposition"]
-    return list(csv.DictReader(io.StringIO(response.content.decode())))
 
 
 def test_the_page_needs_a_login_and_a_dashboard_role(client, staff):

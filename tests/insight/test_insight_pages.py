@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 import json
 
 import pytest
 from django.utils import timezone
 from tests.conftest import make_user
+from tests.insight.insight_helpers import csv_rows
 from tests.telephony.telephony_helpers import answered_call, left_call, line, load
 
 from firstcontact.insight.models import SamplingRule
@@ -92,13 +91,6 @@ def test_the_county_manager_sees_only_the_county(client, staff):
     client.force_login(staff["county_manager"])
     data = csv_rows(client.get("/insight/", {**PERIOD, "format": "csv", "table": "calls-by-queue"}))
     assert data == []
-
-
-def csv_rows(response) -> list[dict]:
-    assert response.status_code == 200
-    assert response["Content-Type"].startswith("text/csv")
-    assert "attachment" in response["Content-Disposition"]
-    return list(csv.DictReader(io.StringIO(response.content.decode())))
 
 
 def test_calls_csv_has_the_figures(client, staff):

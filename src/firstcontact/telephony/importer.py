@@ -197,6 +197,24 @@ _EVENT_IMPORT_SCHEMA = pl.Schema(
 )
 
 
+def _copied_unless_conflict(
+    cursor, copy_sql: str, data: Iterable[bytes | memoryview | str]
+) -> bool:
+    """COPY the data in a savepoint: False, with nothing stored, if a row clashes with a
+    stored one or another of the data (then the caller takes its de-duplicating path)."""
+    try:
+        with (
+            transaction.atomic(),
+            connection.wrap_database_errors,
+            cursor.cursor.copy(copy_sql) as copy,
+        ):
+            for part in data:
+                copy.write(part)
+    except IntegrityError:
+        return False
+    return True
+
+
 class _Writer:
     """Resolves queue names and writes batches of parsed calls and agent events."""
 
@@ -339,20 +357,10 @@ class _Writer:
         self, calls: pl.DataFrame, data: list[bytes | memoryview], *, may_conflict: bool
     ) -> None:
         with transaction.atomic(), connection.cursor() as cursor:
-            if not may_conflict:
-                try:
-                    copy_sql = f"COPY {CALLS_TABLE} ({CALL_COLUMNS}) FROM STDIN (FORMAT BINARY)"
-                    with (
-                        transaction.atomic(),
-                        connection.wrap_database_errors,
-                        cursor.cursor.copy(copy_sql) as copy,
-                    ):
-                        for part in data:
-                            copy.write(part)
-                    self.result.calls_written += calls.height
-                    return
-                except IntegrityError:
-                    pass
+            copy_sql = f"COPY {CALLS_TABLE} ({CALL_COLUMNS}) FROM STDIN (FORMAT BINARY)"
+            if not may_conflict and _copied_unless_conflict(cursor, copy_sql, data):
+                self.result.calls_written += calls.height
+                return
             cursor.execute(
                 "CREATE TEMP TABLE IF NOT EXISTS fc_call_import (queue_id bigint, "
                 "call_id varchar(64), entered_at timestamptz, answered_at timestamptz, "
@@ -398,22 +406,13 @@ class _Writer:
         # As for calls: a plain COPY, unless the events meet stored ones or repeat one.
         events = pl.DataFrame(rows, schema=_EVENT_IMPORT_SCHEMA, orient="row")
         with transaction.atomic(), connection.cursor() as cursor:
-            try:
-                text = events.with_columns(
-                    pl.from_epoch("at", "s").dt.strftime("%Y-%m-%d %H:%M:%S+00")
-                ).drop("line")
-                with (
-                    transaction.atomic(),
-                    connection.wrap_database_errors,
-                    cursor.cursor.copy(
-                        f"COPY {EVENTS_TABLE} ({EVENT_COLUMNS}) FROM STDIN (FORMAT CSV)"
-                    ) as copy,
-                ):
-                    copy.write(text.write_csv(include_header=False))
+            text = events.with_columns(
+                pl.from_epoch("at", "s").dt.strftime("%Y-%m-%d %H:%M:%S+00")
+            ).drop("line")
+            copy_sql = f"COPY {EVENTS_TABLE} ({EVENT_COLUMNS}) FROM STDIN (FORMAT CSV)"
+            if _copied_unless_conflict(cursor, copy_sql, [text.write_csv(include_header=False)]):
                 self.result.agent_events_written += events.height
                 return
-            except IntegrityError:
-                pass
             cursor.execute(
                 "CREATE TEMP TABLE IF NOT EXISTS fc_agent_event_import (at bigint, "
                 "agent text, kind text, queue_name text, queue_id bigint, reason text, "

@@ -317,22 +317,21 @@ class QueueLogParser:
         """The calls whose ENTERQUEUE, CONNECT and COMPLETECALLER/COMPLETEAGENT lines (and no
         others of theirs) are all in this chunk, well formed and in order."""
         # Every line that touches a call, grouped by call (in the file's order within each):
-        # a whole call is three neighbours ENTERQUEUE, CONNECT, closing line, with no other
-        # line of the same key before or after them.
+        # a whole call is three neighbours ENTERQUEUE, CONNECT, closing line, with no line of
+        # the same key before them. (Lines after them meet a closed call, in `feed` as they
+        # would line by line.)
         step = parsed["step"].fill_null(-1).to_numpy()
         key = parsed["key"].to_numpy()
         rows = np.flatnonzero((step >= 0) | parsed["odd"].to_numpy())
         order = rows[np.argsort(key[rows], kind="stable")]
         keys, steps = key[order], step[order]
-        last = len(order) - 1
+        begins = np.r_[True, keys[1:] != keys[:-1]]  # the first line of its key
         at = np.flatnonzero(steps == _COMPLETE)
         at = at[at >= 2]
-        same = (keys[at - 1] == keys[at]) & (keys[at - 2] == keys[at])
-        at = at[same & (steps[at - 1] == _CONNECT) & (steps[at - 2] == _ENTER)]
-        alone = (np.where(at >= 3, keys[np.maximum(at - 3, 0)], ~keys[at]) != keys[at]) & (
-            np.where(at < last, keys[np.minimum(at + 1, last)], ~keys[at]) != keys[at]
-        )
-        at = at[alone]
+        at = at[
+            begins[at - 2] & ~begins[at - 1] & ~begins[at]
+            & (steps[at - 2] == _ENTER) & (steps[at - 1] == _CONNECT)
+        ]  # fmt: skip
         if self.open:  # calls left open by an earlier chunk go on in `feed`, which holds them
             still_open = pl.DataFrame(list(self.open), schema=["call_id", "queue"], orient="row")
             open_keys = still_open.select(_CALL_KEY).to_series().to_numpy()
@@ -376,8 +375,8 @@ class QueueLogParser:
         if calls.height:
             self.frames.append(calls)
             taken = well_ordered.to_numpy()
-            for rows in lines:
-                left[rows[taken]] = False
+            for call_lines in lines:
+                left[call_lines[taken]] = False
 
     def _take_agent_events(self, parsed: pl.DataFrame, left: np.ndarray, first_line: int) -> None:
         """Agent events whose every field `feed` would read alike."""
