@@ -86,7 +86,11 @@ def partnership(db):
     south_waste = Team.objects.create(partner=south, name="Waste")
     asb_team = Team.objects.create(partner=police, name="Neighbourhood policing")
     HubAgreement.objects.create(
-        hub=north, client=county, reference="SLA-HUB-1", starts=dt.date(2020, 1, 1)
+        hub=north,
+        client=county,
+        reference="SLA-HUB-1",
+        starts=dt.date(2020, 1, 1),
+        acting_roles=[Role.ADVISER, Role.TEAM_LEADER, Role.MANAGER],
     )
 
     five_days = SLAPolicy.objects.create(name="5 working days", unit=SLAUnit.WORKING_DAYS, amount=5)

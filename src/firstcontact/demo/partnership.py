@@ -218,7 +218,15 @@ STAFF = [
         note="Melchester one-stop shop",
     ),
     StaffSpec("teamleader", "Priya", "Nair", HUB, Role.TEAM_LEADER, "Contact Centre"),
-    StaffSpec("manager", "Richard", "Cole", HUB, Role.MANAGER, note="contact centre manager"),
+    StaffSpec(
+        "manager",
+        "Richard",
+        "Cole",
+        HUB,
+        Role.MANAGER,
+        "Contact Centre",
+        note="contact centre manager",
+    ),
     StaffSpec(
         "caseworker", "Sam", "Whitfield", "casterbridge", Role.CASEWORKER, "Revenues and Benefits"
     ),
@@ -245,6 +253,22 @@ STAFF = [
     StaffSpec("nhs", "Helen", "Marsh", NHS, Role.CASEWORKER, "Patient Advice and Liaison"),
     StaffSpec(
         "housing", "Marcus", "Reid", HOUSING, Role.CASEWORKER, "Repairs", note="housing officer"
+    ),
+    StaffSpec(
+        "dpo",
+        "Ruth",
+        "Adeyemi",
+        COUNTY,
+        Role.DATA_PROTECTION_OFFICER,
+        note="the county's data protection officer",
+    ),
+    StaffSpec(
+        "partnership-dpo",
+        "Kwame",
+        "Mensah",
+        COUNTY,
+        Role.PARTNERSHIP_DPO,
+        note="data protection for every partner",
     ),
     StaffSpec(
         "admin",
@@ -335,14 +359,22 @@ def create_partnership() -> Partnership:
         for day, opens, closes in spans
     )
 
-    HubAgreement.objects.bulk_create(
+    # The hub's contact centre (its advisers, team leaders and manager) acts for each client;
+    # the hub's own back-office teams do not.
+    hub_agreements = HubAgreement.objects.bulk_create(
         HubAgreement(
             hub=partners[HUB],
             client=partners[slug],
             reference=f"WX-HUB-{i:03d}",
             starts=HUB_AGREEMENTS_START,
+            acting_roles=[Role.ADVISER, Role.TEAM_LEADER, Role.MANAGER],
         )
         for i, slug in enumerate([s for s in DEMO_SLUGS if s != HUB], start=1)
+    )
+    contact_centre = teams[(HUB, "Contact Centre")]
+    HubAgreement.acting_teams.through.objects.bulk_create(
+        HubAgreement.acting_teams.through(hubagreement_id=agreement.pk, team_id=contact_centre.pk)
+        for agreement in hub_agreements
     )
 
     agreements = []

@@ -40,6 +40,17 @@ class Partner(models.Model):
     phone = models.CharField(max_length=40, blank=True)
     email = models.EmailField(blank=True)
     website = models.URLField(blank=True)
+    privacy_notice = models.TextField(
+        blank=True,
+        help_text=(
+            "The partner's privacy notice for residents (Markdown): who the controller is, "
+            "what is kept and why, how long, and how to ask for a copy. Shown on the "
+            "resident site."
+        ),
+    )
+    privacy_notice_url = models.URLField(
+        blank=True, help_text="The partner's full privacy notice on its own website."
+    )
 
     class Meta:
         ordering = ["name"]
@@ -145,6 +156,10 @@ class Role(models.TextChoices):
     TEAM_LEADER = "team_leader", "Team leader"
     MANAGER = "manager", "Manager"
     PARTNERSHIP_ADMIN = "partnership_admin", "Partnership administrator"
+    # Data protection: a partner's DPO covers that partner's records; the partnership's DPO
+    # covers every partner's (subject access, erasure, the audit trail).
+    DATA_PROTECTION_OFFICER = "dpo", "Data protection officer"
+    PARTNERSHIP_DPO = "partnership_dpo", "Partnership data protection officer"
 
 
 class Membership(models.Model):
@@ -190,6 +205,22 @@ class HubAgreement(models.Model):
     )
     starts = models.DateField()
     ends = models.DateField(null=True, blank=True)
+    # Who at the hub acts for the client: members of the hub in one of these roles, and (when
+    # any teams are named) in one of these teams. Nobody else at the hub does.
+    acting_roles = models.JSONField(
+        default=list,
+        blank=True,
+        help_text=(
+            'Roles at the hub that act for the client, e.g. ["adviser", "team_leader"]. '
+            "Empty: nobody."
+        ),
+    )
+    acting_teams = models.ManyToManyField(
+        Team,
+        blank=True,
+        related_name="acts_for_agreements",
+        help_text="The hub's teams that act for the client. None named: any team of the hub.",
+    )
 
     objects = HubAgreementQuerySet.as_manager()
 
@@ -204,3 +235,6 @@ class HubAgreement(models.Model):
     def clean(self) -> None:
         if self.ends and self.ends < self.starts:
             raise ValidationError({"ends": "The agreement cannot end before it starts."})
+        unknown = set(self.acting_roles or []) - set(Role.values)
+        if unknown:
+            raise ValidationError({"acting_roles": f"Unknown roles: {', '.join(sorted(unknown))}"})

@@ -14,9 +14,9 @@ class DataSharingAgreementAdmin(PartnershipAdminPermissions, admin.ModelAdmin):
 class AuditEventAdmin(admin.ModelAdmin):
     """Read-only: the audit trail is append-only."""
 
-    list_display = ["at", "user", "action", "object_type", "object_id", "customer_id"]
+    list_display = ["at", "username", "action", "object_type", "object_id", "customer_id"]
     list_filter = ["action", "object_type"]
-    search_fields = ["object_id", "user__username"]
+    search_fields = ["object_id", "username"]
 
     def has_module_permission(self, request):
         return True

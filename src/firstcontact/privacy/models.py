@@ -73,12 +73,29 @@ class AuditEvent(models.Model):
         CREATE = "create", "Created"
         UPDATE = "update", "Updated"
         EXPORT = "export", "Exported"
+        DELETE = "delete", "Deleted"
+        ANONYMISE = "anonymise", "Anonymised"
+        SIGN_IN = "sign_in", "Signed in"
+        SIGN_IN_FAILED = "sign_in_failed", "Failed sign-in"
+        SIGN_OUT = "sign_out", "Signed out"
+        LOCKED_OUT = "locked_out", "Locked out"
+        ADMIN = "admin", "Administration"
 
     at = models.DateTimeField(auto_now_add=True, db_index=True)
+    # No database constraint and nothing done on delete: deleting a user leaves their audit
+    # rows as they were (the id and the username below), since the trail is append-only.
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="+",
     )
-    action = models.CharField(max_length=10, choices=Action.choices)
+    username = models.CharField(
+        max_length=150, blank=True, help_text="The user's name at the time (kept if deleted)."
+    )
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    action = models.CharField(max_length=20, choices=Action.choices)
     object_type = models.CharField(max_length=50)
     object_id = models.CharField(max_length=64)
     customer_id = models.BigIntegerField(null=True, db_index=True)
@@ -86,8 +103,11 @@ class AuditEvent(models.Model):
 
     class Meta:
         ordering = ["-at"]
-        indexes = [models.Index(fields=["object_type", "object_id"])]
+        indexes = [
+            models.Index(fields=["object_type", "object_id"]),
+            models.Index(fields=["user", "at"]),
+        ]
 
     def __str__(self) -> str:
         when = f"{self.at:%Y-%m-%d %H:%M}"
-        return f"{when} {self.user} {self.action} {self.object_type} {self.object_id}"
+        return f"{when} {self.username or "-"} {self.action} {self.object_type} {self.object_id}"
