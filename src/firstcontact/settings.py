@@ -6,9 +6,11 @@ test suite set DEBUG and a throwaway key explicitly.
 
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.csp import CSP
 
 BASE_DIR = Path(__file__).resolve().parent
 PROJECT_DIR = BASE_DIR.parent.parent
@@ -19,6 +21,20 @@ def env_bool(name: str, default: bool = False) -> bool:
     if value is None:
         return default
     return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def tile_origins(url_template: str) -> list[str]:
+    """The CSP source for a Leaflet tile URL template: its scheme and host, with a "{s}"
+    subdomain label as a wildcard; none when the map has no tiles."""
+    parts = urlsplit(url_template)
+    if not parts.scheme or not parts.netloc:
+        return []
+    labels = parts.netloc.split(".")
+    if labels[0].startswith("{"):
+        labels[0] = "*"
+    if any("{" in label for label in labels):
+        return [f"{parts.scheme}:"]  # a placeholder elsewhere in the host: the scheme alone
+    return [f"{parts.scheme}://{'.'.join(labels)}"]
 
 
 DEBUG = env_bool("DEBUG", False)
@@ -66,6 +82,10 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Content-Security-Policy from SECURE_CSP (a fresh nonce per response), then the headers
+    # Django lacks: Permissions-Policy, no-store on personal pages (firstcontact/security.py).
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    "firstcontact.security.SecurityHeadersMiddleware",
     # The Open311 API (api_key on each request, no cookies) skips the session, locale, CSRF,
     # auth, messages and htmx middleware below (firstcontact/open311/middleware.py).
     "firstcontact.open311.middleware.Open311APIMiddleware",
@@ -92,6 +112,8 @@ TEMPLATES = [
         "OPTIONS": {
             "context_processors": [
                 "django.template.context_processors.request",
+                # csp_nonce, for the few inline <script>s ({% csp_nonce_attr %}).
+                "django.template.context_processors.csp",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
             ],
@@ -143,7 +165,10 @@ STATIC_URL = "static/"
 STATIC_ROOT = PROJECT_DIR / "var" / "static"
 # Front-end assets built from npm packages by `make frontend` (frontend/build.mjs): GOV.UK
 # Frontend's JavaScript and images, and the project stylesheet compiled from frontend/*.scss.
-STATICFILES_DIRS = [PROJECT_DIR / "var" / "frontend"]
+# The project's own scripts (src/firstcontact/static/) are kept in git beside the templates
+# that load them: pages have no inline scripts (Content-Security-Policy, below).
+STATICFILES_DIRS = [PROJECT_DIR / "var" / "frontend", BASE_DIR / "static"]
+
 
 # Uploaded files (Open311 photos) through Django's default storage.
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", PROJECT_DIR / "var" / "media"))
@@ -216,6 +241,48 @@ PORTAL_RATE_LIMITS = {
     "track": (int(os.environ.get("PORTAL_TRACKS_PER_10_MINUTES", "30")), 600),
 }
 
+# Security headers (docs/security.md). Content-Security-Policy: scripts only from this site
+# or an inline <script> carrying the response's nonce (no 'unsafe-inline', no 'unsafe-eval':
+# htmx's eval is off, see desk/staff_base.html); styles only from this site's stylesheets
+# (Leaflet and the admin set styles through the DOM, which style-src allows); images from
+# this site, data: URLs (GOV.UK Frontend's and Leaflet's icons) and the map's tile server.
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF, CSP.NONCE],
+    "style-src": [CSP.SELF],
+    "img-src": [CSP.SELF, "data:", *tile_origins(LEAFLET_TILE_URL)],
+    "font-src": [CSP.SELF],
+    "connect-src": [CSP.SELF],
+    "object-src": [CSP.NONE],
+    "base-uri": [CSP.SELF],
+    "form-action": [CSP.SELF],
+    "frame-ancestors": [CSP.NONE],
+}
+# No Referer leaves the site (staff URLs hold references and customer ids); the map's tiles
+# send their own (OpenStreetMap's tile policy asks for one), portal/static/portal/map.js.
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+# Permissions-Policy (firstcontact.security.SecurityHeadersMiddleware): nothing the site does
+# not use. The resident map does not locate the visitor; a "use my location" button would
+# need geolocation=(self). Passkeys (publickey-credentials-*) keep their default, self.
+PERMISSIONS_POLICY = {
+    feature: []
+    for feature in (
+        "accelerometer",
+        "autoplay",
+        "camera",
+        "display-capture",
+        "geolocation",
+        "gyroscope",
+        "magnetometer",
+        "microphone",
+        "payment",
+        "usb",
+    )
+}
+
+# Every handler redacts Open311 api_key values (open311/redaction.py): clients send them as
+# parameters, so a request line or a form in a log line would otherwise carry one.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -72,12 +72,26 @@ def browser():
             os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
 
 
+# Reports every Content-Security-Policy violation to the console, where PageProblems sees it.
+# Playwright's init scripts run outside the page's policy, so this one is never blocked itself.
+CSP_VIOLATION_LISTENER = """
+document.addEventListener("securitypolicyviolation", (event) => {
+  console.error("CSP violation: " + event.effectiveDirective + " blocked " +
+    (event.blockedURI || "inline") + " at " + event.sourceFile + ":" + event.lineNumber +
+    (event.sample ? " (" + event.sample + ")" : ""));
+}, true);
+"""
+CSP_MESSAGE_MARKS = ("CSP violation:", "Content Security Policy", "Refused to")
+
+
 class PageProblems:
-    """Failed responses and JavaScript errors seen by a page, checked after each test."""
+    """Failed responses, JavaScript errors and Content-Security-Policy violations seen by a
+    page, checked after each test."""
 
     def __init__(self) -> None:
         self.failed: list[str] = []
         self.errors: list[str] = []
+        self.csp_violations: list[str] = []
 
     def watch(self, page) -> None:
         page.on(
@@ -85,11 +99,17 @@ class PageProblems:
             lambda r: self.failed.append(f"{r.status} {r.url}") if r.status >= 400 else None,
         )
         page.on("pageerror", lambda error: self.errors.append(str(error)))
+        page.on("console", self._console)
+
+    def _console(self, message) -> None:
+        if any(mark in message.text for mark in CSP_MESSAGE_MARKS):
+            self.csp_violations.append(f"{message.text} [{message.location.get('url', '')}]")
 
 
 def _new_page(browser, live_server, problems: PageProblems, **context_options):
     context = browser.new_context(base_url=live_server.url, **context_options)
     context.set_default_timeout(10_000)
+    context.add_init_script(script=CSP_VIOLATION_LISTENER)
     page = context.new_page()
     problems.watch(page)
     return context, page
@@ -103,12 +123,16 @@ def page_problems() -> PageProblems:
 @pytest.fixture
 def page(browser, live_server, page_problems) -> Iterator:
     """A page in a fresh browser context whose relative URLs go to the live server. The test
-    fails if any request got a 4xx/5xx answer or any script threw."""
+    fails if any request got a 4xx/5xx answer, any script threw, or anything broke the
+    Content-Security-Policy."""
     context, page = _new_page(browser, live_server, page_problems)
     yield page
     context.close()
     assert not page_problems.failed, f"requests failed: {page_problems.failed}"
     assert not page_problems.errors, f"JavaScript errors: {page_problems.errors}"
+    assert not page_problems.csp_violations, (
+        f"Content-Security-Policy violations: {page_problems.csp_violations}"
+    )
 
 
 @pytest.fixture
@@ -117,6 +141,9 @@ def page_without_js(browser, live_server, page_problems) -> Iterator:
     yield page
     context.close()
     assert not page_problems.failed, f"requests failed: {page_problems.failed}"
+    assert not page_problems.csp_violations, (
+        f"Content-Security-Policy violations: {page_problems.csp_violations}"
+    )
 
 
 def sign_in(page, username: str, password: str = PASSWORD) -> None:

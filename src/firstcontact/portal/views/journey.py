@@ -43,6 +43,7 @@ from firstcontact.portal.journeys import (
 )
 from firstcontact.portal.ratelimit import is_limited
 from firstcontact.portal.rendering import portal_context, render_portal
+from firstcontact.security import personal_data
 from firstcontact.servicerequests.models import RequestPhoto, ServiceRequest
 from firstcontact.servicerequests.photos import attach_photos
 from firstcontact.servicerequests.references import ReferenceError, parse_reference
@@ -117,6 +118,7 @@ def journey_start(request: HttpRequest, flow: str, code: str) -> HttpResponse:
     )
 
 
+@personal_data
 @require_http_methods(["GET", "POST"])
 def journey_step(request: HttpRequest, flow: str, code: str, step: str) -> HttpResponse:
     service = _service(flow, code)
@@ -437,6 +439,7 @@ def _submit(request: HttpRequest, journey: ServiceJourney) -> ServiceRequest:
     return service_request
 
 
+@personal_data
 @require_http_methods(["GET"])
 def done(request: HttpRequest, reference: str) -> HttpResponse:
     try:

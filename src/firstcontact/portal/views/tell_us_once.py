@@ -52,6 +52,7 @@ from firstcontact.portal.rendering import portal_context, render_portal
 from firstcontact.portal.templatetags.portal import catalogue
 from firstcontact.portal.views.journey import language
 from firstcontact.portal.views.track import TRACKED_BUNDLES_KEY
+from firstcontact.security import personal_data
 from firstcontact.servicerequests.references import ReferenceError, parse_reference
 
 SESSION_KEY = "portal_tell_us_once"
@@ -280,6 +281,7 @@ def life_event(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
+@personal_data
 @require_http_methods(["GET", "POST"])
 def life_event_step(request: HttpRequest, slug: str, step: str) -> HttpResponse:
     event = _event(slug)
@@ -482,6 +484,7 @@ def _check(request, journey: TellUsOnce) -> HttpResponse:
     )
 
 
+@personal_data
 @require_http_methods(["GET"])
 def bundle_page(request: HttpRequest, reference: str) -> HttpResponse:
     try:

@@ -24,6 +24,7 @@ from firstcontact.portal.ratelimit import is_limited
 from firstcontact.portal.rendering import render_portal
 from firstcontact.privacy.models import AuditEvent
 from firstcontact.privacy.services import record_audit_event
+from firstcontact.security import personal_data
 from firstcontact.servicerequests.models import RequestUpdate, ServiceRequest
 
 TRACKED_BUNDLES_KEY = "portal_bundles"
@@ -101,6 +102,7 @@ def find(reference: str, contact: str) -> TrackResult | None:
     return None
 
 
+@personal_data
 @require_http_methods(["GET", "POST"])
 def track(request: HttpRequest) -> HttpResponse:
     data = request.POST if request.method == "POST" else None

@@ -26,6 +26,9 @@
     window.L.tileLayer(element.dataset.tiles, {
       attribution: element.dataset.attribution || "",
       maxZoom: 19,
+      // The site sends no Referer off-site (Referrer-Policy: same-origin); tile servers
+      // such as OpenStreetMap's ask for one, so tiles send the site's origin (no path).
+      referrerPolicy: "strict-origin-when-cross-origin",
     }).addTo(map);
   }
 
