@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "firstcontact.insight",
     "firstcontact.lifeevents",
     "firstcontact.portal",
+    "firstcontact.dpo",
 ]
 
 MIDDLEWARE = [

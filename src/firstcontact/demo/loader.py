@@ -22,6 +22,7 @@ from firstcontact.demo.catalogue import create_catalogue
 from firstcontact.demo.geography import build_gazetteer
 from firstcontact.demo.partnership import COUNTY, DEMO_SLUGS, create_partnership
 from firstcontact.demo.people import create_people
+from firstcontact.demo.subject_access import create_subject_access_demo
 from firstcontact.partners.models import Partner
 
 SEED = 20_261_123
@@ -111,6 +112,8 @@ def load(*, people: int = DEFAULT_PEOPLE, seed: int = SEED, progress: bool = Fal
             now=now,
             progress=bar,
         )
+        # A person two partners hold, and a subject access request for the DPO pages.
+        create_subject_access_demo(partnership)
     return {
         "partnership": partnership,
         "services": len(services),

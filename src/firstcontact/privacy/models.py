@@ -110,4 +110,105 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         when = f"{self.at:%Y-%m-%d %H:%M}"
-        return f"{when} {self.username or "-"} {self.action} {self.object_type} {self.object_id}"
+        return f"{when} {self.username or '-'} {self.action} {self.object_type} {self.object_id}"
+
+
+def one_calendar_month_after(day: dt.date) -> dt.date:
+    """The same day of the next month, or that month's last day where it has no such day
+    (received 31 January: due 28 or 29 February), as the ICO counts a subject access
+    request's month."""
+    import calendar
+
+    year, month = (day.year + 1, 1) if day.month == 12 else (day.year, day.month + 1)
+    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+class SubjectAccessRequest(models.Model):
+    """A person's request for a copy of what is held about them, logged by a data protection
+    officer, with its statutory due date (one calendar month after receipt)."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", "Open"
+        SENT = "sent", "Sent"
+        REFUSED = "refused", "Refused"
+
+    # The record the request was matched to. Kept if that record is later erased: the log
+    # keeps the name it was logged under.
+    customer = models.ForeignKey(
+        "customers.Customer",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    partner = models.ForeignKey(
+        "partners.Partner",
+        on_delete=models.PROTECT,
+        related_name="subject_access_requests",
+        help_text="The partner holding the record it was matched to (whose DPOs see it).",
+    )
+    subject_name = models.CharField(max_length=300)
+    received_on = models.DateField()
+    due_on = models.DateField()
+    requester = models.CharField(
+        max_length=300,
+        help_text="Who asked: the person, or who acts for them and on what authority.",
+    )
+    identity_check = models.CharField(
+        max_length=500, help_text="How the requester's identity (and any authority) was checked."
+    )
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
+    refusal_reason = models.TextField(blank=True)
+    closed_on = models.DateField(null=True, blank=True)
+    logged_at = models.DateTimeField(auto_now_add=True)
+    logged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["due_on", "pk"]
+        indexes = [models.Index(fields=["partner", "status", "due_on"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(status="refused") | ~Q(refusal_reason=""),
+                name="sar_refusal_has_reason",
+            ),
+            models.CheckConstraint(
+                condition=Q(due_on__gte=models.F("received_on")), name="sar_due_after_receipt"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Subject access request {self.pk} ({self.subject_name})"
+
+    def save(self, *args, **kwargs) -> None:
+        if self.received_on and not self.due_on:
+            self.due_on = one_calendar_month_after(self.received_on)
+        super().save(*args, **kwargs)
+
+
+class SubjectAccessExport(models.Model):
+    """One export made for a subject access request: when, by whom, of which records, and
+    how many of each kind of thing it held (the ZIP itself is not kept)."""
+
+    request = models.ForeignKey(
+        SubjectAccessRequest, on_delete=models.CASCADE, related_name="exports"
+    )
+    exported_at = models.DateTimeField(auto_now_add=True)
+    exported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="+",
+    )
+    username = models.CharField(max_length=150, blank=True)
+    customer_ids = models.JSONField(default=list)
+    partner_ids = models.JSONField(default=list)
+    counts = models.JSONField(default=dict)
+
+    class Meta:
+        ordering = ["-exported_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"Export for subject access request {self.request_id} at {self.exported_at}"
