@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "firstcontact.lifeevents",
     "firstcontact.portal",
     "firstcontact.dpo",
+    "firstcontact.retention",
 ]
 
 MIDDLEWARE = [

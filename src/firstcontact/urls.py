@@ -10,6 +10,7 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("open311/v2/", include("firstcontact.open311.urls")),
     path("insight/", include("firstcontact.insight.urls")),
+    path("dpo/erasure/", include("firstcontact.retention.urls")),
     path("dpo/", include("firstcontact.dpo.urls")),
     path("", include("firstcontact.desk.urls")),
     # The resident site: the start page ("start"), its pages, and its language switch.
