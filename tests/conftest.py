@@ -176,4 +176,8 @@ def partnership(db):
         south_caseworker=make_user("south-caseworker", south, Role.CASEWORKER, south_waste),
         police_officer=make_user("police-officer", police, Role.CASEWORKER, asb_team),
         admin=make_user("partnership-admin", county, Role.PARTNERSHIP_ADMIN),
+        # A team leader of the county (escalates complaints, sends final responses), and the
+        # hub's own back office: a caseworker of the hub, whom the hub agreement does not name.
+        highways_lead=make_user("highways-lead", county, Role.TEAM_LEADER, highways),
+        hub_caseworker=make_user("hub-caseworker", north, Role.CASEWORKER, north_waste),
     )

@@ -25,7 +25,7 @@ def test_creates_customer_with_cleaned_contact_points(partnership):
                 "uprn": "000100023",
             }
         ],
-        consents=["share_with_partners"],
+        share_with=[partnership.county, partnership.police],
     )
     customer.refresh_from_db()
     assert customer.search_name == "sian obrien"
@@ -33,8 +33,24 @@ def test_creates_customer_with_cleaned_contact_points(partnership):
     assert [e.address for e in customer.emails.all()] == ["Sian@example.org"]
     address = customer.addresses.get()
     assert (address.postcode, address.uprn) == ("WX1 2AB", "100023")
-    assert customer.consents.get().purpose == "share_with_partners"
+    # One consent to sharing per partner named, each naming it.
+    assert sorted(
+        (c.purpose, c.recipient.slug) for c in customer.consents.select_related("recipient")
+    ) == [("share_with_partners", "police"), ("share_with_partners", "wessex")]
     assert AuditEvent.objects.filter(action="create", customer_id=customer.pk).exists()
+
+
+def test_a_consent_to_sharing_must_name_its_partners(partnership):
+    with pytest.raises(ValidationError) as excinfo:
+        create_customer(
+            user=partnership.hub_adviser,
+            partner=partnership.north,
+            family_name="Nobody",
+            phones=["0113 496 0123"],
+            consents=["share_with_partners"],
+        )
+    assert list(excinfo.value.message_dict) == ["consents"]
+    assert not Customer.objects.exists()
 
 
 def test_customer_without_any_contact_point_is_refused(partnership):

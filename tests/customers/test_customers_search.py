@@ -190,6 +190,9 @@ def test_organisations_are_found_by_name_with_a_typo(partnership):
 
 def test_name_with_typos_finds_another_partners_customer_only_when_shared(partnership):
     """The quick look-up is scoped to the partners the user acts for, like every other."""
+    from django.utils.timezone import now
+
+    from firstcontact.customers.models import Consent
     from firstcontact.customers.services import record_consent
     from firstcontact.privacy.models import DataSharingAgreement
 
@@ -212,5 +215,14 @@ def test_name_with_typos_finds_another_partners_customer_only_when_shared(partne
     )
     assert search_customers(officer, "Beatrcie Halworth") == []  # no consent yet
 
-    record_consent(user=None, customer=customer, purpose="share_with_partners")
+    # A consent with no recipient names nobody; one naming another partner is not for them.
+    Consent.objects.create(customer=customer, purpose="share_with_partners", given_at=now())
+    record_consent(
+        user=None, customer=customer, purpose="share_with_partners", recipient=partnership.north
+    )
+    assert search_customers(officer, "Beatrcie Halworth") == []
+
+    record_consent(
+        user=None, customer=customer, purpose="share_with_partners", recipient=partnership.police
+    )
     assert [m.customer for m in search_customers(officer, "Beatrcie Halworth")] == [customer]

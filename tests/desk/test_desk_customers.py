@@ -17,7 +17,9 @@ def test_single_view_shows_identity_requests_contacts_and_is_audited(client, par
     resident.accessibility_needs = "Large print"
     resident.preferred_language = "cy"
     resident.save()
-    record_consent(user=None, customer=resident, purpose="share_with_partners")
+    record_consent(
+        user=None, customer=resident, purpose="share_with_partners", recipient=partnership.police
+    )
     request = raise_pothole(partnership, resident)
     contact = start_contact(
         user=partnership.hub_adviser, channel="phone", partner=partnership.county, customer=resident
@@ -172,12 +174,16 @@ def test_create_customer_inline_warns_about_likely_duplicates(client, partnershi
     assert "We may already know this customer" in page
     assert f"/desk/customers/{resident.pk}/" in page
     assert Customer.objects.count() == 1
-    response = client.post("/desk/customers/new/", {**data, "confirm_new": "on", "share": "on"})
+    response = client.post(
+        "/desk/customers/new/",
+        {**data, "confirm_new": "on", "share_with": [partnership.police.pk]},
+    )
     assert response.status_code == 302
     created = Customer.objects.exclude(pk=resident.pk).get()
     assert created.family_name == "Ambelside"
     assert created.phones.get().number == "+441134960001"
-    assert created.consents.get().purpose == "share_with_partners"
+    consent = created.consents.get()
+    assert (consent.purpose, consent.recipient) == ("share_with_partners", partnership.police)
 
 
 def test_create_customer_shows_field_errors(client, partnership):

@@ -89,12 +89,17 @@ def test_tell_us_once_about_a_death_fans_out_across_partners(
         "change": "remove",
     }
     assert all(bundle.formatted_reference in r.description for r in requests)
-    # One customer record per partner, each with the consent to share, linked, not merged.
+    # One customer record per partner, linked, not merged; each with a consent to share naming
+    # each of the other partners told (and nobody else).
     customers = {r.customer for r in requests}
     assert {c.partner for c in customers} == partners
     for customer in customers:
-        consent = Consent.objects.get(customer=customer, purpose=ConsentPurpose.SHARE_WITH_PARTNERS)
-        assert "Wessex Police" in consent.how and bundle.formatted_reference in consent.how
+        consents = Consent.objects.filter(
+            customer=customer, purpose=ConsentPurpose.SHARE_WITH_PARTNERS
+        )
+        assert {c.recipient for c in consents} == partners - {customer.partner}
+        for consent in consents:
+            assert "Wessex Police" in consent.how and bundle.formatted_reference in consent.how
     assert CustomerLink.objects.count() == 2
     assert "Wessex Police" in bundle.consent_wording
     # One acknowledgement for the whole bundle, not one per request.

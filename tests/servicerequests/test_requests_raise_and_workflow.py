@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from tests.conftest import make_user
 
 from firstcontact.customers.services import create_customer
 from firstcontact.partners.geography import Location
@@ -19,7 +20,7 @@ from firstcontact.servicerequests.models import (
     UpdateKind,
 )
 from firstcontact.servicerequests.references import is_valid
-from firstcontact.servicerequests.selectors import find_customers
+from firstcontact.servicerequests.selectors import find_customers, visible_requests
 from firstcontact.servicerequests.services import (
     StaleEdit,
     add_update,
@@ -320,9 +321,10 @@ def test_second_officer_working_from_an_old_copy_gets_stale_edit(partnership):
         status=Status.ACKNOWLEDGED,
         expected_version=first_copy.version,
     )
+    second_officer = make_user("highways-2", partnership.county, "caseworker", partnership.highways)
     with pytest.raises(StaleEdit) as excinfo:
         change_status(
-            user=partnership.hub_adviser,
+            user=second_officer,
             request=second_copy,
             status=Status.CLOSED,
             outcome="duplicate",
@@ -387,11 +389,30 @@ def test_another_partners_officer_cannot_change_the_countys_request(partnership)
     assert request.updates.count() == 1
 
 
-def test_hub_adviser_may_update_the_countys_request_on_its_behalf(partnership):
-    request = raise_pothole(partnership, at=london(2026, 3, 2, 9))
-    change_status(user=partnership.hub_adviser, request=request, status=Status.ACKNOWLEDGED)
+def test_hub_staff_read_the_countys_request_but_never_change_it(partnership):
+    """A hub acts for its client at the desk; the client's officers work its requests."""
+    p = partnership
+    request = raise_pothole(p, at=london(2026, 3, 2, 9))
+    hub_lead = make_user("hub-lead", p.north, "team_leader")
+    for user in [p.hub_adviser, hub_lead]:
+        assert visible_requests(user).filter(pk=request.pk).exists()
+        with pytest.raises(PermissionDenied):
+            change_status(user=user, request=request, status=Status.ACKNOWLEDGED)
+        with pytest.raises(PermissionDenied):
+            add_update(user=user, request=request, text="On its behalf", public=True)
+        with pytest.raises(PermissionDenied):
+            assign_request(user=user, request=request, assignee=p.highways_officer)
     request.refresh_from_db()
-    assert request.status == Status.ACKNOWLEDGED
+    assert (request.status, request.version, request.assignee) == (Status.OPEN, 1, None)
+
+
+def test_county_advisers_read_but_do_not_work_their_own_partners_requests(partnership):
+    p = partnership
+    request = raise_pothole(p, at=london(2026, 3, 2, 9))
+    county_adviser = make_user("county-adviser", p.county, "adviser")
+    with pytest.raises(PermissionDenied):
+        change_status(user=county_adviser, request=request, status=Status.CLOSED, outcome="fixed")
+    change_status(user=p.highways_officer, request=request, status=Status.CLOSED, outcome="fixed")
 
 
 # --- assignment ----------------------------------------------------------------------------

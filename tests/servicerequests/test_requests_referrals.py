@@ -1,10 +1,11 @@
 """Referring a request to another partner: a customer's details go only with their consent,
-the consent used is recorded, and the partner referred to can then see and work it."""
+the consent used is recorded, and the partner referred to can then see it and answer the
+referral (it does not work the request itself)."""
 
 from __future__ import annotations
 
 import pytest
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 
 from firstcontact.customers.services import create_customer, record_consent, withdraw_consent
 from firstcontact.partners.geography import Location
@@ -15,7 +16,7 @@ from firstcontact.servicerequests.services import change_status, raise_request, 
 IN_NORTH = Location(latitude=51.5, longitude=-1.5)
 
 
-def customer(p, *, consents=(), name="Brown"):
+def customer(p, *, consents=(), share_with=(), name="Brown"):
     return create_customer(
         user=p.hub_adviser,
         partner=p.county,
@@ -23,6 +24,7 @@ def customer(p, *, consents=(), name="Brown"):
         family_name=name,
         phones=["0113 496 0456"],
         consents=consents,
+        share_with=share_with,
     )
 
 
@@ -66,8 +68,9 @@ def test_referral_without_the_customers_consent_is_refused(partnership):
 
 def test_referral_records_the_consent_and_the_police_can_then_see_it(partnership):
     p = partnership
-    person = customer(p, consents=["share_with_partners"])
+    person = customer(p, share_with=[p.police])
     consent = person.consents.get()
+    assert consent.recipient == p.police
     request = pothole(p, person)
     assert not police_can_see(p, request)
 
@@ -86,9 +89,11 @@ def test_referral_records_the_consent_and_the_police_can_then_see_it(partnership
     assert update.public and "Wessex Police" in update.text
     request.refresh_from_db()
     assert request.version == 2
-    # Still the county's request; the police can now work it too.
+    # Still the county's request: the police answer the referral, they do not work the
+    # request itself (docs/access.md).
     assert request.responsible_partner == p.county
-    change_status(user=p.police_officer, request=request, status=Status.IN_PROGRESS)
+    with pytest.raises(PermissionDenied):
+        change_status(user=p.police_officer, request=request, status=Status.IN_PROGRESS)
 
 
 def test_consent_for_a_named_partner_covers_only_that_partner(partnership):
@@ -112,7 +117,7 @@ def test_consent_for_a_named_partner_covers_only_that_partner(partnership):
 
 def test_withdrawn_or_other_purpose_consent_does_not_count(partnership):
     p = partnership
-    person = customer(p, consents=["share_with_partners", "email_updates"])
+    person = customer(p, consents=["email_updates"], share_with=[p.police])
     withdraw_consent(user=p.hub_adviser, consent=person.consents.get(purpose="share_with_partners"))
     request = pothole(p, person)
     with pytest.raises(ValidationError) as excinfo:
@@ -123,7 +128,7 @@ def test_withdrawn_or_other_purpose_consent_does_not_count(partnership):
 
 def test_someone_elses_consent_cannot_be_used(partnership):
     p = partnership
-    other = customer(p, consents=["share_with_partners"], name="Other")
+    other = customer(p, share_with=[p.police], name="Other")
     request = pothole(p, customer(p))
     with pytest.raises(ValidationError):
         refer_to_police(p, request, consent=other.consents.get())

@@ -5,7 +5,7 @@ import datetime as dt
 from zoneinfo import ZoneInfo
 
 import pytest
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 
 from firstcontact.catalogue.models import Service, ServiceDelivery, ServiceKind
 from firstcontact.servicerequests.complaints import escalate_complaint, respond_to_complaint
@@ -74,8 +74,12 @@ def test_respond_then_escalate_then_final_response(partnership, complaints, resi
     assert (request.status, request.outcome) == ("closed", "no_further_action")
     assert request.updates.filter(public=True, text="Dear Harriet, we looked into it.").exists()
     escalated_at = dt.datetime(2026, 3, 20, 12, 0, tzinfo=LONDON)
+    # Escalation and the final response are the team leaders' and managers'.
+    lead = partnership.highways_lead
+    with pytest.raises(PermissionDenied):
+        escalate_complaint(user=officer, request=request, reason="Still not fixed")
     escalate_complaint(
-        user=officer,
+        user=lead,
         request=request,
         reason="Still not fixed",
         expected_version=request.version,
@@ -89,9 +93,11 @@ def test_respond_then_escalate_then_final_response(partnership, complaints, resi
     assert complaint.stage2_due_at == dt.datetime(2026, 4, 21, 12, 0, tzinfo=LONDON)
     assert request.sla_due_at == complaint.stage2_due_at
     with pytest.raises(ValidationError, match="already at stage 2"):
-        escalate_complaint(user=officer, request=request, reason="Again")
+        escalate_complaint(user=lead, request=request, reason="Again")
+    with pytest.raises(PermissionDenied):
+        respond_to_complaint(user=officer, request=request, decision="upheld", letter="Final.")
     respond_to_complaint(
-        user=officer,
+        user=lead,
         request=request,
         decision="upheld",
         letter="Final response: we will resurface the road.",
@@ -119,6 +125,16 @@ def test_complaint_on_the_request_page(client, partnership, complaints, resident
     )
     assert "Response sent and the complaint closed." in response.content.decode()
     request.refresh_from_db()
+    # A caseworker reads the complaint but escalating it is for team leaders: no form, and 403.
+    page = client.get(f"/work/requests/{request.reference}/").content.decode()
+    assert "Escalate to stage 2" not in page
+    refused = client.post(
+        f"/work/requests/{request.reference}/complaint_escalate/",
+        {"complaint_escalate-version": request.version, "complaint_escalate-reason": "x"},
+    )
+    assert refused.status_code == 403
+    assert "Only team leaders and managers of Wessex County Council" in refused.content.decode()
+    client.force_login(partnership.highways_lead)
     page = client.post(
         f"/work/requests/{request.reference}/complaint_escalate/",
         {
@@ -129,6 +145,13 @@ def test_complaint_on_the_request_page(client, partnership, complaints, resident
     ).content.decode()
     assert "Escalated to stage 2" in page
     assert "Final response due" in page
+    assert "Send the complaint response" in page  # the final response, a team leader's
+    # The hub's adviser reads it (acting for the county) but may not escalate or respond.
+    client.force_login(partnership.hub_adviser)
+    page = client.get(f"/work/requests/{request.reference}/").content.decode()
+    assert "Send the complaint response" not in page and 'id="read-only"' in page
+    for action in ["complaint_escalate", "complaint_respond"]:
+        assert client.post(f"/work/requests/{request.reference}/{action}/").status_code == 403
     client.force_login(partnership.south_caseworker)
     assert (
         client.post(

@@ -133,7 +133,9 @@ def test_queue_filter_by_service_and_htmx_partial(client, partnership, known_que
 def test_referred_requests_reach_the_other_partners_team_queue(client, partnership, resident):
     from firstcontact.customers.services import record_consent
 
-    record_consent(user=None, customer=resident, purpose="share_with_partners")
+    record_consent(
+        user=None, customer=resident, purpose="share_with_partners", recipient=partnership.police
+    )
     request = raise_pothole(partnership, resident)
     refer_request(
         user=partnership.highways_officer,
@@ -154,7 +156,7 @@ def test_bulk_assign_refuses_stale_rows(client, partnership, known_queue):
     client.force_login(partnership.highways_officer)
     one, two = known_queue["today_1"], known_queue["today_2"]
     # Someone else changes `two` after the queue was loaded.
-    change_status(user=partnership.admin, request=two, status="acknowledged")
+    change_status(user=partnership.highways_lead, request=two, status="acknowledged")
     response = client.post(
         "/work/assign/",
         {

@@ -161,7 +161,9 @@ def test_the_referred_partner_works_the_referral_not_the_request(
     from firstcontact.customers.services import record_consent
     from firstcontact.servicerequests.services import refer_request
 
-    record_consent(user=None, customer=resident, purpose="share_with_partners")
+    record_consent(
+        user=None, customer=resident, purpose="share_with_partners", recipient=partnership.police
+    )
     referral = refer_request(
         user=partnership.highways_officer,
         request=pothole,
@@ -173,9 +175,11 @@ def test_the_referred_partner_works_the_referral_not_the_request(
     page = client.get(f"/work/requests/{pothole.reference}/").content.decode()
     assert "Referred to Wessex Police" in page
     assert "Close request" not in page
-    assert (
-        act(client, pothole, "close", {"outcome": "fixed", "text": "x"}, follow=False).status_code
-        == 404
+    # It may see the request but not change it: 403, with a page that says why.
+    refused = act(client, pothole, "close", {"outcome": "fixed", "text": "x"}, follow=False)
+    assert refused.status_code == 403
+    assert "Only caseworkers, team leaders and managers of Wessex County Council" in (
+        refused.content.decode()
     )
     prefix = f"referral{referral.pk}"
     url = f"/work/requests/{pothole.reference}/referrals/{referral.pk}/"
@@ -185,6 +189,8 @@ def test_the_referred_partner_works_the_referral_not_the_request(
     client.post(url, {f"{prefix}-state": "completed", f"{prefix}-outcome": "Removed the needles"})
     referral.refresh_from_db()
     assert referral.state == "completed"
+    # A completed referral gives the police nothing more.
+    assert client.get(f"/work/requests/{pothole.reference}/").status_code == 404
     client.force_login(partnership.highways_officer)
     page = client.get(f"/work/requests/{pothole.reference}/").content.decode()
     assert "Wessex Police completed the referral: Removed the needles" in page

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from firstcontact.contacts.models import Callback, CallbackStatus, Contact, Outcome
 from firstcontact.customers.selectors import sharing_scope
+from firstcontact.partners.selectors import acting_partner_ids
 from firstcontact.privacy.models import DataCategory
 
 User = AbstractBaseUser | AnonymousUser
@@ -58,12 +59,13 @@ def first_contact_resolution(
 
 
 def visible_callbacks(user: User) -> QuerySet[Callback]:
-    """Callbacks for the user's partners (and for partners sharing contact history, where the
-    customer consented)."""
-    return Callback.objects.filter(
-        sharing_scope(
-            user, DataCategory.CONTACTS, partner_field="partner", customer_field="customer"
-        )
+    """Callbacks for partners the user acts for (own or hub) whose customer, if any, the user
+    may read too (docs/access.md): a callback booked for a customer the partner's staff
+    cannot see stays out of their lists, whatever partner it was booked for."""
+    from firstcontact.customers.selectors import visible_customers
+
+    return Callback.objects.filter(partner_id__in=acting_partner_ids(user)).filter(
+        Q(customer__isnull=True) | Q(customer__in=visible_customers(user).values("pk"))
     )
 
 

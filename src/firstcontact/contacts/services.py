@@ -19,10 +19,16 @@ from firstcontact.contacts.models import (
     Direction,
     Outcome,
 )
+from firstcontact.contacts.selectors import visible_callbacks
 from firstcontact.customers.contact_points import clean_phone
 from firstcontact.customers.models import Channel, Customer
 from firstcontact.partners.models import Partner, Team
-from firstcontact.partners.selectors import acting_partner_ids, member_partner_ids
+from firstcontact.partners.selectors import (
+    STAFF_ROLES,
+    acting_partner_ids,
+    acts_in_role,
+    member_partner_ids,
+)
 
 
 def start_contact(
@@ -44,7 +50,7 @@ def start_contact(
         raise ValidationError(errors)
     handled_by = None
     if user is not None:
-        if partner.pk not in acting_partner_ids(user):
+        if partner.pk not in acts_in_role(user, STAFF_ROLES):
             raise PermissionDenied("You cannot take contacts for that partner.")
         own = member_partner_ids(user)
         if partner.pk not in own and own:
@@ -122,7 +128,7 @@ def book_callback(
     """Promise to ring the customer back between two times, for `partner`."""
     from firstcontact.customers.selectors import visible_customers
 
-    if partner.pk not in acting_partner_ids(user):
+    if partner.pk not in acts_in_role(user, STAFF_ROLES):
         raise PermissionDenied("You cannot book callbacks for that partner.")
     if customer is not None and not visible_customers(user).filter(pk=customer.pk).exists():
         raise PermissionDenied("You cannot see that customer.")
@@ -189,8 +195,10 @@ def cancel_callback(
 def _finish_callback(user, callback, status, result, notes, at) -> Callback:
     with transaction.atomic():
         current = Callback.objects.select_for_update().get(pk=callback.pk)
-        if current.partner_id not in acting_partner_ids(user):
+        if not visible_callbacks(user).filter(pk=current.pk).exists():
             raise PermissionDenied("That callback is for another partner.")
+        if current.partner_id not in acts_in_role(user, STAFF_ROLES):
+            raise PermissionDenied("Only advisers and officers make callbacks.")
         if not current.is_open:
             raise ValidationError(
                 {"result": f"This callback is already {current.get_status_display().lower()}."}

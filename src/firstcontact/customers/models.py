@@ -210,7 +210,10 @@ class Consent(models.Model):
         blank=True,
         on_delete=models.CASCADE,
         related_name="+",
-        help_text="For sharing: the partner it may be shared with; empty means every partner.",
+        help_text=(
+            "For sharing: the partner it lets see the customer's records. Empty names nobody: "
+            "a consent to sharing lets only the partner it names see the record."
+        ),
     )
     given_at = models.DateTimeField()
     withdrawn_at = models.DateTimeField(null=True, blank=True)

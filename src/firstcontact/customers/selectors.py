@@ -27,7 +27,7 @@ from firstcontact.customers.contact_points import (
 from firstcontact.customers.matching import name_score, normalise_name, one_typo_away, trigrams
 from firstcontact.customers.models import Consent, ConsentPurpose, Customer
 from firstcontact.partners.geography import normalise_postcode
-from firstcontact.partners.selectors import acting_partner_ids
+from firstcontact.partners.selectors import acting_partner_ids, own_partner_ids
 from firstcontact.privacy.models import AuditEvent, DataCategory, DataSharingAgreement
 from firstcontact.privacy.services import record_audit_event
 
@@ -60,37 +60,56 @@ WORD_SIMILARITY = 0.25
 def sharing_scope(
     user: User, category: str, *, partner_field: str, customer_field: str | None
 ) -> Q:
-    """A filter for records of `category` the user may see.
+    """A filter for records of `category` the user may see: `own` and `hub` (held by a
+    partner the user acts for) or `shared` (docs/access.md).
 
     `partner_field` names the partner that holds the record; `customer_field` the customer it
-    is about (None for the customer itself), whose consent to sharing is checked.
+    is about (None for the customer itself). Shared: a data-sharing agreement in force from
+    the holder to a partner the user acts for covers `category`, and the customer has a
+    current consent to sharing that names that same partner. A consent with no recipient
+    names nobody.
     """
     acting = acting_partner_ids(user)
     own = Q(**{f"{partner_field}__in": acting})
-    providers = [
-        provider
-        for provider, categories in DataSharingAgreement.objects.in_force()
+    # provider → the partners the user acts for that it shares `category` with.
+    recipients: dict[int, set[int]] = {}
+    for provider, recipient, categories in (
+        DataSharingAgreement.objects.in_force()
         .filter(recipient_id__in=acting)
-        .values_list("provider_id", "categories")
-        if category in (categories or [])
-    ]
-    if not providers:
-        return own
-    consent = (
-        Consent.objects.current()
-        .filter(
+        .values_list("provider_id", "recipient_id", "categories")
+    ):
+        if category in (categories or []):
+            recipients.setdefault(provider, set()).add(recipient)
+    # Providers sharing with the same partners share one consent condition.
+    by_recipients: dict[frozenset[int], list[int]] = {}
+    for provider, named in recipients.items():
+        by_recipients.setdefault(frozenset(named), []).append(provider)
+    scope = own
+    for named, providers in by_recipients.items():
+        consent = Consent.objects.current().filter(
             customer=OuterRef(customer_field or "pk"),
             purpose=ConsentPurpose.SHARE_WITH_PARTNERS,
+            recipient_id__in=named,
         )
-        .filter(Q(recipient__isnull=True) | Q(recipient_id__in=acting))
-    )
-    return own | (Q(**{f"{partner_field}__in": providers}) & Exists(consent))
+        scope |= Q(**{f"{partner_field}__in": providers}) & Exists(consent)
+    return scope
 
 
 def visible_customers(user: User) -> QuerySet[Customer]:
-    return Customer.objects.filter(
-        sharing_scope(user, DataCategory.IDENTITY, partner_field="partner", customer_field=None)
-    )
+    """Customers the user may read: own, hub or shared (identity), and the customer of a
+    request referred to a partner the user is a member of while the referral is open."""
+    from firstcontact.servicerequests.models import Referral
+
+    scope = sharing_scope(user, DataCategory.IDENTITY, partner_field="partner", customer_field=None)
+    members = own_partner_ids(user)
+    if members:
+        referred = Referral.objects.filter(
+            request__customer=OuterRef("pk"),
+            to_partner_id__in=members,
+            state__in=[Referral.State.SENT, Referral.State.ACCEPTED],
+        )
+        scope |= Q(Exists(referred))
+    return Customer.objects.filter(scope)
 
 
 def get_customer(user: User, pk: int, *, purpose: str = "") -> Customer:
@@ -343,8 +362,11 @@ def _search_by_name(scope: QuerySet[Customer], name: str, limit: int) -> list[Cu
     return [CustomerMatch(customers[row[-1]], -row[0], "name") for row in shown]
 
 
-def search_customers(user: User, query: str, *, limit: int = 20) -> list[CustomerMatch]:
-    """The adviser's search: by phone, email, postcode, UPRN or (typo-tolerant) name."""
+def search_customers(
+    user: User, query: str, *, limit: int = 20, purpose: str = ""
+) -> list[CustomerMatch]:
+    """The adviser's search: by phone, email, postcode, UPRN or (typo-tolerant) name. Audited
+    with the terms and the ids of the customers found."""
     query = (query or "").strip()[:200]
     if not query:
         return []
@@ -373,14 +395,51 @@ def search_customers(user: User, query: str, *, limit: int = 20) -> list[Custome
         results = [CustomerMatch(c, 100.0, "UPRN") for c in found]
     elif re.search(r"[A-Za-z]", query):
         results = _search_by_name(scope, normalise_name(query), limit)
+    record_search(user, query, [m.customer.pk for m in results], purpose=purpose)
+    return results
+
+
+# The audit row of a search keeps what was typed (to this many characters) and the ids of
+# the customers shown, as many as fit in AuditEvent.detail (500 characters).
+SEARCH_TERMS_MAX = 100
+AUDIT_DETAIL_MAX = 500
+
+
+def search_audit_detail(query: str, customer_ids: list[int], *, purpose: str = "") -> str:
+    """`search "<terms>" (<purpose>): 3 result(s): customer 12, 45, 78`, the ids cut short
+    with "and N more" where they would not fit."""
+    terms = query.strip()
+    if len(terms) > SEARCH_TERMS_MAX:
+        terms = terms[: SEARCH_TERMS_MAX - 1] + "…"
+    head = f"search {json.dumps(terms, ensure_ascii=False)}"
+    if purpose:
+        head += f" ({purpose})"
+    head += f": {len(customer_ids)} result(s)"
+    if not customer_ids:
+        return head
+    ids = [str(pk) for pk in customer_ids]
+    for shown in range(len(ids), 0, -1):
+        rest = len(ids) - shown
+        detail = f"{head}: customer {', '.join(ids[:shown])}"
+        if rest:
+            detail += f" and {rest} more"
+        if len(detail) <= AUDIT_DETAIL_MAX:
+            return detail
+    return head[:AUDIT_DETAIL_MAX]
+
+
+def record_search(
+    user: User, query: str, customer_ids: list[int], *, purpose: str = "", by: str = ""
+) -> None:
+    """Audit one search: the terms typed and the customers it showed (their ids)."""
     record_audit_event(
         user=user,
         action=AuditEvent.Action.SEARCH,
         object_type="customer",
-        object_id="-",
-        detail=f"{len(results)} result(s) for a search",
+        object_id=by or "-",
+        customer_id=customer_ids[0] if len(customer_ids) == 1 else None,
+        detail=search_audit_detail(query, customer_ids, purpose=purpose),
     )
-    return results
 
 
 def likely_duplicates(
@@ -391,7 +450,7 @@ def likely_duplicates(
     if not name:
         return []
     matches = []
-    for match in search_customers(user, name, limit=10):
+    for match in search_customers(user, name, limit=10, purpose="duplicate check"):
         customer = match.customer
         if date_of_birth and customer.date_of_birth and customer.date_of_birth != date_of_birth:
             continue

@@ -26,8 +26,9 @@ from firstcontact.customers.models import (
     CustomerKind,
     CustomerPhone,
 )
+from firstcontact.customers.selectors import visible_customers
 from firstcontact.partners.models import Partner
-from firstcontact.partners.selectors import acting_partner_ids
+from firstcontact.partners.selectors import STAFF_ROLES, acts_in_role
 from firstcontact.privacy.models import AuditEvent
 from firstcontact.privacy.services import record_audit_event
 from firstcontact.validation import unstorable_fields
@@ -75,12 +76,16 @@ def create_customer(
     accessibility_needs: str = "",
     consents: Iterable[str] = (),
     consent_how: str = "",
+    share_with: Iterable[Partner] = (),
 ) -> Customer:
     """Create a customer held by `partner`. Needs a name and at least one contact point.
 
     `user` None means a resident creating their own record through self-service.
+    `consents`: purposes the customer agreed to (updates, surveys); `share_with`: the
+    partners they agreed may see their records (one consent to sharing for each, naming
+    it: a consent to sharing always names its recipient).
     """
-    if user is not None and partner.pk not in acting_partner_ids(user):
+    if user is not None and partner.pk not in acts_in_role(user, STAFF_ROLES):
         raise PermissionDenied("You cannot create records for that partner.")
     addresses = list(addresses)
     errors: dict[str, str] = unstorable_fields(
@@ -129,6 +134,9 @@ def create_customer(
     unknown_consents = set(consents) - set(ConsentPurpose.values)
     if unknown_consents:
         errors["consents"] = f"Unknown consent: {', '.join(sorted(unknown_consents))}."
+    elif ConsentPurpose.SHARE_WITH_PARTNERS in set(consents):
+        errors["consents"] = "Name the partners the customer agrees may see their records."
+    recipients = {p.pk: p for p in share_with if p.pk != partner.pk}
     if errors:
         raise ValidationError(errors)
 
@@ -166,6 +174,17 @@ def create_customer(
             )
             for purpose in dict.fromkeys(consents)
         )
+        Consent.objects.bulk_create(
+            Consent(
+                customer=customer,
+                purpose=ConsentPurpose.SHARE_WITH_PARTNERS,
+                recipient=recipient,
+                given_at=now,
+                recorded_by=user if user is not None and user.is_authenticated else None,
+                how=consent_how,
+            )
+            for recipient in recipients.values()
+        )
         record_audit_event(
             user=user,
             action=AuditEvent.Action.CREATE,
@@ -184,8 +203,17 @@ def record_consent(
     recipient: Partner | None = None,
     how: str = "",
 ) -> Consent:
+    """Record a consent the customer gave. Staff may record one only for a customer they may
+    read; a consent to sharing names the partner it lets see the record (`recipient`).
+    `user` None: the resident themselves (self-service)."""
+    if user is not None and not visible_customers(user).filter(pk=customer.pk).exists():
+        raise PermissionDenied("You cannot record consents for that customer.")
     if purpose not in ConsentPurpose.values:
         raise ValidationError({"purpose": "Choose a consent purpose from the list."})
+    if purpose == ConsentPurpose.SHARE_WITH_PARTNERS and recipient is None:
+        raise ValidationError({"recipient": "Name the partner the customer agrees may see it."})
+    if recipient is not None and recipient.pk == customer.partner_id:
+        raise ValidationError({"recipient": "That partner already holds the record."})
     with transaction.atomic():
         consent = Consent.objects.create(
             customer=customer,
@@ -201,23 +229,31 @@ def record_consent(
             object_type="consent",
             object_id=consent.pk,
             customer_id=customer.pk,
-            detail=f"consent given: {purpose}",
+            detail=f"consent given: {purpose}"
+            + (f" (recipient: {recipient.slug})" if recipient is not None else ""),
         )
     return consent
 
 
 def withdraw_consent(*, user: AbstractBaseUser | None, consent: Consent) -> Consent:
-    if consent.withdrawn_at is not None:
-        raise ValidationError({"consent": "This consent has already been withdrawn."})
+    """Withdraw a consent at once (searches and pages stop showing what it let a partner
+    see). Staff: only for a customer they may read. `user` None: the resident themselves."""
+    if user is not None and not visible_customers(user).filter(pk=consent.customer_id).exists():
+        raise PermissionDenied("You cannot change that customer's consents.")
     with transaction.atomic():
-        consent.withdrawn_at = timezone.now()
-        consent.save(update_fields=["withdrawn_at"])
+        current = Consent.objects.select_for_update().get(pk=consent.pk)
+        if current.withdrawn_at is not None:
+            raise ValidationError({"consent": "This consent has already been withdrawn."})
+        current.withdrawn_at = timezone.now()
+        current.save(update_fields=["withdrawn_at"])
         record_audit_event(
             user=user,
             action=AuditEvent.Action.UPDATE,
             object_type="consent",
-            object_id=consent.pk,
-            customer_id=consent.customer_id,
-            detail=f"consent withdrawn: {consent.purpose}",
+            object_id=current.pk,
+            customer_id=current.customer_id,
+            detail=f"consent withdrawn: {current.purpose}"
+            + (f" (recipient: {current.recipient.slug})" if current.recipient_id else ""),
         )
-    return consent
+    consent.withdrawn_at = current.withdrawn_at
+    return current

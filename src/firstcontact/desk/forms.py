@@ -108,9 +108,13 @@ class NewCustomerForm(forms.Form):
     partner = forms.ModelChoiceField(
         label="Record held by", queryset=Partner.objects.none(), empty_label=None
     )
-    share = forms.BooleanField(
-        label="The customer agrees to partners sharing their records to help them",
+    share_with = forms.ModelMultipleChoiceField(
+        label="Partners the customer agrees may see their records (optional)",
+        help_text="Each one you tick is recorded as a consent naming that partner. "
+        "Tick none if they have not agreed.",
+        queryset=Partner.objects.order_by("name"),
         required=False,
+        widget=forms.CheckboxSelectMultiple,
     )
     confirm_new = forms.BooleanField(
         label="None of these is the customer: create a new record", required=False
@@ -231,10 +235,20 @@ class RaiseRequestForm(forms.Form):
         max_length=10_000,
     )
     channel = forms.ChoiceField(label="How did the customer contact us?", choices=DESK_CHANNELS)
+    description_public = forms.BooleanField(
+        label="The description can be shown publicly",
+        required=False,
+        help_text="This service's requests are listed publicly (as FixMyStreet shows them), with "
+        "the street but never a name or house number. Tick only if the description says "
+        "nothing about the customer or anyone else; otherwise it stays internal.",
+    )
 
     def __init__(self, *args, service: Service, **kwargs):
         super().__init__(*args, **kwargs)
         self.service = service
+        if not service.requests_public:
+            # Requests of this service are never published: nothing to mark.
+            del self.fields["description_public"]
         self.eligibility = list(service.eligibility_questions.all())
         self.attribute_specs = [
             a for a in service.attributes.all() if a.automated != Automated.SERVER_SET

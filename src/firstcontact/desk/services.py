@@ -12,7 +12,12 @@ from django.db.models import Q, QuerySet
 
 from firstcontact.notify.models import Notification, NotificationStatus
 from firstcontact.partners.models import Membership, Team
-from firstcontact.partners.selectors import acting_partner_ids, is_partnership_admin
+from firstcontact.servicerequests.permissions import (
+    Action,
+    may_act_on_request,
+    require,
+    work_partner_ids,
+)
 from firstcontact.servicerequests.selectors import visible_requests
 from firstcontact.servicerequests.services import StaleEdit, assign_request
 
@@ -20,37 +25,42 @@ PROBLEM_STATUSES = [NotificationStatus.FAILED, NotificationStatus.RETRYING]
 
 
 def visible_notifications(user: AbstractBaseUser) -> QuerySet[Notification]:
-    """Messages about requests the user may see, and those sent to their partners' teams and
-    staff (SLA escalations). Partnership administrators see every message."""
-    if is_partnership_admin(user):
-        return Notification.objects.all()
-    acting = acting_partner_ids(user)
+    """Messages the user may read (docs/access.md): caseworkers, team leaders and managers
+    read those about their own partners' requests, and those sent to their partners' team
+    inboxes and staff (SLA escalations). Nobody else reads them: not advisers, not a hub's
+    staff, not a partnership administrator."""
+    partners = work_partner_ids(user)
+    if not partners:
+        return Notification.objects.none()
     inboxes = {
         e.lower()
-        for e in Team.objects.filter(partner_id__in=acting).values_list("email", flat=True)
+        for e in Team.objects.filter(partner_id__in=partners).values_list("email", flat=True)
         if e
     }
     inboxes |= {
         e.lower()
-        for e in Membership.objects.filter(partner_id__in=acting).values_list(
+        for e in Membership.objects.filter(partner_id__in=partners).values_list(
             "user__email", flat=True
         )
         if e
     }
     return Notification.objects.filter(
-        Q(service_request__in=visible_requests(user).values("pk"))
+        Q(service_request__responsible_partner_id__in=partners)
         | Q(service_request__isnull=True, recipient__in=inboxes)
     )
 
 
 def retry_notification(*, user: AbstractBaseUser, notification: Notification) -> Notification:
-    """Send a failed (or still retrying) message again, from a fresh count of attempts."""
+    """Send a failed (or still retrying) message again, from a fresh count of attempts.
+    Caseworkers, team leaders and managers of the partner whose request (or inbox) it is."""
     from firstcontact.notify.tasks import send_notification
 
     with transaction.atomic():
         current = visible_notifications(user).select_for_update().filter(pk=notification.pk).first()
         if current is None:
-            raise PermissionDenied("You cannot see that message.")
+            raise PermissionDenied("You cannot retry that message.")
+        if current.service_request_id is not None:
+            require(user, current.service_request, Action.RETRY_NOTIFICATION)
         if current.status not in PROBLEM_STATUSES:
             raise ValidationError({"notification": "Only failed messages can be sent again."})
         current.status = NotificationStatus.QUEUED
@@ -76,8 +86,18 @@ def bulk_assign(
     """Assign each chosen request (pk → the version the officer saw); a request changed
     since is left alone and reported, never overwritten."""
     result = BulkAssignResult()
-    requests = visible_requests(user).filter(pk__in=list(versions)).order_by("sla_due_at", "pk")
+    requests = (
+        visible_requests(user)
+        .filter(pk__in=list(versions))
+        .select_related("responsible_partner")
+        .order_by("sla_due_at", "pk")
+    )
     for request in requests:
+        # Each request on its own: only those the user may assign (assign_request checks
+        # again under the row lock).
+        if not may_act_on_request(user, request, Action.ASSIGN):
+            result.refused.append(request.formatted_reference)
+            continue
         try:
             assign_request(
                 user=user,

@@ -12,6 +12,11 @@ urlpatterns = [
     path("desk/customers/<int:pk>/", views.customer_detail, name="customer"),
     path("desk/customers/<int:pk>/attach/", views.contact_attach, name="contact_attach"),
     path("desk/customers/<int:pk>/callback/", views.callback_book, name="callback_book"),
+    path(
+        "desk/customers/<int:pk>/consents/<int:consent>/withdraw/",
+        views.consent_withdraw,
+        name="consent_withdraw",
+    ),
     path("desk/callbacks/", views.callbacks, name="callbacks"),
     path("desk/callbacks/<int:pk>/", views.callback_detail, name="callback"),
     path("desk/knowledge/", views.knowledge, name="knowledge"),

@@ -38,10 +38,10 @@ from firstcontact.contacts.services import (
     end_contact,
     start_contact,
 )
-from firstcontact.customers.models import Customer, CustomerKind, CustomerLink
+from firstcontact.customers.models import Consent, Customer, CustomerKind, CustomerLink
 from firstcontact.customers.prompts import prompts_for
 from firstcontact.customers.selectors import get_customer, likely_duplicates, visible_customers
-from firstcontact.customers.services import create_customer
+from firstcontact.customers.services import create_customer, withdraw_consent
 from firstcontact.desk import session
 from firstcontact.desk.forms import (
     CallbackForm,
@@ -54,7 +54,14 @@ from firstcontact.desk.forms import (
     error_dict,
 )
 from firstcontact.partners.models import Membership, Partner
-from firstcontact.partners.selectors import acting_partner_ids, member_partner_ids
+from firstcontact.partners.selectors import (
+    STAFF_ROLES,
+    acting_partner_ids,
+    acts_in_role,
+    member_partner_ids,
+)
+from firstcontact.privacy.models import AuditEvent
+from firstcontact.privacy.services import record_audit_event
 from firstcontact.servicerequests.models import ServiceRequest, Status
 from firstcontact.servicerequests.selectors import find_customers, get_request, visible_requests
 from firstcontact.servicerequests.services import clean_location, raise_request
@@ -81,14 +88,24 @@ def _safe_next(request: HttpRequest, default: str) -> str:
 
 
 def _acting_partners(user) -> list[Partner]:
-    """Partners the user may take contacts for, their own first."""
+    """Partners the user may take contacts for (as adviser or officer), their own first."""
     own = member_partner_ids(user)
-    partners = Partner.objects.filter(pk__in=acting_partner_ids(user))
+    partners = _partner_queryset(user)
     return sorted(partners, key=lambda p: (p.pk not in own, p.name))
 
 
 def _partner_queryset(user):
-    return Partner.objects.filter(pk__in=acting_partner_ids(user))
+    return Partner.objects.filter(pk__in=acts_in_role(user, STAFF_ROLES))
+
+
+def _forbidden(request: HttpRequest, reason: str, *, back: str = "", label: str = ""):
+    """403: the user may see this but not do it (docs/access.md)."""
+    return render(
+        request,
+        "desk/forbidden.html",
+        {**desk_context(request), "reason": reason, "back": back, "back_label": label},
+        status=403,
+    )
 
 
 def _start_of_today() -> dt.datetime:
@@ -270,14 +287,17 @@ def customer_new(request: HttpRequest) -> HttpResponse:
                         ]
                         if data["line1"]
                         else [],
-                        consents=["share_with_partners"] if data["share"] else [],
-                        consent_how="Told the adviser" if data["share"] else "",
+                        share_with=data["share_with"],
+                        consent_how="Told the adviser" if data["share_with"] else "",
                     )
+                except PermissionDenied as exc:
+                    return _forbidden(request, str(exc), back=reverse("desk:home"))
                 except ValidationError as exc:
                     apply_errors(
                         form,
                         error_dict(exc),
                         {
+                            "consents": "share_with",
                             "phones[0]": "phone",
                             "emails[0]": "email",
                             "addresses[0].line1": "line1",
@@ -403,6 +423,46 @@ def customer_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+# --- consents -----------------------------------------------------------------------------
+
+
+@login_required
+def consent_withdraw(request: HttpRequest, pk: int, consent: int) -> HttpResponse:
+    """Withdraw one of the customer's consents, after a confirmation page. It takes effect at
+    once: a partner it let see the record no longer finds or opens it."""
+    customer = get_customer(request.user, pk, purpose="withdraw a consent")
+    chosen = (
+        Consent.objects.current()
+        .select_related("recipient")
+        .filter(customer=customer, pk=consent)
+        .first()
+    )
+    if chosen is None:
+        raise Http404("No current consent with that number for this customer.")
+    error = ""
+    if request.method == "POST":
+        if request.POST.get("confirm") != "yes":
+            error = "Confirm that the customer wants to withdraw this consent."
+        else:
+            try:
+                withdraw_consent(user=request.user, consent=chosen)
+            except PermissionDenied as exc:
+                return _forbidden(
+                    request, str(exc), back=reverse("desk:customer", args=[customer.pk])
+                )
+            except ValidationError as exc:
+                error = " ".join(exc.messages)
+            else:
+                messages.success(request, f"Consent withdrawn: {chosen.get_purpose_display()}.")
+                return redirect("desk:customer", pk=customer.pk)
+    return render(
+        request,
+        "desk/consent_withdraw.html",
+        {**desk_context(request), "customer": customer, "consent": chosen, "error": error},
+        status=400 if error else 200,
+    )
+
+
 # --- callbacks ----------------------------------------------------------------------------
 
 
@@ -421,10 +481,17 @@ def callback_book(request: HttpRequest, pk: int) -> HttpResponse:
     phones = list(customer.phones.all())
     if contact is not None:
         partner = contact.partner
-    elif customer.partner_id in acting_partner_ids(user):
+    elif customer.partner_id in acts_in_role(user, STAFF_ROLES):
         partner = customer.partner
     else:
-        partner = _acting_partners(user)[0]
+        partners = _acting_partners(user)
+        if not partners:
+            return _forbidden(
+                request,
+                "Only advisers and officers book callbacks.",
+                back=reverse("desk:customer", args=[customer.pk]),
+            )
+        partner = partners[0]
     if request.method == "POST":
         form = CallbackForm(request.POST, phones=phones)
         if form.is_valid():
@@ -441,6 +508,10 @@ def callback_book(request: HttpRequest, pk: int) -> HttpResponse:
                     window_end=data["window_end"],
                     assigned_to=user if data["who"] == "me" or team is None else None,
                     team=team if data["who"] == "team" else None,
+                )
+            except PermissionDenied as exc:
+                return _forbidden(
+                    request, str(exc), back=reverse("desk:customer", args=[customer.pk])
                 )
             except ValidationError as exc:
                 apply_errors(
@@ -506,6 +577,14 @@ def callback_detail(request: HttpRequest, pk: int) -> HttpResponse:
         visible_callbacks(request.user).select_related("customer", "partner", "assigned_to"),
         pk=pk,
     )
+    # A callback shows the customer's name, number and why they called: a view of their record.
+    record_audit_event(
+        user=request.user,
+        action=AuditEvent.Action.VIEW,
+        object_type="callback",
+        object_id=callback.pk,
+        customer_id=callback.customer_id,
+    )
     form = CallbackResultForm()
     if request.method == "POST" and callback.is_open:
         if request.POST.get("action") == "cancel":
@@ -513,8 +592,10 @@ def callback_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 cancel_callback(
                     user=request.user, callback=callback, notes=request.POST.get("notes", "")
                 )
-            except (ValidationError, PermissionDenied) as exc:
-                messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
+            except PermissionDenied as exc:
+                return _forbidden(request, str(exc), back=reverse("desk:callbacks"))
+            except ValidationError as exc:
+                messages.error(request, " ".join(exc.messages))
             else:
                 messages.success(request, "Callback cancelled.")
             return redirect("desk:callbacks")
@@ -527,8 +608,8 @@ def callback_detail(request: HttpRequest, pk: int) -> HttpResponse:
                     result=form.cleaned_data["result"],
                     notes=form.cleaned_data["notes"],
                 )
-            except PermissionDenied:
-                raise Http404("That callback is for another partner.") from None
+            except PermissionDenied as exc:
+                return _forbidden(request, str(exc), back=reverse("desk:callbacks"))
             except ValidationError as exc:
                 apply_errors(form, error_dict(exc))
             else:
@@ -653,14 +734,16 @@ def raise_form(request: HttpRequest, code: str) -> HttpResponse:
                     channel=data["channel"],
                     location=location,
                     description=data["description"],
+                    description_public=data.get("description_public", False),
                     attributes=form.attribute_answers(),
                     customer=customer,
                     contact=contact,
                 )
             except ValidationError as exc:
                 apply_errors(form, error_dict(exc), form.error_mapping())
-            except PermissionDenied:
-                raise Http404("No such customer that you may see.") from None
+            except PermissionDenied as exc:
+                # The customer was found readable above: what is refused is raising requests.
+                return _forbidden(request, str(exc), back=reverse("desk:home"))
             else:
                 session.note_reason(request, service.pk, raised=True)
                 return redirect("desk:raise_done", reference=service_request.reference)

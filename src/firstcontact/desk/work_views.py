@@ -56,6 +56,13 @@ from firstcontact.servicerequests.models import (
     Referral,
     Status,
 )
+from firstcontact.servicerequests.permissions import (
+    Action,
+    may_act_on_request,
+    may_respond_to_referral,
+    require,
+    work_partner_ids,
+)
 from firstcontact.servicerequests.queues import (
     SLA_FILTERS,
     STATUS_OPEN,
@@ -67,7 +74,12 @@ from firstcontact.servicerequests.referrals import (
     notify_referral_received,
     respond_to_referral,
 )
-from firstcontact.servicerequests.selectors import get_request, sla_counts
+from firstcontact.servicerequests.selectors import (
+    get_request,
+    request_updates,
+    shows_internal_updates,
+    sla_counts,
+)
 from firstcontact.servicerequests.services import (
     StaleEdit,
     add_update,
@@ -106,7 +118,7 @@ def queue(request: HttpRequest) -> HttpResponse:
     if "team" not in params:
         params["team"] = str(default_team.pk) if default_team else ""
     team = team_by_id.get(params.get("team", ""))
-    staff = list(_partner_staff(acting_partner_ids(user)))
+    staff = list(_partner_staff(work_partner_ids(user)))
     form = QueueFilterForm(params)
     form.fields["team"].choices = [("", "All my partners' teams")] + [
         (str(t.pk), f"{t.partner.name} – {t.name}") for t in teams
@@ -149,7 +161,7 @@ def queue(request: HttpRequest) -> HttpResponse:
         "staff": staff,
         "now": now,
         "query_string": params.urlencode(),
-        "acting_ids": acting_partner_ids(user),
+        "acting_ids": work_partner_ids(user),
     }
     if request.htmx and request.htmx.target == "queue-results":
         return render(request, "work/includes/queue_results.html", context)
@@ -173,7 +185,7 @@ def queue_assign(request: HttpRequest) -> HttpResponse:
     raw_assignee = request.POST.get("assignee", "")
     assignee = None
     if raw_assignee.isdigit():
-        assignee = _partner_staff(acting_partner_ids(request.user)).filter(pk=raw_assignee).first()
+        assignee = _partner_staff(work_partner_ids(request.user)).filter(pk=raw_assignee).first()
         if assignee is None:
             messages.error(request, "Choose someone who works with you.")
             return redirect(back)
@@ -192,7 +204,8 @@ def queue_assign(request: HttpRequest) -> HttpResponse:
     if result.refused:
         messages.error(
             request,
-            f"Not assigned (closed, or the person does not work for the partner responsible): "
+            "Not assigned (closed, not yours to assign, or the person does not work for the "
+            f"partner responsible): "
             f"{', '.join(result.refused)}.",
         )
     return redirect(back)
@@ -241,29 +254,40 @@ def _forms_for(sr, user, bound: dict | None = None) -> dict:
     return forms
 
 
+def _permissions(user, sr, complaint) -> dict[str, bool]:
+    """Which action forms the user may use on the request (permissions.ACTION_ROLES)."""
+    can = {action.value: may_act_on_request(user, sr, action) for action in Action}
+    if complaint is not None and complaint.stage == ComplaintStage.STAGE_2:
+        # The final response is the team leaders' and managers'.
+        can["complaint_respond"] = can["complaint_final"]
+    return can
+
+
 def _request_context(request: HttpRequest, sr, bound: dict | None = None) -> dict:
     user = request.user
-    acting = acting_partner_ids(user)
-    is_responsible = sr.responsible_partner_id in acting
-    referrals = list(
-        sr.referrals.select_related("to_partner", "to_team", "from_partner", "consent")
+    internal = shows_internal_updates(user, sr)
+    referrals = (
+        list(sr.referrals.select_related("to_partner", "to_team", "from_partner", "consent"))
+        if internal
+        else []
     )
     my_referrals = [
         (r, ReferralResponseForm(states=_referral_states(r), prefix=f"referral{r.pk}"))
         for r in referrals
-        if r.to_partner_id in acting and REFERRAL_TRANSITIONS.get(r.state)
+        if may_respond_to_referral(user, r) and REFERRAL_TRANSITIONS.get(r.state)
     ]
     bound_referral = None
     if bound and "referral" in bound:
         bound = dict(bound)
         referral_id, bound_referral = bound.pop("referral")
         my_referrals = [(r, bound_referral if r.pk == referral_id else f) for r, f in my_referrals]
-    updates = list(sr.updates.select_related("author"))
+    updates = request_updates(user, sr)
     customer = None
     if sr.customer_id and visible_customers(user).filter(pk=sr.customer_id).exists():
         customer = sr.customer
     complaint = Complaint.objects.filter(request=sr).first()
     allowed = TRANSITIONS[sr.status]
+    can = _permissions(user, sr, complaint)
     forms = _forms_for(sr, user, bound)
     failed = [f for f in (bound or {}).values() if getattr(f, "errors", None)]
     if bound_referral is not None and bound_referral.errors:
@@ -273,18 +297,30 @@ def _request_context(request: HttpRequest, sr, bound: dict | None = None) -> dic
         "sr": sr,
         "updates": updates,
         "public_updates": [u for u in updates if u.public],
+        "internal_shown": internal,
         "referrals": referrals,
         "my_referrals": my_referrals,
         "customer": customer,
         "customer_withheld": sr.customer_id is not None and customer is None,
-        "is_responsible": is_responsible,
-        "can_act": is_responsible,
+        "is_responsible": sr.responsible_partner_id in acting_partner_ids(user),
+        "can_act": any(can[a] for a in WORK_ACTIONS),
+        "can": can,
         "allowed": {s: s in allowed for s in Status.values},
         "forms": forms,
         "complaint": complaint,
         "now": timezone.now(),
         "attributes": _attribute_rows(sr),
     }
+
+
+def _forbidden(request: HttpRequest, reason: str, *, back: str = "", label: str = ""):
+    """403: the user may see this but not do it (docs/access.md)."""
+    return render(
+        request,
+        "desk/forbidden.html",
+        {"reason": reason, "back": back, "back_label": label},
+        status=403,
+    )
 
 
 def _referral_states(referral):
@@ -336,9 +372,17 @@ def request_action(request: HttpRequest, reference: str, action: str) -> HttpRes
     if action not in ACTIONS:
         raise Http404("No such action.")
     sr = get_request(request.user, reference)
-    if sr.responsible_partner_id not in acting_partner_ids(request.user):
-        # Partners a request was referred to work their referral, not the request.
-        raise Http404("This request belongs to another partner.")
+    needed = _action_needed(sr, action)
+    try:
+        require(request.user, sr, needed)
+    except PermissionDenied as exc:
+        # Seen but not theirs to change: a hub's advisers, referred and sharing partners.
+        return _forbidden(
+            request,
+            str(exc),
+            back=reverse("desk:work_request", args=[sr.reference]),
+            label=f"Back to request {sr.formatted_reference}",
+        )
     handler = _HANDLERS[action]
     form, done = handler(request, sr)
     if done:
@@ -352,6 +396,20 @@ def request_action(request: HttpRequest, reference: str, action: str) -> HttpRes
         data[form.add_prefix("version")] = str(sr.version)
         form.data = data
     return render(request, "work/request.html", _request_context(request, sr, {action: form}))
+
+
+# The actions that make the request page show its Actions section.
+WORK_ACTIONS = [a.value for a in Action if a != Action.RETRY_NOTIFICATION]
+
+
+def _action_needed(sr, action: str) -> Action:
+    """The permission an action of the request page needs: a complaint response at stage 2
+    is the final response."""
+    if action == "complaint_respond":
+        complaint = Complaint.objects.filter(request=sr).first()
+        if complaint is not None and complaint.stage == ComplaintStage.STAGE_2:
+            return Action.COMPLAINT_FINAL
+    return Action(action)
 
 
 def _run(form, call, mapping=None) -> bool:
@@ -561,10 +619,15 @@ _HANDLERS = {
 @require_POST
 def referral_respond(request: HttpRequest, reference: str, pk: int) -> HttpResponse:
     sr = get_request(request.user, reference)
-    referral = get_object_or_404(
-        Referral.objects.filter(request=sr, to_partner_id__in=acting_partner_ids(request.user)),
-        pk=pk,
-    )
+    referral = get_object_or_404(Referral.objects.filter(request=sr), pk=pk)
+    if not may_respond_to_referral(request.user, referral):
+        return _forbidden(
+            request,
+            "Only caseworkers, team leaders and managers of the partner a referral was sent "
+            "to can answer it, while it is open.",
+            back=reverse("desk:work_request", args=[sr.reference]),
+            label=f"Back to request {sr.formatted_reference}",
+        )
     form = ReferralResponseForm(
         request.POST, states=_referral_states(referral), prefix=f"referral{referral.pk}"
     )
@@ -605,6 +668,13 @@ def notification_retry(request: HttpRequest, pk: int) -> HttpResponse:
     notification = get_object_or_404(visible_notifications(request.user), pk=pk)
     try:
         retry_notification(user=request.user, notification=notification)
+    except PermissionDenied as exc:
+        return _forbidden(
+            request,
+            str(exc),
+            back=reverse("desk:work_notifications"),
+            label="Back to failed messages",
+        )
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:

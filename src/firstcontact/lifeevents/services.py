@@ -160,7 +160,8 @@ def raise_bundle(
 ) -> Bundle:
     """Raise one request per chosen service, each routed to its partner at `location`, and
     group them as one bundle. The informant is recorded as a customer of each partner that
-    gets a request (each partner holds its own record), with their consent to sharing.
+    gets a request (each partner holds its own record), with their consent to sharing it
+    with each of the other partners that get one (one consent per named partner).
 
     All or nothing: ValidationError naming fields ("consent", "items", "location",
     "attribute[code]", "email", "phone", "family_name") and nothing raised when anything
@@ -223,13 +224,20 @@ def raise_bundle(
                 consents=update_consents,
                 consent_how=how,
             )
-            record_consent(
-                user=user,
-                customer=customer,
-                purpose=ConsentPurpose.SHARE_WITH_PARTNERS,
-                how=how,
-            )
             customers[partner.pk] = customer
+        # The resident agreed to share what they told us with the partners named on the
+        # consent page (those that get a request): each partner's record carries one consent
+        # naming each of the others, and lets nobody else see it.
+        for partner in plan.partners:
+            for other in plan.partners:
+                if other.pk != partner.pk:
+                    record_consent(
+                        user=user,
+                        customer=customers[partner.pk],
+                        purpose=ConsentPurpose.SHARE_WITH_PARTNERS,
+                        recipient=other,
+                        how=how,
+                    )
         # The resident told us these records are the same person: link them, never merge.
         records = list(customers.values())
         CustomerLink.objects.bulk_create(

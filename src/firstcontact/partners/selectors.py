@@ -17,29 +17,100 @@ from firstcontact.partners.models import HubAgreement, Membership, Partner, Part
 User = AbstractBaseUser | AnonymousUser
 
 
+# Roles by what they do (docs/access.md, "Roles"). Staff roles work the desk and case work;
+# work roles act on service requests; lead roles also escalate complaints and send final
+# responses.
+STAFF_ROLES = frozenset({Role.ADVISER, Role.CASEWORKER, Role.TEAM_LEADER, Role.MANAGER})
+WORK_ROLES = frozenset({Role.CASEWORKER, Role.TEAM_LEADER, Role.MANAGER})
+LEAD_ROLES = frozenset({Role.TEAM_LEADER, Role.MANAGER})
+
+
 def member_partner_ids(user: User) -> set[int]:
-    """Partners the user works for directly."""
+    """Partners the user works for directly (in any role)."""
     if not user.is_authenticated:
         return set()
     return set(Membership.objects.filter(user=user).values_list("partner_id", flat=True))
 
 
-def acting_partner_ids(user: User) -> set[int]:
-    """Partners the user may act for: their own, and clients of a hub they work in.
+def acting_roles(user: User) -> dict[int, frozenset[str]]:
+    """partner id → the roles in which the user acts for that partner (docs/access.md).
 
-    Cached on the user object for the request, since every selector asks.
+    Their own memberships (a partnership administrator's membership configures, it does not
+    act, so it is left out), and the clients of each hub agreement in force that names the
+    role of one of their memberships of the hub (and, where the agreement names teams, that
+    membership's team): acting for the client in that role. Cached on the user object for the
+    request, since every selector asks.
     """
-    cached = getattr(user, "_fc_acting_partner_ids", None)
+    cached = getattr(user, "_fc_acting_roles", None)
     if cached is not None:
         return cached
-    own = member_partner_ids(user)
-    clients = set(
-        HubAgreement.objects.in_force().filter(hub_id__in=own).values_list("client_id", flat=True)
+    if not user.is_authenticated:
+        return {}
+    roles: dict[int, set[str]] = {}
+    memberships = list(
+        Membership.objects.filter(user=user)
+        .exclude(role=Role.PARTNERSHIP_ADMIN)
+        .values_list("partner_id", "role", "team_id")
     )
-    result = own | clients
-    if user.is_authenticated:
-        user._fc_acting_partner_ids = result
+    for partner_id, role, _team in memberships:
+        roles.setdefault(partner_id, set()).add(role)
+    if memberships:
+        agreements = (
+            HubAgreement.objects.in_force()
+            .filter(hub_id__in={m[0] for m in memberships})
+            .prefetch_related("acting_teams")
+        )
+        for agreement in agreements:
+            teams = {t.pk for t in agreement.acting_teams.all()}
+            named = set(agreement.acting_roles or [])
+            for partner_id, role, team in memberships:
+                if partner_id != agreement.hub_id or role not in named:
+                    continue
+                if teams and team not in teams:
+                    continue
+                roles.setdefault(agreement.client_id, set()).add(role)
+    result = {pk: frozenset(r) for pk, r in roles.items()}
+    user._fc_acting_roles = result
     return result
+
+
+def acting_partner_ids(user: User) -> set[int]:
+    """Partners the user acts for: their own (not as partnership administrator alone), and
+    the clients of hub agreements that name their role (and team) at the hub."""
+    return set(acting_roles(user))
+
+
+def roles_at(user: User, partner_id: int | None) -> frozenset[str]:
+    """The user's own roles as a member of the partner (not through a hub agreement)."""
+    if partner_id is None or not user.is_authenticated:
+        return frozenset()
+    cached = getattr(user, "_fc_own_roles", None)
+    if cached is None:
+        cached = {}
+        for pk, role in Membership.objects.filter(user=user).values_list("partner_id", "role"):
+            cached.setdefault(pk, set()).add(role)
+        cached = {pk: frozenset(r) for pk, r in cached.items()}
+        user._fc_own_roles = cached
+    return cached.get(partner_id, frozenset())
+
+
+def partner_ids_with_role(user: User, roles: frozenset[str] | set[str]) -> set[int]:
+    """Partners the user is a member of in one of `roles` (own memberships only)."""
+    if not user.is_authenticated:
+        return set()
+    roles_at(user, 0)  # fills the cache
+    return {pk for pk, held in user._fc_own_roles.items() if held & set(roles)}
+
+
+def own_partner_ids(user: User) -> set[int]:
+    """Partners the user is a member of in a role that reads case work (any but partnership
+    administrator)."""
+    return partner_ids_with_role(user, set(Role.values) - {Role.PARTNERSHIP_ADMIN})
+
+
+def acts_in_role(user: User, roles: frozenset[str] | set[str]) -> set[int]:
+    """Partners the user acts for (own or through a hub) in one of `roles`."""
+    return {pk for pk, held in acting_roles(user).items() if held & set(roles)}
 
 
 def has_role(user: User, *roles: str, partner: Partner | None = None) -> bool:

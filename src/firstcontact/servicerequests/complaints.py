@@ -30,6 +30,7 @@ from firstcontact.servicerequests.models import (
     Status,
     UpdateKind,
 )
+from firstcontact.servicerequests.permissions import Action, require
 
 DEFAULT_STAGE_DAYS = (10, 20)
 LETTER_MAX = 20_000
@@ -126,6 +127,10 @@ def respond_to_complaint(
     now = at or timezone.now()
     with transaction.atomic():
         complaint = Complaint.objects.select_for_update().get(request_id=request.pk)
+        # Stage 1: any caseworker of the responsible partner; the final (stage 2) response:
+        # its team leaders and managers.
+        final = complaint.stage == ComplaintStage.STAGE_2
+        require(user, request, Action.COMPLAINT_FINAL if final else Action.COMPLAINT_RESPOND)
         if complaint.responded_at is not None:
             raise ValidationError(
                 {"decision": f"The {complaint.get_stage_display().lower()} response was sent."}
@@ -170,7 +175,7 @@ def escalate_complaint(
         raise ValidationError({"reason": f"Keep the reason to {LETTER_MAX:,} characters."})
     now = at or timezone.now()
     with transaction.atomic():
-        current = _lock_for_change(user, request, expected_version)
+        current = _lock_for_change(user, request, expected_version, Action.COMPLAINT_ESCALATE)
         complaint = Complaint.objects.select_for_update().get(request_id=current.pk)
         if complaint.stage != ComplaintStage.STAGE_1:
             raise ValidationError({"reason": "This complaint is already at stage 2."})

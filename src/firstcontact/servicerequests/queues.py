@@ -1,7 +1,8 @@
 """Back-office work queues: a team's requests with filters, SLA states and sorting by due time.
 
-Scoped like every read: only requests the user's partners are responsible for or have been
-referred (a data-sharing agreement lets a partner *see* another's requests, not work them).
+Only requests the user works (docs/access.md): those of partners they are a caseworker, team
+leader or manager of, and those referred to such a partner (a hub agreement or a data-sharing
+agreement lets staff *read* another partner's requests, not work them).
 """
 
 from __future__ import annotations
@@ -14,8 +15,8 @@ from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from firstcontact.partners.models import Team
-from firstcontact.partners.selectors import acting_partner_ids
 from firstcontact.servicerequests.models import Referral, ServiceRequest, Status
+from firstcontact.servicerequests.permissions import OPEN_REFERRAL_STATES, work_partner_ids
 
 User = AbstractBaseUser | AnonymousUser
 
@@ -35,19 +36,19 @@ def end_of_today(now: dt.datetime) -> dt.datetime:
 
 
 def workable_requests(user: User) -> QuerySet[ServiceRequest]:
-    """Requests the user's partners are responsible for, or were referred and still hold."""
-    acting = acting_partner_ids(user)
+    """Requests the user works: those of partners they are a caseworker, team leader or
+    manager of, and those referred to such a partner while the referral is open. A hub's
+    staff, advisers and sharing partners read requests; they do not work them."""
+    partners = work_partner_ids(user)
     referred = Referral.objects.filter(
-        request=OuterRef("pk"),
-        to_partner_id__in=acting,
-        state__in=[Referral.State.SENT, Referral.State.ACCEPTED],
+        request=OuterRef("pk"), to_partner_id__in=partners, state__in=OPEN_REFERRAL_STATES
     )
-    return ServiceRequest.objects.filter(Q(responsible_partner_id__in=acting) | Exists(referred))
+    return ServiceRequest.objects.filter(Q(responsible_partner_id__in=partners) | Exists(referred))
 
 
 def queue_teams(user: User) -> QuerySet[Team]:
-    """Teams whose queues the user may open: those of the partners they act for."""
-    return Team.objects.filter(partner_id__in=acting_partner_ids(user)).select_related("partner")
+    """Teams whose queues the user may open: those of the partners whose work they do."""
+    return Team.objects.filter(partner_id__in=work_partner_ids(user)).select_related("partner")
 
 
 def sla_filter(sla: str, now: dt.datetime) -> Q:
@@ -82,7 +83,7 @@ def work_queue(
         referred_to_team = Referral.objects.filter(
             request=OuterRef("pk"),
             to_team=team,
-            state__in=[Referral.State.SENT, Referral.State.ACCEPTED],
+            state__in=OPEN_REFERRAL_STATES,
         )
         requests = requests.filter(Q(team=team) | Exists(referred_to_team))
     if service_id:

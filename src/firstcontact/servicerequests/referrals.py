@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from firstcontact.partners.selectors import acting_partner_ids
+from firstcontact.partners.selectors import WORK_ROLES, roles_at
 from firstcontact.servicerequests.models import Referral, RequestUpdate, ServiceRequest, UpdateKind
 
 # Which state may follow which, for the partner that received the referral.
@@ -36,8 +36,12 @@ def respond_to_referral(
         current = (
             Referral.objects.select_for_update().select_related("to_partner").get(pk=referral.pk)
         )
-        if current.to_partner_id not in acting_partner_ids(user):
-            raise PermissionDenied("That referral was sent to another partner.")
+        if not roles_at(user, current.to_partner_id) & WORK_ROLES:
+            # Only the receiving partner's caseworkers, team leaders and managers answer it.
+            raise PermissionDenied(
+                f"Only caseworkers, team leaders and managers of {current.to_partner.name} "
+                "can answer this referral."
+            )
         if state not in REFERRAL_TRANSITIONS.get(current.state, set()):
             wanted = Referral.State(state).label if state in Referral.State.values else state
             raise ValidationError(

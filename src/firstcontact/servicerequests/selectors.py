@@ -10,11 +10,18 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from firstcontact.customers.selectors import CustomerMatch, search_customers, sharing_scope
-from firstcontact.partners.selectors import acting_partner_ids
+from firstcontact.customers.selectors import (
+    CustomerMatch,
+    record_search,
+    search_customers,
+    sharing_scope,
+    visible_customers,
+)
+from firstcontact.partners.selectors import own_partner_ids
 from firstcontact.privacy.models import AuditEvent, DataCategory
 from firstcontact.privacy.services import record_audit_event
-from firstcontact.servicerequests.models import Referral, ServiceRequest, Status
+from firstcontact.servicerequests.models import Referral, RequestUpdate, ServiceRequest, Status
+from firstcontact.servicerequests.permissions import OPEN_REFERRAL_STATES, relation
 from firstcontact.servicerequests.references import (
     ReferenceError,
     looks_like_reference,
@@ -25,20 +32,23 @@ User = AbstractBaseUser | AnonymousUser
 
 
 def visible_requests(user: User) -> QuerySet[ServiceRequest]:
-    """Requests the user's partners are responsible for, have been referred, or may see
-    through a data-sharing agreement and the customer's consent."""
-    referred = Referral.objects.filter(
-        request=OuterRef("pk"), to_partner_id__in=acting_partner_ids(user)
+    """Requests the user may read (docs/access.md): held by a partner they act for (own or
+    hub), referred to a partner they are a member of while the referral is open (sent or
+    accepted), or shared by a data-sharing agreement and the customer's consent that names
+    a partner the user acts for."""
+    scope = sharing_scope(
+        user,
+        DataCategory.SERVICE_REQUESTS,
+        partner_field="responsible_partner",
+        customer_field="customer",
     )
-    return ServiceRequest.objects.filter(
-        sharing_scope(
-            user,
-            DataCategory.SERVICE_REQUESTS,
-            partner_field="responsible_partner",
-            customer_field="customer",
+    members = own_partner_ids(user)
+    if members:
+        referred = Referral.objects.filter(
+            request=OuterRef("pk"), to_partner_id__in=members, state__in=OPEN_REFERRAL_STATES
         )
-        | Q(Exists(referred))
-    )
+        scope |= Q(Exists(referred))
+    return ServiceRequest.objects.filter(scope)
 
 
 def get_request(user: User, reference: str) -> ServiceRequest:
@@ -66,9 +76,24 @@ def get_request(user: User, reference: str) -> ServiceRequest:
     return request
 
 
+def shows_internal_updates(user: User, request: ServiceRequest) -> bool:
+    """Whether the user reads the request's internal notes: own, hub and referred readers
+    do; those who read it through a data-sharing agreement see only its public updates."""
+    return relation(user, request) in {"own", "hub", "referred"}
+
+
+def request_updates(user: User, request: ServiceRequest) -> list[RequestUpdate]:
+    """The request's timeline as the user may read it (public updates only for `shared`)."""
+    updates = request.updates.select_related("author")
+    if not shows_internal_updates(user, request):
+        updates = updates.filter(public=True)
+    return list(updates)
+
+
 def find_customers(user: User, query: str, *, limit: int = 20) -> list[CustomerMatch]:
     """The adviser's one search box: a request reference finds its customer; anything else
-    is a customer search by name, phone, email, postcode or UPRN."""
+    is a customer search by name, phone, email, postcode or UPRN. Every search is audited
+    with what was typed and the customers it found."""
     if looks_like_reference(query):
         try:
             reference = parse_reference(query)
@@ -81,11 +106,14 @@ def find_customers(user: User, query: str, *, limit: int = 20) -> list[CustomerM
                 .select_related("customer", "customer__partner")
                 .first()
             )
-            if request is not None and request.customer is not None:
-                from firstcontact.customers.selectors import visible_customers
-
-                if visible_customers(user).filter(pk=request.customer_id).exists():
-                    return [CustomerMatch(request.customer, 100.0, "reference")]
+            if (
+                request is not None
+                and request.customer is not None
+                and visible_customers(user).filter(pk=request.customer_id).exists()
+            ):
+                record_search(user, query, [request.customer_id], purpose="by request reference")
+                return [CustomerMatch(request.customer, 100.0, "reference")]
+    # Anything else (a reference that finds nobody too) is searched, and audited, as terms.
     return search_customers(user, query, limit=limit)
 
 

@@ -22,7 +22,6 @@ from firstcontact.customers.selectors import visible_customers
 from firstcontact.notify.services import notify_customer_of_request
 from firstcontact.partners.geography import Location, validate_coordinates
 from firstcontact.partners.models import Partner, Team
-from firstcontact.partners.selectors import acting_partner_ids
 from firstcontact.privacy.models import AuditEvent
 from firstcontact.privacy.services import record_audit_event
 from firstcontact.servicerequests.models import (
@@ -34,6 +33,7 @@ from firstcontact.servicerequests.models import (
     Status,
     UpdateKind,
 )
+from firstcontact.servicerequests.permissions import Action, may_raise_requests, require
 from firstcontact.servicerequests.references import new_reference
 from firstcontact.validation import unstorable_fields
 
@@ -126,9 +126,13 @@ def raise_request(
     ignore_unknown_attributes: bool = False,
     acknowledge: bool = True,
     reference: str | None = None,
+    description_public: bool | None = None,
 ) -> ServiceRequest:
     """Raise a service request, routed to the partner responsible for the service at the
     location, with its SLA clock started. `user` None: raised by a resident themselves.
+    `description_public`: whether the description may be published (for a service whose
+    requests are public); by default only a resident's own report on the web or through
+    Open311 is, and what staff write stays internal unless they say otherwise.
     `acknowledge` False: the caller sends the customer one acknowledgement of its own (a
     tell-us-once bundle of several requests). `reference`: one already given to the resident
     (Open311 answers with it before the request is raised); only if another request has
@@ -144,12 +148,13 @@ def raise_request(
     if location is not None:
         errors.update(unstorable_fields({"address": location.address}))
     errors.update(unstorable_fields({"description": description}))
-    if (
-        customer is not None
-        and user is not None
-        and not visible_customers(user).filter(pk=customer.pk).exists()
-    ):
-        raise PermissionDenied("You cannot raise requests for that customer.")
+    if user is not None:
+        if not may_raise_requests(user):
+            raise PermissionDenied(
+                "Only advisers, caseworkers, team leaders and managers raise requests."
+            )
+        if customer is not None and not visible_customers(user).filter(pk=customer.pk).exists():
+            raise PermissionDenied("You cannot raise requests for that customer.")
     cleaned: dict[str, object] = {}
     try:
         cleaned = validate_answers(
@@ -172,6 +177,9 @@ def raise_request(
     created_at = created_at or timezone.now()
     location = location or Location()
     due = sla.due_at(service.sla_policy, created_at) if service.sla_policy else None
+    if description_public is None:
+        description_public = user is None and channel in {Channel.WEB, Channel.OPEN311}
+    description_public = bool(description_public and service.requests_public)
 
     def create(reference: str) -> ServiceRequest:
         request = ServiceRequest.objects.create(
@@ -183,6 +191,7 @@ def raise_request(
             responsible_partner=delivery.partner,
             team=delivery.team,
             description=description,
+            description_public=description_public,
             attributes=cleaned,
             latitude=location.latitude,
             longitude=location.longitude,
@@ -271,6 +280,9 @@ def decline_request(
             status=Status.CLOSED,
             outcome=outcome,
             description=description,
+            # The resident's own report (no member of staff raises a request this way).
+            description_public=service.requests_public
+            and channel in {Channel.WEB, Channel.OPEN311},
             attributes=dict(attributes or {}),
             latitude=location.latitude,
             longitude=location.longitude,
@@ -318,14 +330,19 @@ def decline_request(
 
 
 def _lock_for_change(
-    user: AbstractBaseUser, request: ServiceRequest, expected_version: int | None
+    user: AbstractBaseUser,
+    request: ServiceRequest,
+    expected_version: int | None,
+    action: str,
 ) -> ServiceRequest:
-    """Re-read the request under a row lock; refuse stale edits and other partners' staff."""
-    current = ServiceRequest.objects.select_for_update().get(pk=request.pk)
-    acting = acting_partner_ids(user)
-    referred_here = current.referrals.filter(to_partner_id__in=acting).exists()
-    if current.responsible_partner_id not in acting and not referred_here:
-        raise PermissionDenied("This request belongs to another partner.")
+    """Re-read the request under a row lock; refuse anyone the access policy does not let
+    take `action` (permissions.ACTION_ROLES), then stale edits."""
+    current = (
+        ServiceRequest.objects.select_for_update(of=("self",))
+        .select_related("responsible_partner")
+        .get(pk=request.pk)
+    )
+    require(user, current, action)
     if expected_version is not None and current.version != expected_version:
         raise StaleEdit(
             {
@@ -340,6 +357,16 @@ def _save(request: ServiceRequest, now: dt.datetime, fields: list[str]) -> None:
     request.version += 1
     request.updated_at = now
     request.save(update_fields=[*fields, "version", "updated_at"])
+
+
+def _status_action(status: str) -> Action:
+    """The action (permissions.Action) that moves a request to `status`."""
+    return {
+        Status.ACKNOWLEDGED: Action.ACKNOWLEDGE,
+        Status.IN_PROGRESS: Action.START,
+        Status.ON_HOLD: Action.HOLD,
+        Status.CLOSED: Action.CLOSE,
+    }.get(status, Action.START)
 
 
 def change_status(
@@ -361,7 +388,7 @@ def change_status(
         raise ValidationError(errors)
     now = at or timezone.now()
     with transaction.atomic():
-        current = _lock_for_change(user, request, expected_version)
+        current = _lock_for_change(user, request, expected_version, _status_action(status))
         if status not in TRANSITIONS[current.status]:
             raise ValidationError(
                 {
@@ -432,7 +459,8 @@ def add_update(
         raise ValidationError(errors)
     now = timezone.now()
     with transaction.atomic():
-        current = _lock_for_change(user, request, expected_version)
+        action = Action.PUBLIC_UPDATE if public else Action.NOTE
+        current = _lock_for_change(user, request, expected_version, action)
         _save(current, now, [])
         update = RequestUpdate.objects.create(
             request=current,
@@ -458,7 +486,7 @@ def assign_request(
 ) -> ServiceRequest:
     now = timezone.now()
     with transaction.atomic():
-        current = _lock_for_change(user, request, expected_version)
+        current = _lock_for_change(user, request, expected_version, Action.ASSIGN)
         if current.is_closed:
             raise ValidationError({"assignee": "A closed request cannot be reassigned."})
         team = team or current.team
@@ -507,16 +535,19 @@ def refer_request(
         raise ValidationError(errors)
     now = timezone.now()
     with transaction.atomic():
-        current = _lock_for_change(user, request, expected_version)
+        current = _lock_for_change(user, request, expected_version, Action.REFER)
         if to_partner.pk == current.responsible_partner_id:
             raise ValidationError({"to_partner": "The request is already with that partner."})
         if current.is_closed:
             raise ValidationError({"to_partner": "A closed request cannot be referred."})
         if current.customer_id is not None:
+            # A consent to sharing counts only where it names the partner (one that names
+            # nobody lets nobody see the record).
             valid = Consent.objects.current().filter(
-                customer_id=current.customer_id, purpose=ConsentPurpose.SHARE_WITH_PARTNERS
+                customer_id=current.customer_id,
+                purpose=ConsentPurpose.SHARE_WITH_PARTNERS,
+                recipient=to_partner,
             )
-            valid = valid.filter(recipient__isnull=True) | valid.filter(recipient=to_partner)
             if consent is None:
                 consent = valid.first()
             elif not valid.filter(pk=consent.pk).exists():
