@@ -10,16 +10,23 @@ import datetime as dt
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
-from firstcontact.customers.models import Consent, ConsentPurpose, CustomerLink
+from firstcontact.customers.models import (
+    Consent,
+    ConsentPurpose,
+    Customer,
+    CustomerAddress,
+    CustomerKind,
+    CustomerLink,
+)
 from firstcontact.demo.partnership import COUNTY, DISTRICTS, Partnership
 from firstcontact.privacy.models import AuditEvent, SubjectAccessRequest, one_calendar_month_after
 from firstcontact.privacy.services import record_audit_event
 from firstcontact.servicerequests.models import RequestUpdate, ServiceRequest, UpdateKind
 
 
-def demo_subject_access_link() -> CustomerLink | None:
-    """The link between the county's and a district's record of the demo's SAR person: the
-    first whose district record has a service request (else the first such link)."""
+def demo_subject_access_link(*, with_request: bool = True) -> CustomerLink | None:
+    """The first link between the county's and a district's record of one person (whose
+    district record has a service request, unless `with_request` is False)."""
     links = (
         CustomerLink.objects.filter(
             from_customer__partner__slug=COUNTY, to_customer__partner__slug__in=DISTRICTS
@@ -27,14 +34,55 @@ def demo_subject_access_link() -> CustomerLink | None:
         .select_related("from_customer__partner", "to_customer__partner")
         .order_by("pk")
     )
-    with_request = links.filter(
-        Exists(ServiceRequest.objects.filter(customer_id=OuterRef("to_customer_id")))
-    ).first()
-    return with_request or links.first()
+    if with_request:
+        links = links.filter(
+            Exists(ServiceRequest.objects.filter(customer_id=OuterRef("to_customer_id")))
+        )
+    return links.first()
+
+
+def _link_a_district_person(partnership: Partnership) -> CustomerLink | None:
+    """A small demo may have no such link: give the county a record of a district's
+    customer who has a request, linked as staff would link it."""
+    person = (
+        Customer.objects.filter(
+            partner__slug__in=DISTRICTS,
+            kind=CustomerKind.PERSON,
+            service_requests__isnull=False,
+        )
+        .order_by("pk")
+        .first()
+    )
+    if person is None:
+        return None
+    copy = Customer.objects.create(
+        partner=partnership.partners[COUNTY],
+        kind=CustomerKind.PERSON,
+        title=person.title,
+        given_name=person.given_name,
+        family_name=person.family_name,
+        date_of_birth=person.date_of_birth,
+        preferred_language=person.preferred_language,
+    )
+    for address in person.addresses.filter(is_current=True)[:1]:
+        CustomerAddress.objects.create(
+            customer=copy,
+            line1=address.line1,
+            town=address.town,
+            postcode=address.postcode,
+            uprn=address.uprn,
+        )
+    return CustomerLink.objects.create(
+        from_customer=copy, to_customer=person, linked_by=partnership.users["adviser"]
+    )
 
 
 def create_subject_access_demo(partnership: Partnership) -> SubjectAccessRequest | None:
-    link = demo_subject_access_link()
+    link = (
+        demo_subject_access_link()
+        or _link_a_district_person(partnership)
+        or demo_subject_access_link(with_request=False)
+    )
     if link is None:
         return None
     county_record, district_record = link.from_customer, link.to_customer
