@@ -24,6 +24,7 @@ from firstcontact.demo.partnership import COUNTY, DEMO_SLUGS, create_partnership
 from firstcontact.demo.people import create_people
 from firstcontact.demo.subject_access import create_subject_access_demo
 from firstcontact.partners.models import Partner
+from firstcontact.retention.demo import create_retention_demo
 
 SEED = 20_261_123
 DEFAULT_PEOPLE = 3000
@@ -114,6 +115,7 @@ def load(*, people: int = DEFAULT_PEOPLE, seed: int = SEED, progress: bool = Fal
         )
         # A person two partners hold, and a subject access request for the DPO pages.
         create_subject_access_demo(partnership)
+        create_retention_demo(partnership)
     return {
         "partnership": partnership,
         "services": len(services),
