@@ -12,3 +12,12 @@ MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend
 ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
 SESSION_COOKIE_SECURE = False
 CSRF_COOKIE_SECURE = False
+
+# Tests clear the cache freely (rate-limit counters), with or without a database: an in-memory
+# cache by default. The project's shared cache (settings.CACHES, DatabaseCache) stays as the
+# "shared" alias, so test databases get its table as production ones do, and the rate-limit
+# tests count in it (tests/portal/test_portal_rate_limits.py).
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "shared": CACHES["default"],  # noqa: F405
+}

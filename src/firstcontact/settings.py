@@ -243,6 +243,35 @@ PORTAL_RATE_LIMITS = {
     "track": (int(os.environ.get("PORTAL_TRACKS_PER_10_MINUTES", "30")), 600),
 }
 
+# The cache every server process shares; rate limits (the resident site's, Open311 keys') count
+# in it. The project's database by default (table created by `migrate`), Redis when REDIS_URL
+# is set (e.g. redis://localhost:6379/0; needs the `redis` extra: pip install '.[redis]').
+REDIS_URL = os.environ.get("REDIS_URL", "")
+if REDIS_URL:
+    import importlib.util
+
+    if importlib.util.find_spec("redis") is None:
+        raise ImproperlyConfigured(
+            "REDIS_URL is set but the redis package is missing: pip install 'firstcontact[redis]'"
+        )
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "firstcontact",
+        }
+    }
+else:
+    CACHES = {
+        "default": {
+            # Django's DatabaseCache with an atomic incr (firstcontact/cache.py).
+            "BACKEND": "firstcontact.cache.DatabaseCache",
+            "LOCATION": "firstcontact_cache",
+            # Counters are culled only past this many rows (expired ones first).
+            "OPTIONS": {"MAX_ENTRIES": 100_000},
+        }
+    }
+
 # Security headers (docs/security.md). Content-Security-Policy: scripts only from this site
 # or an inline <script> carrying the response's nonce (no 'unsafe-inline', no 'unsafe-eval':
 # htmx's eval is off, see desk/staff_base.html); styles only from this site's stylesheets

@@ -1,8 +1,13 @@
-"""Tracking a request by reference and the email or phone used: /track/ with the fields
-`reference` and `contact`. Status and public updates only; nothing for a wrong contact."""
+"""Tracking a request by reference and the email or phone used: a POST to /track/ with the
+fields `reference` and `contact`. Status and public updates only; nothing for a wrong contact,
+and the same answer for a reference nobody has."""
+
+import re
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from firstcontact.customers.services import create_customer
 from firstcontact.lifeevents.services import Informant, raise_bundle, template_items
@@ -151,6 +156,10 @@ def test_a_request_with_contact_details_needs_them_to_be_tracked(client, portal)
     assert "Enter the email address or phone number you gave us" in html
     assert 'id="id_contact-error"' in html
     assert "Received" not in html
+    # A reference nobody has is asked the same, not told it does not exist.
+    html = track(client, NOBODYS, "").content.decode()
+    assert "Enter the email address or phone number you gave us" in html
+    assert "We could not find" not in html
 
 
 def test_an_anonymous_report_shows_its_status_only(client, portal):
@@ -173,10 +182,47 @@ def test_an_anonymous_report_shows_its_status_only(client, portal):
     assert "Tuesday" not in html
 
 
-def test_a_link_with_both_fields_tracks_without_a_form_post(client, portal):
+def test_a_link_with_a_contact_shows_the_empty_form_and_never_the_contact(client, portal):
+    # Old links put the email in the URL (and so in logs); they no longer track anything.
     request = raised_with_customer(portal)
     response = client.get("/track/", {"reference": request.reference, "contact": EMAIL})
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Received" not in html and "Pothole" not in html
+    assert EMAIL not in html
+    assert f'value="{request.reference}"' in html  # the reference is filled in
+    assert '<form method="post"' in html
+
+
+def answer(client, reference, contact):
+    """What a visitor sees, with the parts that differ by nature (the reference they typed,
+    the CSRF token) taken out, and the queries it took."""
+    with CaptureQueriesContext(connection) as queries:
+        response = client.post("/track/", {"reference": reference, "contact": contact})
+    html = response.content.decode()
+    html = html.replace(reference, "REFERENCE")
+    html = re.sub(r'name="csrfmiddlewaretoken" value="[^"]*"', "", html)
+    html = re.sub(r'nonce="[^"]*"', "", html)
+    templates = [t.name for t in response.templates]
+    return response.status_code, templates, html, len(queries)
+
+
+@pytest.mark.parametrize("contact", ["someone.else@example.org", "01202 123456", "", "junk"])
+def test_an_unknown_reference_and_a_wrong_contact_answer_alike(client, portal, contact):
+    request = raised_with_customer(portal)
+    known = answer(client, request.formatted_reference, contact)
+    unknown = answer(client, NOBODYS, contact)
+    assert known[:3] == unknown[:3]  # status, templates and page, word for word
+    assert known[3] == unknown[3]  # the same database work, so no timing difference
+    assert "Received" not in known[2]
+
+
+def test_a_tracked_request_is_not_kept_by_browsers_or_proxies(client, portal):
+    request = raised_with_customer(portal)
+    response = track(client, request.reference, EMAIL)
     assert "Received" in response.content.decode()
+    assert "no-store" in response["Cache-Control"]
+    assert "no-store" in client.get("/track/")["Cache-Control"]
 
 
 def test_a_reference_in_the_link_is_filled_in(client, db):

@@ -12,6 +12,7 @@ from django.contrib.auth.hashers import make_password
 from django.contrib.auth.password_validation import validate_password
 
 from firstcontact.demo.geography import ALL_OUTWARD_CODES, COUNTY_BOX, DISTRICT_AREAS
+from firstcontact.demo.privacy_notices import privacy_notice, privacy_notice_url
 from firstcontact.partners.models import (
     HubAgreement,
     Membership,
@@ -311,6 +312,8 @@ def create_partnership() -> Partnership:
             phone=spec.phone,
             email=f"customer.services@{spec.domain}",
             website=f"https://www.{spec.domain}/",
+            privacy_notice=privacy_notice(spec.name, spec.kind, spec.domain),
+            privacy_notice_url=privacy_notice_url(spec.domain),
         )
         partner.full_clean()
         partner.save()

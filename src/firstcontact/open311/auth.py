@@ -2,7 +2,8 @@
 
 Settings: OPEN311_RATE_LIMIT_PER_MINUTE (default 300; None turns limiting off) for keys with
 no limit of their own, and OPEN311_RATE_LIMIT_CACHE (default "default"), the cache alias.
-With several server processes, use a shared cache (Redis, database) for an exact limit.
+The cache is shared by every server process (the database, or Redis: firstcontact/cache.py),
+so the limit holds however many processes serve the API.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import time
 from django.conf import settings
 from django.core.cache import caches
 
+from firstcontact.cache import hit
 from firstcontact.open311.models import Open311Client
 
 DEFAULT_PER_MINUTE = 300
@@ -39,13 +41,5 @@ def check_rate_limit(client: Open311Client) -> None:
     now = time.time()
     window = int(now // WINDOW_SECONDS)
     key = f"open311:rate:{client.pk}:{window}"
-    if cache.add(key, 1, WINDOW_SECONDS + 5):
-        count = 1
-    else:
-        try:
-            count = cache.incr(key)
-        except ValueError:  # expired between add and incr
-            cache.set(key, 1, WINDOW_SECONDS + 5)
-            count = 1
-    if count > limit:
+    if hit(key, WINDOW_SECONDS, cache=cache) > limit:
         raise RateLimited(max(1, int((window + 1) * WINDOW_SECONDS - now) + 1))

@@ -1,7 +1,10 @@
-"""Rate limits on anonymous submissions, counted in Django's cache per client address.
+"""Rate limits on anonymous submissions, counted per client address in the shared cache
+(firstcontact/cache.py: the database by default, Redis when REDIS_URL is set), so every
+server process counts towards one limit.
 
 settings.PORTAL_RATE_LIMITS maps a scope to (how many, per how many seconds), e.g.
-{"submit": (20, 3600), "track": (30, 600)}. Staff signed in are not limited."""
+{"submit": (20, 3600), "track": (30, 600)}: a fixed window of that many seconds on the
+clock. Staff signed in are not limited."""
 
 from __future__ import annotations
 
@@ -9,8 +12,9 @@ import hashlib
 import time
 
 from django.conf import settings
-from django.core.cache import cache
 from django.http import HttpRequest
+
+from firstcontact.cache import hit, peek
 
 DEFAULT_LIMITS = {"submit": (20, 3600), "track": (30, 600)}
 
@@ -27,24 +31,18 @@ def limit_for(scope: str) -> tuple[int, int]:
 
 
 def _key(request: HttpRequest, scope: str, window: int) -> str:
+    # The address is hashed: the cache's table should not be a log of residents' addresses.
     who = hashlib.sha256(client_address(request).encode()).hexdigest()[:32]
     return f"portal-ratelimit:{scope}:{who}:{window}"
 
 
 def is_limited(request: HttpRequest, scope: str, *, count: bool = True) -> bool:
     """True when this client has used up the scope's allowance for the current window; each
-    call that is allowed counts one use (count=False: only look)."""
+    call counts one use, refused or not (count=False: only look)."""
     if request.user.is_authenticated:
         return False
     allowed, seconds = limit_for(scope)
-    window = int(time.time() // seconds)
-    key = _key(request, scope, window)
-    used = cache.get(key, 0)
-    if used >= allowed:
-        return True
-    if count:
-        try:
-            cache.incr(key)
-        except ValueError:
-            cache.add(key, 1, timeout=seconds + 5)
-    return False
+    key = _key(request, scope, int(time.time() // seconds))
+    if not count:
+        return peek(key) >= allowed
+    return hit(key, seconds) > allowed

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from firstcontact.portal.views import feedback, journey, start, tell_us_once, track
+from firstcontact.portal.views import feedback, journey, privacy, start, tell_us_once, track
 
 app_name = "portal"
 urlpatterns = [
@@ -38,4 +38,5 @@ urlpatterns = [
     path("feedback/", feedback.feedback, name="feedback"),
     path("feedback/thanks/", feedback.feedback_thanks, name="feedback_thanks"),
     path("accessibility/", start.accessibility, name="accessibility"),
+    path("privacy/", privacy.privacy, name="privacy"),
 ]

@@ -1,15 +1,23 @@
 """Track a request (or a tell-us-once bundle) by its reference and the email or phone used.
 
-Contract (other tests drive it): GET or POST /track/ with the fields `reference` and `contact`.
+Contract (other tests drive it): POST /track/ with the fields `reference` and `contact`
+(CSRF-protected). The contact goes in the body only: a GET shows the empty form (with the
+reference from a link filled in, never a contact), so emails and phone numbers stay out of
+URLs and so out of server and proxy logs and browser history.
+
 The result shows the status and public updates only, never personal data. A request made
-without contact details shows its status alone; a wrong email or phone shows nothing.
+without contact details shows its status alone. Otherwise an unknown reference and a known
+reference with the wrong contact get the same answer, and cost the same work: one lookup by
+reference and one query matching the contact against the customers of whatever has that
+reference (none for an unknown one), so neither the answer nor its timing tells whether a
+reference exists.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
@@ -30,28 +38,35 @@ from firstcontact.servicerequests.models import RequestUpdate, ServiceRequest
 TRACKED_BUNDLES_KEY = "portal_bundles"
 
 
-def contact_matches(customer_ids: set[int], text: str) -> bool:
-    """Whether the email address or phone number is one of these customers' own."""
+def customers_with_reference(reference: str) -> QuerySet:
+    """The customer ids of the request or the bundle with this reference (a subquery)."""
+    return ServiceRequest.objects.filter(
+        Q(reference=reference) | Q(bundle_item__bundle__reference=reference),
+        customer__isnull=False,
+    ).values("customer_id")
+
+
+def contact_matches(customers: QuerySet, text: str) -> bool:
+    """Whether the email address or phone number is one of these customers' own: one query,
+    whether or not there are any such customers."""
     text = (text or "").strip()
-    if not text or not customer_ids:
-        return False
     if "@" in text:
         try:
             email = clean_email(text)
         except ValueError:
             return False
-        return CustomerEmail.objects.filter(
-            customer_id__in=customer_ids, address__lower=email.lower()
-        ).exists()
-    try:
-        number = clean_phone(text)
-    except ValueError:
-        return False
-    return CustomerPhone.objects.filter(customer_id__in=customer_ids, number=number).exists()
+        points = CustomerEmail.objects.filter(address__lower=email.lower())
+    else:
+        try:
+            number = clean_phone(text)
+        except ValueError:
+            return False
+        points = CustomerPhone.objects.filter(number=number)
+    return points.filter(customer_id__in=customers).exists()
 
 
 class NeedContact(Exception):
-    """The request has contact details: the resident must give the email or phone used."""
+    """No contact was given and the reference is not an anonymous report's."""
 
 
 @dataclass
@@ -68,19 +83,22 @@ def public_updates(request: ServiceRequest) -> QuerySet[RequestUpdate]:
 
 
 def find(reference: str, contact: str) -> TrackResult | None:
-    """What may be shown for the reference and contact, or None (shown as "not found")."""
+    """What may be shown for the reference and contact, or None (shown as "not found").
+
+    Up to the contact check, an unknown reference and a known one take the same path."""
     request = (
         ServiceRequest.objects.select_related("service", "responsible_partner")
         .filter(reference=reference)
         .first()
     )
+    if request is not None and request.customer_id is None:
+        # Reported without contact details: its status is all anyone is shown.
+        return TrackResult(kind="anonymous", request=request)
+    if not contact.strip():
+        raise NeedContact
+    if not contact_matches(customers_with_reference(reference), contact):
+        return None
     if request is not None:
-        if request.customer_id is None:
-            return TrackResult(kind="anonymous", request=request)
-        if not contact.strip():
-            raise NeedContact
-        if not contact_matches({request.customer_id}, contact):
-            return None
         record_audit_event(
             user=None,
             action=AuditEvent.Action.VIEW,
@@ -91,44 +109,43 @@ def find(reference: str, contact: str) -> TrackResult | None:
         )
         return TrackResult(kind="request", request=request, updates=public_updates(request))
     bundle = bundle_by_reference(reference)
-    if bundle is not None:
-        requests = bundle_requests(bundle)
-        customer_ids = {r.customer_id for r in requests if r.customer_id}
-        if not contact.strip():
-            raise NeedContact
-        if not contact_matches(customer_ids, contact):
-            return None
-        return TrackResult(kind="bundle", bundle=bundle, requests=requests)
-    return None
+    if bundle is None:
+        return None
+    return TrackResult(kind="bundle", bundle=bundle, requests=bundle_requests(bundle))
 
 
 @personal_data
 @require_http_methods(["GET", "POST"])
 def track(request: HttpRequest) -> HttpResponse:
-    data = request.POST if request.method == "POST" else None
-    if data is None and request.GET.get("reference") and "contact" in request.GET:
-        data = request.GET  # a link or bookmark with both fields filled in
-    form = TrackForm(data, initial={"reference": request.GET.get("reference", "")})
+    if request.method != "POST":
+        # Old links may carry ?contact=: it is neither used nor shown again.
+        form = TrackForm(initial={"reference": request.GET.get("reference", "")[:40]})
+        return render_portal(request, "portal/track.html", {"form": form, "result": None})
+    if is_limited(request, "track"):
+        return render_portal(request, "portal/rate_limited.html", status=429)
+    form = TrackForm(request.POST)
     result = None
-    if data is not None:
-        if is_limited(request, "track"):
-            return render_portal(request, "portal/rate_limited.html", status=429)
-        if form.is_valid():
-            reference = form.cleaned_data["reference"]
-            contact = form.cleaned_data["contact"]
-            try:
-                result = find(reference, contact)
-            except NeedContact:
-                form.add_error("contact", _("Enter the email address or phone number you gave us"))
-            else:
-                if result is None:
-                    form.add_error(
-                        None,
-                        _(
-                            "We could not find a request with that reference and those "
-                            "contact details. Check them and try again"
-                        ),
-                    )
-                elif result.kind == "bundle":
-                    remember(request, TRACKED_BUNDLES_KEY, result.bundle.reference)
+    if form.is_valid():
+        reference = form.cleaned_data["reference"]
+        try:
+            result = find(reference, form.cleaned_data["contact"])
+        except NeedContact:
+            form.add_error(
+                "contact",
+                _(
+                    "Enter the email address or phone number you gave us. If you did not "
+                    "give us one, check the reference"
+                ),
+            )
+        else:
+            if result is None:
+                form.add_error(
+                    None,
+                    _(
+                        "We could not find a request with that reference and those "
+                        "contact details. Check them and try again"
+                    ),
+                )
+            elif result.kind == "bundle":
+                remember(request, TRACKED_BUNDLES_KEY, result.bundle.reference)
     return render_portal(request, "portal/track.html", {"form": form, "result": result})
