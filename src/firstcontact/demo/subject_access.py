@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, F, OuterRef
 from django.utils import timezone
 
 from firstcontact.customers.models import (
@@ -111,6 +111,8 @@ def create_subject_access_demo(partnership: Partnership) -> SubjectAccessRequest
             public=False,
             text="Internal: the resident asked that letters go to their daughter's address.",
         )
+        # Every change bumps the request's version (servicerequests.models).
+        ServiceRequest.objects.filter(pk=request.pk).update(version=F("version") + 1)
     # Who viewed them, as the desk records it.
     viewers = [
         (partnership.users["adviser"], county_record),
