@@ -21,3 +21,9 @@ CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
     "shared": CACHES["default"],  # noqa: F405
 }
+
+# Staff sign-in: most tests sign in with client.force_login() or client.login(), which give no
+# second factor and (login) pass no request, which axes needs. So the second factor is optional
+# (only logins that have set one up are asked) and axes is off; tests/accounts turn both on.
+FIRSTCONTACT = {**FIRSTCONTACT, "STAFF_TWO_FACTOR": "optional"}  # noqa: F405
+AXES_ENABLED = False

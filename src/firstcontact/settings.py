@@ -62,6 +62,12 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.postgres",
+    # Staff sign-in: second factors (django-otp) and lockout (django-axes), firstcontact.accounts.
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "axes",
+    "firstcontact.accounts",
     "django_tasks_db",
     "django_htmx",
     "firstcontact.partners",
@@ -97,10 +103,18 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # request.user.is_verified(): whether this session gave its second factor.
+    "django_otp.middleware.OTPMiddleware",
+    # Staff sessions end after FIRSTCONTACT["STAFF_IDLE_MINUTES"] idle, and reach no staff
+    # page before their second factor (firstcontact/accounts/middleware.py).
+    "firstcontact.accounts.middleware.StaffIdleTimeoutMiddleware",
+    "firstcontact.accounts.middleware.StaffTwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # request.htmx: staff pages answer htmx requests with just the part that changed.
     "django_htmx.middleware.HtmxMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Turns a locked-out sign-in into the lockout page (last, as axes asks).
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "firstcontact.urls"
@@ -146,11 +160,41 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Passwords after the NCSC's guidance: length (12 to 128 characters) and no common or
+# look-alike passwords; no composition rules.
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
+    {"NAME": "firstcontact.accounts.validators.MaximumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
+# axes first: it refuses a locked-out login before the password is even checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Lockout (django-axes): 5 failed sign-ins for one login, or 20 from one address (a contact
+# centre's staff share one; FIRSTCONTACT["SIGN_IN_FAILURES_PER_ADDRESS"]), within 15 minutes
+# lock it for 15 minutes; a partnership administrator can unlock sooner (admin: "Failed
+# sign-ins", or "Unlock sign-in" on a staff login). Every failure and lockout is audited.
+AXES_FAILURE_LIMIT = int(os.environ.get("SIGN_IN_FAILURES_PER_LOGIN", "5"))
+AXES_COOLOFF_TIME = float(os.environ.get("SIGN_IN_LOCKOUT_MINUTES", "15")) / 60  # hours
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_HANDLER = "firstcontact.accounts.lockout.AxesHandler"
+AXES_LOCKOUT_CALLABLE = "firstcontact.accounts.views.locked_out"
+AXES_HTTP_RESPONSE_CODE = 429
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "firstcontact.accounts.audit.client_address"
+AXES_ENABLE_ADMIN = False  # registered on the partnership admin site (accounts/admin.py)
+AXES_VERBOSE = False  # the audit trail records each failure and lockout
+# Authenticator apps show this name beside the login.
+OTP_TOTP_ISSUER = os.environ.get("OTP_TOTP_ISSUER", "FirstContact")
+# Sessions: at most 12 hours from sign-in; staff are signed out after
+# FIRSTCONTACT["STAFF_IDLE_MINUTES"] without activity well before that.
+SESSION_COOKIE_AGE = 12 * 60 * 60
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "desk:home"
 LOGOUT_REDIRECT_URL = "login"
@@ -225,7 +269,15 @@ FIRSTCONTACT = {
     # Country and subdivision for bank holidays in SLA clocks (the `holidays` package).
     "HOLIDAY_COUNTRY": os.environ.get("HOLIDAY_COUNTRY", "GB"),
     "HOLIDAY_SUBDIV": os.environ.get("HOLIDAY_SUBDIV", "ENG"),
+    # Staff second factor: "required" (every staff login, set up at the first sign-in) or
+    # "optional" (only logins that have set one up; `make run`'s demo). Required unless DEBUG.
+    "STAFF_TWO_FACTOR": os.environ.get("STAFF_TWO_FACTOR", "optional" if DEBUG else "required"),
+    # Staff sessions end after this many minutes without a request.
+    "STAFF_IDLE_MINUTES": int(os.environ.get("STAFF_IDLE_MINUTES", "30")),
+    "SIGN_IN_FAILURES_PER_ADDRESS": int(os.environ.get("SIGN_IN_FAILURES_PER_ADDRESS", "20")),
     "PHONE_REGION": "GB",
+if FIRSTCONTACT["STAFF_TWO_FACTOR"] not in {"required", "optional"}:
+    raise ImproperlyConfigured('STAFF_TWO_FACTOR must be "required" or "optional".')
 }
 
 # The resident site: the map's tile server (Leaflet; empty for no tiles, e.g. offline tests)

@@ -1,13 +1,16 @@
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from firstcontact.accounts.views import SignInView
 from firstcontact.admin_site import site as admin_site
 from firstcontact.portal.views import start as portal_start
 
 urlpatterns = [
     path("admin/", admin_site.urls),
-    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    # Staff sign-in: password, then the second factor (firstcontact.accounts).
+    path("accounts/login/", SignInView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/", include("firstcontact.accounts.urls")),
     path("open311/v2/", include("firstcontact.open311.urls")),
     path("insight/", include("firstcontact.insight.urls")),
     path("dpo/erasure/", include("firstcontact.retention.urls")),

@@ -4,12 +4,14 @@ all of them; the agreements between them; and a member of staff in each role."""
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.password_validation import validate_password
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from firstcontact.demo.geography import ALL_OUTWARD_CODES, COUNTY_BOX, DISTRICT_AREAS
 from firstcontact.demo.privacy_notices import privacy_notice, privacy_notice_url
@@ -27,6 +29,11 @@ from firstcontact.privacy.models import DataCategory, DataSharingAgreement
 
 # One password for every demo login, documented in the README and printed by load_demo.
 DEMO_PASSWORD = "firstcontact-demo"
+# The demo login that shows the second factor working even in the demo (where the others sign
+# in with the password alone): its authenticator secret is fixed, and printed by load_demo so
+# a person can add it to an app. Base32, as apps take it; never use a fixed secret for real.
+SECOND_FACTOR_DEMO_LOGIN = "secure-adviser"
+DEMO_TOTP_SECRET = "JBSWY3DPEHPK3PXPFIRSTCONTACTDEMO"
 
 COUNTY = "wessex-county"
 HUB = "casterbridge"
@@ -194,6 +201,7 @@ class StaffSpec:
     team: str | None = None
     is_staff: bool = False
     note: str = ""
+    second_factor: bool = False
 
 
 STAFF = [
@@ -209,6 +217,16 @@ STAFF = [
     StaffSpec("adviser2", "Tom", "Pryce", HUB, Role.ADVISER, "Contact Centre"),
     StaffSpec("adviser3", "Grace", "Okafor", HUB, Role.ADVISER, "Contact Centre"),
     StaffSpec("adviser4", "Dylan", "Hughes", HUB, Role.ADVISER, "Contact Centre"),
+    StaffSpec(
+        SECOND_FACTOR_DEMO_LOGIN,
+        "Chloe",
+        "Daniels",
+        HUB,
+        Role.ADVISER,
+        "Contact Centre",
+        note="asks for a code from an authenticator app",
+        second_factor=True,
+    ),
     StaffSpec(
         "shop-adviser",
         "Beth",
@@ -419,6 +437,8 @@ def create_staff(partners: dict[str, Partner], teams: dict[tuple[str, str], Team
             validate_password(DEMO_PASSWORD, user)
             user.password = encoded
             user.save()
+            if spec.second_factor:
+                create_demo_authenticator(user)
         else:
             existing.append(spec.username)
         Membership.objects.get_or_create(
@@ -429,3 +449,21 @@ def create_staff(partners: dict[str, Partner], teams: dict[tuple[str, str], Team
         )
         users[spec.username] = user
     return users, existing
+
+
+def demo_totp_key_hex() -> str:
+    """The fixed demo secret as django-otp stores it (hex)."""
+    return base64.b32decode(DEMO_TOTP_SECRET).hex()
+
+
+def create_demo_authenticator(user) -> TOTPDevice:
+    """The demo login's authenticator app, with the fixed secret (a new login only: a taken
+    username keeps its own sign-in)."""
+    from firstcontact.accounts.services import APP_DEVICE_NAME
+
+    device, _ = TOTPDevice.objects.get_or_create(
+        user=user,
+        name=APP_DEVICE_NAME,
+        defaults={"key": demo_totp_key_hex(), "confirmed": True},
+    )
+    return device

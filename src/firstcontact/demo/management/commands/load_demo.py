@@ -13,7 +13,11 @@ from firstcontact.catalogue.models import Service
 from firstcontact.contacts.models import Contact
 from firstcontact.customers.models import Customer
 from firstcontact.demo.loader import DEFAULT_PEOPLE, SEED, is_loaded, load
-from firstcontact.demo.partnership import DEMO_PASSWORD, STAFF
+from firstcontact.demo.partnership import (
+    DEMO_PASSWORD,
+    SECOND_FACTOR_DEMO_LOGIN,
+    STAFF,
+)
 from firstcontact.partners.models import Membership, Partner
 from firstcontact.servicerequests.models import Referral, RequestUpdate, ServiceRequest
 
@@ -80,6 +84,35 @@ class Command(BaseCommand):
         self._counts()
         self._logins()
 
+    def _second_factor(self, user) -> None:
+        """How to sign in as the login that shows the second factor."""
+        from django_otp.plugins.otp_totp.models import TOTPDevice
+
+        from firstcontact.accounts.conf import OPTIONAL, two_factor_mode
+        from firstcontact.accounts.services import secret_text
+
+        if two_factor_mode() == OPTIONAL:
+            self.stdout.write(
+                "The demo logins sign in with the password alone (STAFF_TWO_FACTOR=optional), "
+                f"except {SECOND_FACTOR_DEMO_LOGIN}."
+            )
+        else:
+            self.stdout.write(
+                "Every login sets up an authenticator app at its first sign-in "
+                "(STAFF_TWO_FACTOR=required)."
+            )
+        device = TOTPDevice.objects.filter(user=user, confirmed=True).first() if user else None
+        if device is None:
+            return
+        self.stdout.write(
+            f"{SECOND_FACTOR_DEMO_LOGIN} asks for a 6-digit code from an authenticator app. "
+            "Add this to the app (as a link or a QR code), or type the key:"
+        )
+        self.stdout.write(f"  {device.config_url}")
+        secret = secret_text(device)
+        self.stdout.write(f"  key: {secret}  (time-based, 6 digits, 30 seconds)")
+        self.stdout.write(f"  or in a terminal: oathtool --totp -b {secret.replace(' ', '')}")
+
     def _counts(self) -> None:
         counts = [
             ("Partners", Partner.objects.count()),
@@ -130,4 +163,5 @@ class Command(BaseCommand):
                 self.stdout.write("  ".join("-" * w for w in widths))
         self.stdout.write("")
         self.stdout.write(f"Password for every demo login: {DEMO_PASSWORD}")
+        self._second_factor(users.get(SECOND_FACTOR_DEMO_LOGIN))
         self.stdout.write("Open http://127.0.0.1:8000/")
