@@ -13,11 +13,25 @@ from xml.etree import ElementTree as ET
 import pytest
 from django.core.cache import cache
 
+from firstcontact.catalogue.models import PublicLocation
 from firstcontact.open311 import caches
 from firstcontact.open311.models import Open311Client
 from firstcontact.partners.selectors import clear_area_cache
 
 SCHEMA_DIR = Path(__file__).parents[2].parent / "shared" / "data" / "open311-georeport-v2-schema"
+
+
+@pytest.fixture
+def partnership(partnership):
+    """The shared test partnership, with its street faults public and reportable through
+    Open311 as a partnership would set them: potholes at their point, missed bins (outside
+    someone's home) to the street. Antisocial behaviour stays private."""
+    partnership.pothole.requests_public = partnership.pothole.open311_reportable = True
+    partnership.pothole.public_location = PublicLocation.POINT
+    partnership.pothole.save()
+    partnership.missed_bin.requests_public = partnership.missed_bin.open311_reportable = True
+    partnership.missed_bin.save()
+    return partnership
 
 
 @pytest.fixture(autouse=True)

@@ -17,13 +17,12 @@ from firstcontact.open311 import auth
 from firstcontact.open311.models import Open311Submission
 from firstcontact.servicerequests.models import RequestPhoto, ServiceRequest
 from firstcontact.servicerequests.services import change_status
+from tests.images import JPEG, PNG, size_of
 from tests.open311.conftest import SCHEMA_DIR, errors_of, make_client, xml
 
 BASE = "/open311/v2"
 NORTH_POINT = {"lat": "51.5", "long": "-1.5"}
 SOUTH_POINT = {"lat": "50.5", "long": "-1.5"}
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
-JPEG = b"\xff\xd8\xff\xe0" + b"\x00" * 64
 
 
 def pothole(key, **extra):
@@ -266,7 +265,6 @@ def test_several_bad_fields_are_reported_at_once(client, keys, fmt):
             "attribute[depth]": "bottomless",
             "attribute[width_cm]": "wide",
             "email": "not-an-email",
-            "media_url": "javascript:x",
             "description": "x" * 10_001,
         },
         fmt,
@@ -279,7 +277,6 @@ def test_several_bad_fields_are_reported_at_once(client, keys, fmt):
         "description",
         "email",
         "lat",
-        "media_url",
     ]
 
 
@@ -324,12 +321,13 @@ def test_photos_are_checked_by_content_and_stored(client, keys, settings):
     photos = list(RequestPhoto.objects.order_by("pk"))
     assert [p.content_type for p in photos] == ["image/png", "image/jpeg"]
     assert photos[0].file.name.endswith(".png")
-    assert (settings.MEDIA_ROOT / photos[0].file.name).read_bytes() == PNG
+    # Stored re-encoded (without metadata): the same picture.
+    assert size_of((settings.MEDIA_ROOT / photos[0].file.name).read_bytes()) == size_of(PNG)
     submission = Open311Submission.objects.get()
     assert submission.media_urls == ["https://example.org/1.jpg", "https://example.org/2.jpg"]
     served = client.get(f"/open311/v2/photos/{photos[0].pk}.png")
     assert served.status_code == 200 and served["Content-Type"] == "image/png"
-    assert b"".join(served.streaming_content) == PNG
+    assert size_of(b"".join(served.streaming_content)) == size_of(PNG)
 
 
 def test_an_uploaded_photo_is_the_media_url_of_the_request(client, keys):
@@ -452,7 +450,13 @@ def test_get_requests_xml_fields_and_no_personal_data(client, keys, partnership)
     ]
     assert request.findtext("service_request_id") == reference
     assert request.findtext("status") == "open"
-    assert request.findtext("zipcode") == "WX1 1AA"
+    # The postcode's district only (a full postcode covers a handful of homes), no UPRN.
+    assert request.findtext("zipcode") == "WX1"
+    assert request.findtext("address") == "Bus stop"
+    assert request.findtext("address_id") == ""
+    # A resident's own report of a pothole: its description is public, its point exact.
+    assert request.findtext("description") == "A big hole by the bus stop"
+    assert (request.findtext("lat"), request.findtext("long")) == ("51.5", "-1.5")
     assert request.findtext("media_url") == "https://example.org/p.jpg"
     for name in ("requested_datetime", "updated_datetime", "expected_datetime"):
         parsed = dt.datetime.fromisoformat(request.findtext(name))

@@ -29,8 +29,27 @@ class DeliveryInline(PartnershipAdminPermissions, admin.TabularInline):
 
 @admin.register(Service, site=site)
 class ServiceAdmin(PartnershipAdminPermissions, admin.ModelAdmin):
-    list_display = ["name", "code", "lgsl_code", "kind", "tier", "sla_policy", "active", "private"]
-    list_filter = ["kind", "tier", "active", "private", "group"]
+    list_display = [
+        "name",
+        "code",
+        "lgsl_code",
+        "kind",
+        "tier",
+        "sla_policy",
+        "active",
+        "private",
+        "requests_public",
+        "open311_reportable",
+    ]
+    list_filter = [
+        "kind",
+        "tier",
+        "active",
+        "private",
+        "requests_public",
+        "open311_reportable",
+        "group",
+    ]
     search_fields = ["name", "code", "keywords"]
     inlines = [DeliveryInline, AttributeInline, EligibilityInline]
 

@@ -74,12 +74,23 @@ class Tier(models.TextChoices):
     ALL = "all", "Any tier or agency"
 
 
+class PublicLocation(models.TextChoices):
+    """How precisely a public request's place is published (Open311's GET requests)."""
+
+    STREET = "street", "The street only"
+    POINT = "point", "The exact point on the map (never a house number)"
+
+
 class ServiceQuerySet(models.QuerySet):
     def active(self) -> ServiceQuerySet:
         return self.filter(active=True)
 
     def public(self) -> ServiceQuerySet:
         return self.filter(active=True, private=False)
+
+    def open311_reportable(self) -> ServiceQuerySet:
+        """Services a reporting client (FixMyStreet) may send and list: public faults."""
+        return self.public().filter(open311_reportable=True, requests_public=True)
 
 
 class Service(models.Model):
@@ -107,6 +118,32 @@ class Service(models.Model):
     private = models.BooleanField(
         default=False, help_text="Private services are for staff only: not offered to residents."
     )
+    # What the public may see of its requests (docs/access.md, "Public"). Street-scene faults
+    # are public, as FixMyStreet shows them; applications, care, benefits, housing, antisocial
+    # behaviour, complaints and life events never are.
+    requests_public = models.BooleanField(
+        default=False,
+        verbose_name="requests are public",
+        help_text="Its requests are listed publicly (Open311 GET requests and updates): the "
+        "status, the street, and the resident's description where they gave it for "
+        "publication. Only for street faults such as potholes; never for anything about a "
+        "person (applications, care, benefits, housing, antisocial behaviour, complaints).",
+    )
+    public_location = models.CharField(
+        max_length=10,
+        choices=PublicLocation.choices,
+        default=PublicLocation.STREET,
+        verbose_name="place shown publicly",
+        help_text="How precisely a public request's place is shown: the street (the default; "
+        "coordinates rounded to about 100 m), or the exact point for faults in the street "
+        "itself (potholes, street lights). A house number is never shown.",
+    )
+    open311_reportable = models.BooleanField(
+        default=False,
+        verbose_name="reportable through Open311",
+        help_text="Reporting clients such as FixMyStreet may send it (it is listed in Open311's "
+        "services). Only for fault reports whose requests are public.",
+    )
 
     objects = ServiceQuerySet.as_manager()
 
@@ -115,6 +152,19 @@ class Service(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        if self.open311_reportable and not self.requests_public:
+            raise ValidationError(
+                {
+                    "open311_reportable": "Only a service whose requests are public can be "
+                    "reported through Open311 (FixMyStreet publishes every report)."
+                }
+            )
+        if self.open311_reportable and self.kind != ServiceKind.FAULT_REPORT:
+            raise ValidationError(
+                {"open311_reportable": "Only fault reports can be reported through Open311."}
+            )
 
 
 class ServiceDelivery(models.Model):

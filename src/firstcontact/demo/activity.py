@@ -881,6 +881,10 @@ def create_requests(
                 status=status,
                 outcome=outcome if closed else "",
                 description=rng.choice(descriptions),
+                # As raise_request decides: a resident's own report of a public fault.
+                description_public=service.requests_public
+                and plan.raised_by is None
+                and plan.channel in {Channel.WEB, Channel.OPEN311},
                 attributes=answers,
                 latitude=location.latitude,
                 longitude=location.longitude,

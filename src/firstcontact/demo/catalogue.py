@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from firstcontact.catalogue.models import (
     Automated,
     Datatype,
+    PublicLocation,
     Service,
     ServiceAttribute,
     ServiceDelivery,
@@ -1668,6 +1669,27 @@ SERVICES: list[ServiceSpec] = [
     ),
 ]
 
+# Street-scene faults: their requests are public (status, street, the resident's own words)
+# and FixMyStreet may send them through Open311; the value is how precisely the place is
+# shown. Everything else (applications, care, benefits, council tax, housing, homelessness,
+# tenants' repairs, noise, antisocial behaviour, complaints, life events, information) never.
+PUBLIC_REQUESTS: dict[str, str] = {
+    "pothole": PublicLocation.POINT,
+    "street-light": PublicLocation.POINT,
+    "pavement": PublicLocation.POINT,
+    "road-flooding": PublicLocation.POINT,
+    "traffic-lights": PublicLocation.POINT,
+    "fly-tipping": PublicLocation.POINT,
+    "street-cleaning": PublicLocation.POINT,
+    "blocked-drain": PublicLocation.POINT,
+    # Often outside someone's home: the street only.
+    "missed-bin": PublicLocation.STREET,
+    "graffiti": PublicLocation.STREET,
+    "dog-fouling": PublicLocation.STREET,
+    "abandoned-vehicle": PublicLocation.STREET,
+    "needles": PublicLocation.STREET,
+}
+
 # Which partners deliver, by ServiceSpec.delivered_by.
 _DELIVERERS = {
     "county": [COUNTY],
@@ -1706,6 +1728,9 @@ def create_catalogue(partnership: Partnership) -> dict[str, Service]:
             tier=spec.tier,
             sla_policy=policies[spec.sla],
             adviser_script=spec.script,
+            requests_public=spec.code in PUBLIC_REQUESTS,
+            open311_reportable=spec.code in PUBLIC_REQUESTS,
+            public_location=PUBLIC_REQUESTS.get(spec.code, PublicLocation.STREET),
         )
         service.full_clean(exclude=["sla_policy"])
         services[spec.code] = service

@@ -11,7 +11,9 @@ acknowledgement, audit) and attaches the photos. A report that nobody in the par
 can take after all (its place is outside every area now, its service is no longer offered)
 is recorded as a request closed at once, which the updates feed reports as
 NOT_COUNCILS_RESPONSIBILITY. A retry with the same client id returns the same reference,
-whether or not it has been processed yet.
+whether or not it has been processed yet; a resend under the same id in another category
+(FixMyStreet's "change category and resend") re-categorises the report (`recategorise_report`).
+A media_url that is not a web address is dropped with an internal note, never the report.
 """
 
 from __future__ import annotations
@@ -33,7 +35,9 @@ from django_tasks_db.backend import DatabaseBackend
 from django_tasks_db.models import DBTaskResult
 
 from firstcontact.catalogue import sla
+from firstcontact.catalogue.attributes import validate_answers
 from firstcontact.catalogue.models import Service
+from firstcontact.catalogue.routing import resolve_delivery
 from firstcontact.contacts.models import Outcome
 from firstcontact.contacts.services import end_contact, start_contact
 from firstcontact.customers.matching import normalise_name
@@ -51,6 +55,8 @@ from firstcontact.servicerequests.models import (
     RequestPhoto,
     RequestUpdate,
     ServiceRequest,
+    Status,
+    UpdateKind,
 )
 from firstcontact.servicerequests.references import new_reference
 from firstcontact.servicerequests.services import (
@@ -75,7 +81,9 @@ class Report:
     account_id: str = ""
     device_id: str = ""
     media_urls: list[str] = field(default_factory=list)
-    # (upload, content type) pairs already passed by servicerequests.photos.check_photo
+    # Why media_urls given were dropped (not web addresses): noted on the request, internally.
+    dropped_media: list[str] = field(default_factory=list)
+    # (file, content type) pairs already re-encoded by servicerequests.photos.clean_photo
     photos: list[tuple] = field(default_factory=list)
     client_request_id: str = ""
 
@@ -270,6 +278,7 @@ def accept_report(
                     "first_name": report.first_name,
                     "last_name": report.last_name,
                     "photos": photos,
+                    "dropped_media": report.dropped_media,
                 },
             )
             if _store(submission):
@@ -410,6 +419,8 @@ def process_report(submission_id: int) -> str:
                 request.reference,
             )
         end_contact(contact=contact, outcome=Outcome.REQUEST_RAISED, reasons=[service])
+        if data.get("dropped_media"):
+            _internal_note(request, _dropped_media_note(data["dropped_media"]))
         RequestPhoto.objects.bulk_create(
             RequestPhoto(
                 request=request,
@@ -424,6 +435,129 @@ def process_report(submission_id: int) -> str:
         submission.processed_at = timezone.now()
         submission.save(update_fields=["service_request", "report", "processed_at"])
     return "raised" if request.outcome == "" else f"closed: {request.outcome}"
+
+
+def _dropped_media_note(dropped: list[str]) -> str:
+    return "Sent through Open311 with media we could not use, dropped: " + "; ".join(dropped) + "."
+
+
+def _internal_note(request: ServiceRequest, text: str) -> RequestUpdate:
+    """A note for officers on the request's timeline (not shown to the public)."""
+    return RequestUpdate.objects.create(
+        request=request,
+        kind=UpdateKind.NOTE,
+        status=request.status,
+        public=False,
+        text=text,
+        author_name="Open311",
+    )
+
+
+def recategorise_report(
+    *, submission: Open311Submission, service: Service, attributes: dict[str, list[str]]
+) -> Open311Submission:
+    """The client resent its report under the same id in another category (FixMyStreet's
+    "change category and resend"): move it to `service`, re-routed to whoever delivers that
+    at the report's place, with a note on the timeline. ValidationError (with a message the
+    client can show its staff) when that cannot be done: the request is closed, or nobody
+    delivers the new service there."""
+    with transaction.atomic():
+        submission = Open311Submission.objects.select_for_update(of=("self",)).get(pk=submission.pk)
+        if submission.service_request_id is None:
+            # Not raised yet: the report is raised in its new category when its task runs.
+            location = Location(
+                latitude=submission.report.get("lat"),
+                longitude=submission.report.get("long"),
+                postcode=submission.report.get("postcode", ""),
+                uprn=submission.report.get("uprn", ""),
+                address=submission.report.get("address", ""),
+            )
+            delivery = _route_for_new_category(service, location)
+            submission.service = service
+            submission.responsible_partner = delivery.partner
+            submission.report = {**submission.report, "attributes": attributes}
+            submission.save(update_fields=["service", "responsible_partner", "report"])
+        else:
+            _recategorise_request(submission.service_request_id, service, attributes)
+    return existing_submission(submission.client, submission.client_request_id) or submission
+
+
+def _route_for_new_category(service: Service, location: Location):
+    try:
+        return resolve_delivery(service, location)
+    except ValidationError:
+        raise ValidationError(
+            {
+                "service_code": f"Nobody in the partnership deals with “{service.name}” at "
+                "this report's place, so its category was not changed. Send it as a new "
+                "report, or ask the council to move it."
+            }
+        ) from None
+
+
+def _recategorise_request(
+    request_id: int, service: Service, attributes: dict[str, list[str]]
+) -> ServiceRequest:
+    request = (
+        ServiceRequest.objects.select_for_update(of=("self",))
+        .select_related("service", "responsible_partner", "team")
+        .get(pk=request_id)
+    )
+    if request.status == Status.CLOSED:
+        raise ValidationError(
+            {
+                "service_request_id": f"{request.formatted_reference} is closed, so its "
+                "category cannot be changed: send it as a new report."
+            }
+        )
+    location = Location(
+        latitude=request.latitude,
+        longitude=request.longitude,
+        postcode=request.postcode,
+        uprn=request.uprn,
+        address=request.address,
+    )
+    delivery = _route_for_new_category(service, location)
+    try:
+        cleaned = validate_answers(service.attributes.all(), attributes, ignore_unknown=True)
+    except ValidationError:
+        cleaned = {}  # checked when the resend was received; keep the request moving
+    old_service, old_partner = request.service, request.responsible_partner
+    moved = delivery.partner.pk != old_partner.pk
+    now = timezone.now()
+    request.service = service
+    request.attributes = cleaned
+    # The resident's own report stays theirs to publish, if the new service is public.
+    request.description_public = service.requests_public and (
+        request.description_public or request.channel == Channel.OPEN311
+    )
+    if moved or request.team_id != (delivery.team.pk if delivery.team else None):
+        request.team = delivery.team
+        request.assignee = None
+    request.responsible_partner = delivery.partner
+    if service.sla_policy is not None:
+        request.sla_due_at = sla.due_at(service.sla_policy, request.created_at)
+        request.sla_alert, request.sla_alert_at = "", None
+    request.updated_at = now
+    request.version += 1
+    request.save()
+    where = f"; re-routed from {old_partner.name} to {delivery.partner.name}" if moved else ""
+    _internal_note(
+        request,
+        f"Category changed through Open311 from “{old_service.name}” to “{service.name}” "
+        f"(the client resent the report){where}.",
+    )
+    if moved:
+        RequestUpdate.objects.create(
+            request=request,
+            created_at=now,
+            kind=UpdateKind.REFERRAL,
+            status=request.status,
+            public=True,
+            text=f"Your request is now about “{service.name}” and has been passed to "
+            f"{delivery.partner.name}.",
+        )
+    return request
 
 
 def pending_submissions() -> list[int]:
@@ -444,6 +578,7 @@ def submit_update(
     status: str = "",
     author_name: str = "",
     media_urls: list[str] | None = None,
+    dropped_media: list[str] | None = None,
 ) -> tuple[RequestUpdate, bool]:
     """A resident's update on their request, recorded once per client update_id."""
 
@@ -464,6 +599,8 @@ def submit_update(
     if status:
         parts.append(f"Status given by the resident: {status}.")
     parts += [f"Media: {url}" for url in media_urls or []]
+    if dropped_media:
+        parts.append(_dropped_media_note(dropped_media))
     text = "\n\n".join(p for p in parts if p)
     try:
         with transaction.atomic():

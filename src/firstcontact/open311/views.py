@@ -13,12 +13,14 @@ Until then GET requests lists it as open under the service_request_id given out.
 
 from __future__ import annotations
 
+import codecs
 import datetime as dt
 import functools
 import logging
 import re
 
 from django.core.exceptions import (
+    BadRequest,
     RequestDataTooBig,
     SuspiciousOperation,
     TooManyFieldsSent,
@@ -28,12 +30,14 @@ from django.core.exceptions import (
 from django.core.files.storage import default_storage
 from django.core.validators import URLValidator
 from django.db import InterfaceError, OperationalError
-from django.http import FileResponse, HttpRequest, HttpResponse, UnreadablePostError
+from django.http import FileResponse, HttpRequest, HttpResponse, QueryDict, UnreadablePostError
 from django.http.multipartparser import MultiPartParserError
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.datastructures import MultiValueDict
 from django.utils.dateparse import parse_date, parse_datetime
 from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.debug import sensitive_post_parameters
 
 from firstcontact.catalogue.attributes import validate_answers
 from firstcontact.catalogue.models import Datatype, Service
@@ -43,16 +47,18 @@ from firstcontact.open311 import caches, selectors
 from firstcontact.open311.auth import RateLimited, check_rate_limit
 from firstcontact.open311.formats import Items, render, render_errors
 from firstcontact.open311.models import Open311Client, Open311Submission
+from firstcontact.open311.places import public_place
 from firstcontact.open311.services import (
     Report,
     accept_report,
     pending_due_at,
     process_report,
+    recategorise_report,
     submit_update,
 )
 from firstcontact.partners.models import Partner
 from firstcontact.servicerequests.models import ClosureOutcome, RequestPhoto, ServiceRequest, Status
-from firstcontact.servicerequests.photos import MAX_PHOTOS, check_photo
+from firstcontact.servicerequests.photos import MAX_PHOTOS, clean_photo
 from firstcontact.servicerequests.references import (
     ReferenceError,
     format_reference,
@@ -103,6 +109,7 @@ def api(*methods: str):
 
     def decorate(view):
         @csrf_exempt
+        @sensitive_post_parameters("api_key")
         @functools.wraps(view)
         def wrapper(request: HttpRequest, fmt: str, **kwargs) -> HttpResponse:
             try:
@@ -112,6 +119,7 @@ def api(*methods: str):
                     )
                     response["Allow"] = ", ".join(methods)
                     return response
+                _decode_form(request)
                 _check_input(request)
                 return view(request, fmt, **kwargs)
             except Open311Error as exc:
@@ -127,7 +135,7 @@ def api(*methods: str):
                 return response
             except (RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent):
                 return render_errors(fmt, 400, ["The request has too many or too large fields."])
-            except (MultiPartParserError, UnreadablePostError, SuspiciousOperation):
+            except (MultiPartParserError, UnreadablePostError, SuspiciousOperation, BadRequest):
                 return render_errors(fmt, 400, ["The request body could not be read."])
             except (OperationalError, InterfaceError):
                 logger.exception("Open311: database unavailable")
@@ -143,6 +151,28 @@ def api(*methods: str):
         return wrapper
 
     return decorate
+
+
+def _decode_form(request: HttpRequest) -> None:
+    """A form posted with a charset other than UTF-8 (`application/x-www-form-urlencoded;
+    charset=latin-1`, as some clients send): decoded in that charset, which Django refuses
+    to do; an unknown charset is a clear error, not an unexpected one."""
+    if request.method != "POST" or request.content_type != "application/x-www-form-urlencoded":
+        return
+    charset = (request.content_params.get("charset") or "").strip().strip('"')
+    if not charset:
+        return
+    try:
+        encoding = codecs.lookup(charset).name
+        "".encode(encoding)  # a text encoding, not a transform such as rot13 or base64
+        form = QueryDict(request.body, encoding=encoding)
+    except (LookupError, ValueError, TypeError):
+        raise Open311Error(
+            400,
+            f"Content-Type: The charset {_short(charset, 40)!r} is not one we know: "
+            "send the form in UTF-8.",
+        ) from None
+    request._post, request._files = form, MultiValueDict()
 
 
 def _check_input(request: HttpRequest) -> None:
@@ -203,6 +233,19 @@ def _authenticate(request: HttpRequest) -> tuple[Open311Client, Partner]:
         raise Open311Error(403, "api_key: This api_key is not for that jurisdiction.")
     check_rate_limit(client)
     return client, client.partner
+
+
+def _optional_client(request: HttpRequest) -> Open311Client | None:
+    """For public GETs: the client behind an api_key, when one is given (it sees its own
+    requests' ids as well); a key that is not valid is refused rather than ignored."""
+    key = _param(request, "api_key")
+    if not key:
+        return None
+    client = caches.client_for_key(key)
+    if client is None:
+        raise Open311Error(403, "api_key: This api_key is not valid.")
+    check_rate_limit(client)
+    return client
 
 
 # ---------------------------------------------------------------------------------------
@@ -334,57 +377,90 @@ def _media_url(request: HttpRequest, sr: ServiceRequest) -> str | None:
     return _photo_url(request, photos[0]) if photos else None
 
 
-def _request_dict(request: HttpRequest, sr: ServiceRequest) -> dict:
+def _public_description(service: Service, description: str, public: bool) -> str:
+    """The description where it was given for publication, else the service's name."""
+    return (description if public else "")[:DESCRIPTION_OUT_MAX] or service.name
+
+
+def _request_dict(
+    request: HttpRequest, sr: ServiceRequest, client: Open311Client | None = None
+) -> dict:
+    """A public request as the public sees it (docs/access.md, "Public"): no name, email,
+    phone, UPRN or house number; the place as precisely as its service allows."""
     notes = getattr(sr, "status_notes", None) or ""
     if sr.status == Status.CLOSED and sr.outcome:
         outcome = ClosureOutcome(sr.outcome).label
         notes = f"{outcome}. {notes}".strip() if notes else f"{outcome}."
-    return {
+    place = public_place(
+        sr.service,
+        address=sr.address,
+        postcode=sr.postcode,
+        latitude=sr.latitude,
+        longitude=sr.longitude,
+    )
+    data = {
         "service_request_id": sr.formatted_reference,
         "status": selectors.open311_status(sr.status),
         "status_notes": notes or None,
         "service_name": sr.service.name,
         "service_code": sr.service.code,
-        "description": sr.description[:DESCRIPTION_OUT_MAX] or None,
+        "description": _public_description(sr.service, sr.description, sr.description_public),
         "agency_responsible": sr.responsible_partner.name,
         "service_notice": _service_notice(sr),
         "requested_datetime": sr.created_at,
         "updated_datetime": sr.updated_at,
         "expected_datetime": sr.sla_due_at,
-        "address": sr.address or None,
-        "address_id": sr.uprn or None,
-        "zipcode": sr.postcode or None,
-        "lat": sr.latitude,
-        "long": sr.longitude,
+        "address": place.address,
+        "address_id": None,  # a UPRN names one property
+        "zipcode": place.zipcode,
+        "lat": place.lat,
+        "long": place.long,
         "media_url": _media_url(request, sr),
     }
+    if client is not None:
+        data["client_request_id"] = getattr(sr, "client_request_id", None)
+    return data
 
 
-def _pending_dict(submission: Open311Submission) -> dict:
-    """An accepted report not yet raised, as a request: open, with what the client sent."""
+def _pending_dict(submission: Open311Submission, client: Open311Client | None = None) -> dict:
+    """An accepted report not yet raised, as a request: open, with what the public may see
+    of what the client sent (a resident's own report: its description is public)."""
     data = submission.report
     service, partner = submission.service, submission.responsible_partner
     assert service is not None and partner is not None
     due = pending_due_at(submission)
-    return {
+    place = public_place(
+        service,
+        address=data.get("address") or "",
+        postcode=data.get("postcode") or "",
+        latitude=data.get("lat"),
+        longitude=data.get("long"),
+    )
+    item = {
         "service_request_id": format_reference(submission.reference),
         "status": "open",
         "status_notes": None,
         "service_name": service.name,
         "service_code": service.code,
-        "description": (data.get("description") or "")[:DESCRIPTION_OUT_MAX] or None,
+        "description": _public_description(
+            service, data.get("description") or "", service.requests_public
+        ),
         "agency_responsible": partner.name,
         "service_notice": _notice(partner, due),
         "requested_datetime": submission.created_at,
         "updated_datetime": submission.created_at,
         "expected_datetime": due,
-        "address": data.get("address") or None,
-        "address_id": data.get("uprn") or None,
-        "zipcode": data.get("postcode") or None,
-        "lat": data.get("lat"),
-        "long": data.get("long"),
+        "address": place.address,
+        "address_id": None,
+        "zipcode": place.zipcode,
+        "lat": place.lat,
+        "long": place.long,
         "media_url": submission.media_urls[0] if submission.media_urls else None,
     }
+    if client is not None:
+        mine = submission.client_id == client.pk and submission.client_request_id
+        item["client_request_id"] = submission.client_request_id if mine else None
+    return item
 
 
 def _parse_when(value: str, name: str, errors: list[str]) -> dt.datetime | None:
@@ -463,10 +539,11 @@ def requests_collection(request: HttpRequest, fmt: str) -> HttpResponse:
     if request.method == "POST":
         return _post_request(request, fmt)
     partner = _jurisdiction(request)
+    client = _optional_client(request)
     errors: list[str] = []
-    found = selectors.requests_for_listing(partner)
+    found = selectors.requests_for_listing(partner, client)
     # Reports accepted but not yet raised are listed too (all open).
-    pending = selectors.pending_reports(partner)
+    pending = selectors.public_pending_reports(partner)
     ids = _param(request, "service_request_id")
     if ids:
         references = _references(_split(ids, "service_request_id", errors))
@@ -494,8 +571,10 @@ def requests_collection(request: HttpRequest, fmt: str) -> HttpResponse:
     waiting = list(pending.order_by("-created_at", "-pk")[:MAX_RESULTS])
     raised = list(found.order_by("-created_at", "-pk")[:MAX_RESULTS])
     references = {sr.reference for sr in raised}
-    rows = [(sr.created_at, _request_dict(request, sr)) for sr in raised]
-    rows += [(s.created_at, _pending_dict(s)) for s in waiting if s.reference not in references]
+    rows = [(sr.created_at, _request_dict(request, sr, client)) for sr in raised]
+    rows += [
+        (s.created_at, _pending_dict(s, client)) for s in waiting if s.reference not in references
+    ]
     rows.sort(key=lambda row: row[0], reverse=True)
     return render(fmt, "service_requests", Items("request", [row for _, row in rows[:MAX_RESULTS]]))
 
@@ -503,14 +582,18 @@ def requests_collection(request: HttpRequest, fmt: str) -> HttpResponse:
 @api("GET", "HEAD")
 def request_detail(request: HttpRequest, fmt: str, service_request_id: str) -> HttpResponse:
     partner = _jurisdiction(request)
+    client = _optional_client(request)
     references = _references([service_request_id])
     if references:
-        sr = selectors.requests_for_listing(partner).filter(reference=references[0]).first()
+        found = selectors.requests_for_listing(partner, client)
+        sr = found.filter(reference=references[0]).first()
         if sr is not None:
-            return render(fmt, "service_requests", Items("request", [_request_dict(request, sr)]))
-        waiting = selectors.pending_reports(partner).filter(reference=references[0]).first()
-        if waiting is not None:
-            return render(fmt, "service_requests", Items("request", [_pending_dict(waiting)]))
+            item = _request_dict(request, sr, client)
+            return render(fmt, "service_requests", Items("request", [item]))
+        waiting = selectors.public_pending_reports(partner).filter(reference=references[0])
+        if (submission := waiting.first()) is not None:
+            item = _pending_dict(submission, client)
+            return render(fmt, "service_requests", Items("request", [item]))
     raise Open311Error(404, f"service_request_id: No request {_short(service_request_id)!r}.")
 
 
@@ -521,8 +604,8 @@ def token_detail(request: HttpRequest, fmt: str, token: str) -> HttpResponse:
     partner = _jurisdiction(request)
     references = _references([token])
     found = references and (
-        selectors.requests_in_scope(partner).filter(reference=references[0]).exists()
-        or selectors.pending_reports(partner).filter(reference=references[0]).exists()
+        selectors.public_requests(partner).filter(reference=references[0]).exists()
+        or selectors.public_pending_reports(partner).filter(reference=references[0]).exists()
     )
     if not found:
         raise Open311Error(404, f"token: No request for token {_short(token)!r}.")
@@ -546,7 +629,8 @@ def _attribute_answers(request: HttpRequest) -> tuple[dict[str, list[str]], list
 
 
 def _photos(request: HttpRequest, errors: list[str]) -> list[tuple]:
-    """photo1..n (multipart), each a JPEG, PNG, GIF or WebP by its content, 10 MB at most."""
+    """photo1..n (multipart), each a JPEG, PNG, GIF or WebP by its content, 10 MB at most:
+    re-encoded without metadata (servicerequests.photos)."""
     keys = sorted(
         (k for k in request.FILES if re.fullmatch(r"photo\d{0,3}", k)),
         key=lambda k: (len(k), k),
@@ -558,26 +642,32 @@ def _photos(request: HttpRequest, errors: list[str]) -> list[tuple]:
     checked = []
     for key, upload in files:
         try:
-            checked.append((upload, check_photo(upload, field=key)))
+            checked.append(clean_photo(upload, field=key))
         except ValidationError as exc:
             errors.extend(_field_errors(exc))
     return checked
 
 
-def _media_urls(values: list[str], name: str, errors: list[str]) -> list[str]:
-    urls = [v.strip() for v in values if v.strip()]
-    if len(urls) > MAX_MEDIA_URLS:
-        errors.append(f"{name}: Give at most {MAX_MEDIA_URLS} media URLs.")
-        return []
-    for url in urls:
+def _media_urls(values: list[str]) -> tuple[list[str], list[str]]:
+    """(the web addresses kept, notes on those dropped). A bad media_url never costs the
+    report (a client would resend it for ever): it is dropped, with a note for the officer."""
+    kept: list[str] = []
+    dropped: list[str] = []
+    for url in (v.strip() for v in values):
+        if not url:
+            continue
         try:
             if len(url) > 2000:
                 raise ValidationError("too long")
             _validate_url(url)
         except ValidationError:
-            errors.append(f"{name}: {_short(url)!r} is not a web address.")
-            return []
-    return urls
+            dropped.append(f"media_url {_short(url, 200)!r} is not a web address")
+            continue
+        if len(kept) == MAX_MEDIA_URLS:
+            dropped.append(f"media_url {_short(url, 200)!r}: more than {MAX_MEDIA_URLS} given")
+            continue
+        kept.append(url)
+    return kept, dropped
 
 
 def _clean_answers(
@@ -635,6 +725,14 @@ def _post_request(request: HttpRequest, fmt: str) -> HttpResponse:
         service = caches.public_service(text["service_code"])
         if service is None:
             errors.append(f"service_code: No service {_short(text['service_code'])!r}.")
+        elif not (service.open311_reportable and service.requests_public):
+            # Applications, care, benefits and the like are asked for on the resident site
+            # or by phone, never published as reports.
+            errors.append(
+                f"service_code: {service.name!r} cannot be reported through Open311; "
+                "see services.xml for what can."
+            )
+            service = None
 
     answers, attribute_errors = _attribute_answers(request)
     errors += attribute_errors
@@ -696,7 +794,7 @@ def _post_request(request: HttpRequest, fmt: str) -> HttpResponse:
     for name in ("account_id", "device_id"):
         if len(text[name]) > 200:
             errors.append(f"{name}: Keep it to 200 characters.")
-    media_urls = _media_urls(request.POST.getlist("media_url"), "media_url", errors)
+    media_urls, dropped_media = _media_urls(request.POST.getlist("media_url"))
     photos = _photos(request, errors)
     delivery = None
     if not errors:
@@ -723,12 +821,21 @@ def _post_request(request: HttpRequest, fmt: str) -> HttpResponse:
         account_id=text["account_id"],
         device_id=text["device_id"],
         media_urls=media_urls,
+        dropped_media=dropped_media,
         photos=photos,
         client_request_id=client_request_id,
     )
-    submission, _created = accept_report(
+    submission, created = accept_report(
         client=client, report=report, responsible_partner=delivery.partner
     )
+    if not created and submission.service_id != service.pk:
+        # FixMyStreet's "change category and resend": the same report in another category.
+        try:
+            submission = recategorise_report(
+                submission=submission, service=service, attributes=cleaned_answers
+            )
+        except ValidationError as exc:
+            raise Open311Error(400, _field_errors(exc)) from exc
     reference, notice = _submission_answer(submission)
     item = {
         "service_request_id": reference,
@@ -751,7 +858,9 @@ def service_request_updates(request: HttpRequest, fmt: str) -> HttpResponse:
     start, end = _date_window(request, errors)
     if errors:
         raise Open311Error(400, errors)
-    updates = selectors.public_updates(partner).filter(created_at__gte=start, created_at__lte=end)
+    updates = selectors.public_updates(partner, client).filter(
+        created_at__gte=start, created_at__lte=end
+    )
     items = [
         {
             "update_id": str(u.pk),
@@ -807,7 +916,7 @@ def _post_update(
             errors.append(f"{name}: Keep names to {NAME_MAX} characters.")
     if len(description) > DESCRIPTION_MAX - 500:
         errors.append(f"description: Keep the update to {DESCRIPTION_MAX - 500:,} characters.")
-    media_urls = _media_urls(request.POST.getlist("media_url"), "media_url", errors)
+    media_urls, dropped_media = _media_urls(request.POST.getlist("media_url"))
     if not (description or status or media_urls):
         errors.append("description: Give the update's description.")
     if errors:
@@ -836,6 +945,7 @@ def _post_update(
             status=status,
             author_name=author,
             media_urls=media_urls,
+            dropped_media=dropped_media,
         )
     except ValidationError as exc:
         raise Open311Error(400, _field_errors(exc)) from exc
@@ -850,7 +960,11 @@ def _post_update(
 def photo(request: HttpRequest, pk: int, ext: str) -> HttpResponse:
     """A photo sent with an Open311 report (the media_url given for it)."""
     record = (
-        RequestPhoto.objects.filter(pk=pk, request__open311_submissions__isnull=False)
+        RequestPhoto.objects.filter(
+            pk=pk,
+            request__open311_submissions__isnull=False,
+            request__service__requests_public=True,
+        )
         .distinct()
         .first()
     )

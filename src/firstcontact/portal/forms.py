@@ -16,7 +16,13 @@ from firstcontact.customers.contact_points import clean_email, clean_phone
 from firstcontact.govuk.forms import DateInputField
 from firstcontact.portal.references import clean_reference
 from firstcontact.portal.templatetags.portal import catalogue
-from firstcontact.servicerequests.photos import MAX_PHOTO_BYTES, MAX_PHOTOS, sniff_image_type
+from firstcontact.servicerequests.photos import (
+    MAX_PHOTO_BYTES,
+    MAX_PHOTOS,
+    UnreadablePhoto,
+    reencode_photo,
+    sniff_image_type,
+)
 
 YES_NO = [("yes", _("Yes")), ("no", _("No"))]
 DESCRIPTION_MAX = 5000
@@ -346,12 +352,18 @@ class MultipleImageField(forms.FileField):
             head = upload.read(16)
             upload.seek(0)
             content_type = sniff_image_type(head)
+            not_a_photo = ValidationError(
+                _("“%(name)s” must be a photo: a JPEG, PNG, GIF or WebP file")
+                % {"name": upload.name}
+            )
             if content_type is None:
-                raise ValidationError(
-                    _("“%(name)s” must be a photo: a JPEG, PNG, GIF or WebP file")
-                    % {"name": upload.name}
-                )
-            checked.append((upload, content_type))
+                raise not_a_photo
+            # Re-encoded at once, so even the upload kept until the report is sent has no
+            # metadata (a phone photo's GPS position) and a damaged file is refused here.
+            try:
+                checked.append(reencode_photo(upload, name=upload.name or "photo"))
+            except UnreadablePhoto:
+                raise not_a_photo from None
         return checked
 
 

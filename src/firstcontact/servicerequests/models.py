@@ -80,6 +80,16 @@ class ServiceRequest(models.Model):
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.OPEN)
     outcome = models.CharField(max_length=30, choices=ClosureOutcome.choices, blank=True)
     description = models.TextField(blank=True)
+    # Whether the description may be published (Open311's GET requests, for a service whose
+    # requests are public): a resident's own words in their own report are; anything staff
+    # wrote is internal unless they mark it public (docs/access.md, "Public").
+    description_public = models.BooleanField(
+        default=False,
+        verbose_name="description is public",
+        help_text="The description may be shown publicly with the request (only for services "
+        "whose requests are public). A resident's own report is; staff's words are not "
+        "unless marked so.",
+    )
     attributes = models.JSONField(default=dict, blank=True)
     latitude = models.FloatField(null=True, blank=True)
     longitude = models.FloatField(null=True, blank=True)
