@@ -1,0 +1,639 @@
+"""The leak matrix: every page (docs/access.md's "Pages") × every demo login × objects held by
+every partner, each answer compared with what the oracle allows."""
+
+from __future__ import annotations
+
+import html
+import itertools
+import logging
+import re
+import time
+from dataclasses import dataclass, field
+
+from django.apps import apps
+from django.contrib.auth import SESSION_KEY, get_user_model
+from django.contrib.auth.models import AnonymousUser
+from django.db import transaction
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from firstcontact.customers.contact_points import format_phone
+from firstcontact.customers.models import Customer
+from firstcontact.partners.models import Membership, Partner
+from firstcontact.servicerequests.models import (
+    Complaint,
+    Referral,
+    ServiceRequest,
+    Status,
+)
+from tests.access.oracle import REQUEST_ACTIONS, Oracle
+from tests.access.pages import Page, Rule
+from tests.access.world import World
+
+WORK_ACTIONS = [a for a in REQUEST_ACTIONS if a != "bulk_assign"]
+
+
+@dataclass
+class Finding:
+    page: str
+    method: str
+    url: str
+    user: str
+    obj: str
+    expected: str
+    got: str
+    shown: str = ""
+
+    def __str__(self) -> str:
+        extra = f" showing {self.shown}" if self.shown else ""
+        return (
+            f"{self.method} {self.url} as {self.user} ({self.obj}): "
+            f"expected {self.expected}, got {self.got}{extra}"
+        )
+
+
+@dataclass
+class Result:
+    cases: int = 0
+    leaks: list[Finding] = field(default_factory=list)
+    over_denied: list[Finding] = field(default_factory=list)
+    wrong: list[Finding] = field(default_factory=list)
+    errors: list[Finding] = field(default_factory=list)
+    actions_done: dict[str, int] = field(default_factory=dict)
+    actions_allowed: dict[str, int] = field(default_factory=dict)
+    seconds: dict[str, float] = field(default_factory=dict)
+
+
+# --- the objects a parameter can name ------------------------------------------------------
+
+
+def _label(obj) -> str:
+    name = type(obj).__name__
+    if isinstance(obj, ServiceRequest):
+        return f"request {obj.reference} of {obj.responsible_partner.slug}"
+    if isinstance(obj, Customer):
+        return f"customer {obj.pk} of {obj.partner.slug}"
+    if isinstance(obj, Referral):
+        return (
+            f"referral {obj.pk} ({obj.state}) of {obj.request.reference} "
+            f"from {obj.from_partner.slug} to {obj.to_partner.slug}"
+        )
+    partner = getattr(obj, "partner", None)
+    if partner is not None:
+        return f"{name.lower()} {obj.pk} of {partner.slug}"
+    if hasattr(obj, "service_request") and obj.service_request:
+        return f"{name.lower()} {obj.pk} of {obj.service_request.responsible_partner.slug}"
+    if hasattr(obj, "request"):
+        return f"{name.lower()} {obj.pk} of {obj.request.responsible_partner.slug}"
+    if hasattr(obj, "bundle"):
+        return f"bundle {obj.bundle.reference}"
+    return f"{name.lower()} {getattr(obj, 'pk', obj)}"
+
+
+def objects_of(kind: str, world: World) -> list:
+    return {
+        "customer": world.customers,
+        "request": world.requests,
+        "callback": world.callbacks,
+        "notification": world.notifications,
+        "photo": world.photos,
+        "referral": world.referrals,
+        "bundle": world.bundles,
+        "service": world.services,
+        "token": world.tokens or ["no-such-token"],
+    }[kind]
+
+
+def object_kwargs(kind: str, obj, params: tuple[str, ...]) -> dict:
+    """The URL's object parameters for `obj`."""
+    values: dict[str, object] = {}
+    if kind == "customer":
+        values = {"pk": obj.pk}
+    elif kind == "request":
+        values = {"reference": obj.reference, "service_request_id": obj.reference}
+        values["token"] = obj.reference
+    elif kind in {"callback", "notification"}:
+        values = {"pk": obj.pk}
+    elif kind == "photo":
+        values = {"pk": obj.pk, "ext": obj.extension}
+    elif kind == "referral":
+        values = {"pk": obj.pk, "reference": obj.request.reference}
+    elif kind == "bundle":
+        values = {"reference": obj.bundle.reference}
+    elif kind == "service":
+        values = {"code": obj.code}
+    elif kind == "token":
+        values = {"token": obj}
+    return {k: v for k, v in values.items() if k in params}
+
+
+def other_params(page: Page, world: World, bound: set[str]) -> list[dict]:
+    """Values for the parameters that do not name an object (each combination tried)."""
+    choices: dict[str, list] = {}
+    for param in page.params:
+        if param in bound:
+            continue
+        if param == "fmt":
+            choices[param] = ["json"]
+        elif param == "action":
+            choices[param] = WORK_ACTIONS
+        elif param == "code":
+            choices[param] = [world.services[0].code]
+        elif param in {"step", "slug"}:
+            choices[param] = ["start"]
+        elif param == "app_label":
+            match = re.search(r"\(\?P<app_label>([^)|]+)", page.route)
+            choices[param] = [match.group(1) if match else "partners"]
+        elif param in {"object_id", "id"}:
+            choices[param] = [_admin_object_id(page.route)]
+        elif param in {"content_type_id", "token", "reference", "pk", "url", "rest"}:
+            # Not an object in the table: something that names nothing.
+            choices[param] = {"pk": [999999]}.get(param, ["nothing-here"])
+        else:
+            raise AssertionError(
+                f"The leak matrix does not know how to fill the parameter {param!r} of "
+                f"{page.key} ({page.route}): give the page an object kind in docs/access.md's "
+                "Pages table, or teach tests/access/matrix.py's other_params about it."
+            )
+    keys = list(choices)
+    return [dict(zip(keys, combo, strict=True)) for combo in itertools.product(*choices.values())]
+
+
+def _admin_object_id(route: str) -> str:
+    match = re.match(r"admin/(\w+)/(\w+)/", route)
+    if match:
+        try:
+            model = apps.get_model(match.group(1), match.group(2))
+        except LookupError:
+            return "1"
+        first = model._default_manager.order_by("pk").first()
+        if first is not None:
+            return str(first.pk)
+    return "1"
+
+
+def build_url(page: Page, kwargs: dict) -> str:
+    if page.name:
+        return reverse(page.name, kwargs=kwargs)
+    path = page.route
+    for name, value in kwargs.items():
+        path = re.sub(rf"<(?:\w+:)?{name}>", str(value), path)
+        path = re.sub(rf"\(\?P<{name}>[^()]*\)", str(value), path)
+    return "/" + path.replace("^", "").replace("$", "").replace("\\.", ".")
+
+
+# --- what may be shown to whom -------------------------------------------------------------
+
+
+def _phones(customer) -> set[str]:
+    out = set()
+    for phone in customer.phones.all():
+        out |= {phone.number, format_phone(phone.number)}
+        if phone.number.startswith("+44"):
+            out.add("0" + phone.number[3:])
+    return out
+
+
+def _customer_strings(customer) -> set[str]:
+    strings = set()
+    if customer.kind == "person" and customer.given_name and customer.family_name:
+        strings.add(f"{customer.given_name} {customer.family_name}")
+    elif customer.organisation_name:
+        strings.add(customer.organisation_name)
+    strings |= _phones(customer)
+    strings |= {e.address for e in customer.emails.all()}
+    return strings
+
+
+def is_public_request(sr) -> bool:
+    return bool(getattr(sr.service, "requests_public", False)) and sr.service.active
+
+
+class Scanner:
+    """Per user, the strings of records they may not read (and no record they may)."""
+
+    def __init__(self, world: World, oracle: Oracle) -> None:
+        self.world = world
+        self.oracle = oracle
+        self.all_customers = list(Customer.objects.prefetch_related("phones", "emails"))
+        User = get_user_model()
+        self.public = {
+            f"{u.first_name} {u.last_name}" for u in User.objects.all() if u.last_name
+        } | set(Partner.objects.values_list("name", flat=True))
+        self._cache: dict[object, re.Pattern | None] = {}
+
+    def pattern(self, user) -> re.Pattern | None:
+        key = user.pk if user.is_authenticated else None
+        if key in self._cache:
+            return self._cache[key]
+        world, oracle = self.world, self.oracle
+        hidden: dict[str, str] = {}
+        shown: set[str] = set(self.public)
+        for customer in self.all_customers:
+            strings = _customer_strings(customer)
+            if user.is_authenticated and oracle.can_read_customer(user, customer):
+                shown |= strings
+            elif customer in world.customers:
+                hidden.update(
+                    {s: f"customer {customer.pk} of {customer.partner.slug}" for s in strings}
+                )
+        for sr in world.requests:
+            refs = {sr.reference, sr.formatted_reference}
+            readable = oracle.can_read_request(user, sr) if user.is_authenticated else False
+            if readable or (not user.is_authenticated and is_public_request(sr)):
+                shown |= refs
+            else:
+                hidden.update({r: _label(sr) for r in refs})
+        for callback in world.callbacks:
+            if not (user.is_authenticated and oracle.can_read_callback(user, callback)):
+                hidden[callback.reason] = _label(callback)
+                hidden[callback.phone] = _label(callback)
+        for notification in world.notifications:
+            if not (user.is_authenticated and oracle.can_read_notification(user, notification)):
+                hidden[notification.subject] = _label(notification)
+                hidden[notification.recipient] = _label(notification)
+        for referral in world.referrals:
+            if not (user.is_authenticated and oracle.can_read_referral(user, referral)):
+                hidden[referral.reason] = _label(referral)
+        for text in shown:
+            hidden.pop(text, None)
+        self._labels = getattr(self, "_labels", {})
+        self._labels[key] = hidden
+        if not hidden:
+            self._cache[key] = None
+            return None
+        alternatives = set()
+        for text in hidden:
+            for variant in {text, html.escape(text)}:
+                alternatives.add(r"\s+".join(re.escape(w) for w in variant.split()))
+        compiled = re.compile(
+            r"(?<![\w@+])(?:" + "|".join(sorted(alternatives, key=len, reverse=True)) + r")(?!\w)"
+        )
+        self._cache[key] = compiled
+        return compiled
+
+    def find(self, user, body: str) -> str:
+        pattern = self.pattern(user)
+        if pattern is None:
+            return ""
+        match = pattern.search(body)
+        if match is None:
+            return ""
+        text = " ".join(html.unescape(match.group(0)).split())
+        key = user.pk if user.is_authenticated else None
+        label = self._labels[key].get(text, "")
+        return f"{text!r} ({label})" if label else repr(text)
+
+
+# --- what changed --------------------------------------------------------------------------
+
+
+def snapshot(kind: str, obj) -> tuple:
+    if kind in {"request", "referral"}:
+        sr = obj.request if kind == "referral" else obj
+        row = ServiceRequest.objects.filter(pk=sr.pk).values_list(
+            "status", "version", "assignee_id", "team_id", "responsible_partner_id"
+        )
+        return (
+            tuple(row),
+            sr.updates.count(),
+            tuple(Referral.objects.filter(request=sr).values_list("pk", "state").order_by("pk")),
+            tuple(Complaint.objects.filter(request=sr).values_list("stage", "stage1_decision")),
+        )
+    model = type(obj)
+    if kind == "customer":
+        return (
+            obj.callbacks.count(),
+            obj.consents.count(),
+            obj.contacts.count() if hasattr(obj, "contacts") else 0,
+        )
+    fields = [f.attname for f in model._meta.concrete_fields]
+    return tuple(model.objects.filter(pk=obj.pk).values_list(*fields))
+
+
+def _staff_of(partner_id: int):
+    membership = (
+        Membership.objects.filter(partner_id=partner_id, role="caseworker")
+        .select_related("user")
+        .order_by("pk")
+        .first()
+    )
+    return membership.user if membership else None
+
+
+def prepare_and_payload(page: Page, kind: str | None, obj, kwargs: dict) -> dict | None:
+    """Put the object in a state where the POST would be accepted from someone allowed, and
+    the data it takes; None when the page takes no data the test knows (it is POSTed empty)."""
+    key = page.key
+    if key == "desk:work_action":
+        sr = ServiceRequest.objects.get(pk=obj.pk)
+        action = kwargs["action"]
+        if action == "resume":
+            ServiceRequest.objects.filter(pk=sr.pk).update(
+                status=Status.ON_HOLD, on_hold_since=timezone.now()
+            )
+        elif action in {"acknowledge", "start", "hold", "close", "assign", "refer"}:
+            ServiceRequest.objects.filter(pk=sr.pk).update(status=Status.OPEN, on_hold_since=None)
+        if action.startswith("complaint") and not Complaint.objects.filter(request=sr).exists():
+            return None
+        sr.refresh_from_db()
+        version = sr.version
+        prefix = action
+        data = {f"{prefix}-version": str(version)}
+        if action in {"note", "public"}:
+            data[f"{prefix}-text"] = "Leak matrix text"
+        elif action == "assign":
+            staff = _staff_of(sr.responsible_partner_id)
+            data["assign-assignee"] = str(staff.pk) if staff else ""
+        elif action in {"acknowledge", "start", "hold", "resume"}:
+            data[f"{prefix}-text"] = "Leak matrix"
+        elif action == "close":
+            data.update({"close-outcome": "fixed", "close-text": "Leak matrix closed"})
+        elif action == "refer":
+            target = Partner.objects.exclude(pk=sr.responsible_partner_id).order_by("pk").first()
+            data.update(
+                {
+                    "refer-to": f"p{target.pk}",
+                    "refer-reason": "Leak matrix referral",
+                    "refer-consent_given": "on",
+                }
+            )
+        elif action == "complaint_respond":
+            data.update(
+                {
+                    "complaint_respond-decision": "upheld",
+                    "complaint_respond-letter": "Dear resident, leak matrix.",
+                }
+            )
+        elif action == "complaint_escalate":
+            data["complaint_escalate-reason"] = "Leak matrix: not satisfied"
+        return data
+    if key == "desk:work_assign":
+        sr = ServiceRequest.objects.get(pk=obj.pk)
+        staff = _staff_of(sr.responsible_partner_id)
+        ServiceRequest.objects.filter(pk=sr.pk).update(
+            status=Status.OPEN, assignee=staff, on_hold_since=None
+        )
+        sr.refresh_from_db()
+        return {"requests": f"{sr.pk}:{sr.version}", "assignee": "none"}
+    if key == "desk:work_referral":
+        Referral.objects.filter(pk=obj.pk).update(state=Referral.State.SENT)
+        return {f"referral{obj.pk}-state": "accepted", f"referral{obj.pk}-outcome": "Leak"}
+    if key == "desk:work_notification_retry":
+        return {}
+    if key == "desk:callback":
+        return {"result": "spoke", "notes": "Leak matrix"}
+    return None
+
+
+# --- the run -------------------------------------------------------------------------------
+
+
+@dataclass
+class Subject:
+    name: str
+    user: object
+    client: Client
+
+
+def make_subjects(world: World) -> list[Subject]:
+    subjects = [Subject("anonymous", AnonymousUser(), Client(raise_request_exception=False))]
+    for name, user in world.users.items():
+        client = Client(raise_request_exception=False)
+        client.force_login(user)
+        subjects.append(Subject(name, user, client))
+    return subjects
+
+
+def _expand_query(query: str, kind: str | None, obj, world: World) -> list[str]:
+    if not query:
+        return [""]
+    if "{partner}" in query:
+        holder = _holder_slug(kind, obj)
+        slugs = [holder] if holder else [p.slug for p in world.partners]
+        return [query.replace("{partner}", s) for s in slugs]
+    if "{customer}" in query:
+        return [
+            query.replace("{customer}", c.family_name or c.organisation_name)
+            for c in world.customers
+        ]
+    if "{request}" in query:
+        return [query.replace("{request}", r.reference) for r in world.requests]
+    return [query]
+
+
+def _holder_slug(kind, obj) -> str | None:
+    if obj is None:
+        return None
+    if kind == "request":
+        return obj.responsible_partner.slug
+    if kind == "photo":
+        return obj.request.responsible_partner.slug
+    return None
+
+
+def expected(rule: Rule, subject: Subject, kind, obj, kwargs, oracle: Oracle) -> tuple[bool, str]:
+    """(allowed, what the policy answers)."""
+    user = subject.user
+    if rule.who != "anyone" and not user.is_authenticated:
+        return False, "sign-in"
+    if rule.who == "staff" and not oracle.roles(user):
+        return False, "403"
+    if rule.roles is not None and not (oracle.roles(user) & rule.roles):
+        return False, "403"
+    if rule.needs is None or obj is None:
+        return True, "shown"
+    otherwise = rule.otherwise or "404"
+    if rule.needs == "public":
+        sr = obj.request if kind == "photo" else obj
+        return (True, "shown") if is_public_request(sr) else (False, otherwise)
+    if rule.needs == "browser":
+        return False, otherwise
+    if not user.is_authenticated:
+        return False, otherwise
+    if rule.needs == "dpo":
+        holder = _holder_id(kind, obj)
+        return (True, "shown") if oracle.is_dpo_for(user, holder) else (False, otherwise)
+    readable = _readable(kind, obj, user, oracle)
+    if rule.needs == "read":
+        return (True, "shown") if readable else (False, "404")
+    # act
+    if not readable:
+        return False, "404"
+    if kind == "referral":
+        ok = oracle.can_respond_to_referral(user, obj)
+    else:
+        action = kwargs.get("action") or ("bulk_assign" if rule.page.endswith("assign") else "")
+        ok = oracle.can_act_on_request(user, obj, action)
+    return (True, "done") if ok else (False, otherwise)
+
+
+def _holder_id(kind, obj) -> int | None:
+    if kind == "customer":
+        return obj.partner_id
+    if kind == "request":
+        return obj.responsible_partner_id
+    if kind == "photo":
+        return obj.request.responsible_partner_id
+    if kind in {"callback"}:
+        return obj.partner_id
+    return None
+
+
+def _readable(kind, obj, user, oracle: Oracle) -> bool:
+    if kind == "customer":
+        return oracle.can_read_customer(user, obj)
+    if kind == "request":
+        return oracle.can_read_request(user, obj)
+    if kind == "callback":
+        return oracle.can_read_callback(user, obj)
+    if kind == "notification":
+        return oracle.can_read_notification(user, obj)
+    if kind == "photo":
+        return oracle.can_read_photo(user, obj)
+    if kind == "referral":
+        return oracle.can_read_referral(user, obj)
+    if kind == "bundle":
+        return oracle.can_read_bundle(user, obj.requests)
+    return True
+
+
+def _answer(response) -> str:
+    code = response.status_code
+    if 200 <= code < 300:
+        return "shown"
+    if code in {301, 302, 303, 307, 308}:
+        location = response.get("Location", "")
+        if "/login/" in location:
+            return "sign-in"
+        return "redirect"
+    return str(code)
+
+
+def run_matrix(pages: list[tuple[Page, Rule]], world: World, result: Result) -> Result:
+    # Thousands of 403s and 404s would each log a warning.
+    logger = logging.getLogger("django.request")
+    level = logger.level
+    logger.setLevel(logging.CRITICAL)
+    try:
+        return _run(pages, world, result)
+    finally:
+        logger.setLevel(level)
+
+
+def _run(pages: list[tuple[Page, Rule]], world: World, result: Result) -> Result:
+    oracle = Oracle()
+    scanner = Scanner(world, oracle)
+    subjects = make_subjects(world)
+    for page, rule in pages:
+        started = time.monotonic()
+        _page_cases(page, rule, world, subjects, oracle, scanner, result)
+        result.seconds[page.key] = time.monotonic() - started
+    return result
+
+
+def _page_cases(page, rule, world, subjects, oracle, scanner, result) -> None:
+    objects = objects_of(rule.kind, world) if rule.kind else [None]
+    if rule.kind == "request" and rule.methods == ("POST",):
+        # Actions: the requests with referrals (one per partner and a complaint each) are
+        # enough, and each POST costs a savepoint.
+        objects = list({r.request_id: r.request for r in world.referrals}.values())
+    kinds_objs = [(rule.kind, o) for o in objects]
+    for kind, obj in kinds_objs:
+        bound = object_kwargs(kind, obj, page.params) if kind else {}
+        for extra in other_params(page, world, set(bound)):
+            kwargs = {**extra, **bound}
+            url = build_url(page, kwargs)
+            for query in _expand_query(rule.query, kind, obj, world):
+                full = f"{url}?{query}" if query else url
+                for method in rule.methods:
+                    for subject in subjects:
+                        _one_case(
+                            page,
+                            rule,
+                            method,
+                            full,
+                            kind,
+                            obj,
+                            kwargs,
+                            subject,
+                            oracle,
+                            scanner,
+                            result,
+                        )
+
+
+def _one_case(page, rule, method, url, kind, obj, kwargs, subject, oracle, scanner, result):
+    allowed, answer = expected(rule, subject, kind, obj, kwargs, oracle)
+    label = _label(obj) if obj is not None else "-"
+    result.cases += 1
+    changed = False
+    payload = None
+    if method == "GET":
+        response = subject.client.get(url)
+    else:
+        # Each POST in a savepoint rolled back afterwards: the next case sees the same world.
+        with transaction.atomic():
+            payload = prepare_and_payload(page, kind, obj, kwargs)
+            before = snapshot(kind, obj) if kind and obj is not None else None
+            response = subject.client.post(url, payload or {})
+            if before is not None:
+                changed = snapshot(kind, obj) != before
+            transaction.set_rollback(True)
+        if subject.user.is_authenticated and SESSION_KEY not in subject.client.session:
+            # The POST signed them out (the sign-out page does): sign in again.
+            subject.client.force_login(subject.user)
+        # Oracle caches keyed on users hold nothing the POST changed (it was rolled back).
+        if payload is not None and answer == "done":
+            action = kwargs.get("action", page.key)
+            result.actions_allowed[action] = result.actions_allowed.get(action, 0) + 1
+            if changed:
+                result.actions_done[action] = result.actions_done.get(action, 0) + 1
+    got = _answer(response)
+    if response.status_code >= 500:
+        result.errors.append(Finding(page.key, method, url, subject.name, label, answer, got))
+        return
+    shown = ""
+    if got == "shown" and response.get("Content-Type", "").split(";")[0] in {
+        "text/html",
+        "application/json",
+        "text/xml",
+        "application/xml",
+        "text/csv",
+        "text/plain",
+    }:
+        body = response.content.decode("utf-8", "replace")
+        shown = scanner.find(subject.user, body)
+    finding = Finding(page.key, method, url, subject.name, label, answer, got, shown)
+    if shown:
+        result.leaks.append(finding)
+        return
+    if not allowed:
+        if changed:
+            finding.got = f"{got} and the {kind} changed"
+            result.leaks.append(finding)
+        elif (
+            got == "shown"
+            and method == "GET"
+            or (
+                got == "shown"
+                and method == "POST"
+                and kind
+                and not _readable(kind, obj, subject.user, oracle)
+                and subject.user.is_authenticated
+            )
+        ):
+            result.leaks.append(finding)
+        elif answer == "404" and got == "403":
+            # Refused, but a 403 says the record exists.
+            result.wrong.append(finding)
+        return
+    # Denied where allowed: a record the user may read or change; a page for named roles
+    # (not the admin site, whose own permissions refuse adding or deleting read-only things).
+    checked = kind is not None or (rule.roles and not page.key.startswith("admin:"))
+    if checked and (
+        got in {"403", "404", "sign-in"}
+        or (answer == "done" and payload is not None and not changed)
+    ):
+        result.over_denied.append(finding)

@@ -1,0 +1,90 @@
+"""The leak matrix (docs/access.md): every page × every demo login × objects held by every
+partner. It fails on any leak (a page showing, or a POST changing, what the policy forbids)
+and on any page with no row in docs/access.md's "Pages" table. Answers that deny what the
+policy allows are listed too, and fail the test only with LEAK_MATRIX_STRICT=1."""
+
+from __future__ import annotations
+
+import os
+import time
+
+import pytest
+from django.db import transaction
+from django.test import override_settings
+
+from tests.access.matrix import Result, run_matrix
+from tests.access.pages import parse_rules, rule_for, walk_urls
+from tests.access.world import build_world
+
+STRICT = os.environ.get("LEAK_MATRIX_STRICT") == "1"
+SHOWN = 25
+
+
+@pytest.fixture(scope="module")
+def world(django_db_setup, django_db_blocker, tmp_path_factory):
+    """The demo partnership once for the module, in a transaction rolled back afterwards."""
+    media = tmp_path_factory.mktemp("leak-matrix-media")
+    with (
+        override_settings(MEDIA_ROOT=str(media)),
+        django_db_blocker.unblock(),
+        transaction.atomic(),
+    ):
+        yield build_world()
+        transaction.set_rollback(True)
+
+
+def test_every_page_has_a_row_in_the_policy():
+    rules = parse_rules()
+    missing = [f"{p.key}  ({p.route})" for p in walk_urls() if rule_for(p, rules) is None]
+    assert not missing, (
+        "These pages have no row in docs/access.md's 'Pages' table, so the leak matrix cannot "
+        "check them. Add a row for each (who may open it, what object its parameter names "
+        "and the relation needed), so a new page cannot slip past:\n  " + "\n  ".join(missing)
+    )
+
+
+def test_a_page_without_a_row_is_caught():
+    rules = [r for r in parse_rules() if r.page != "desk:customer"]
+    keys = {p.key for p in walk_urls() if rule_for(p, rules) is None}
+    assert "desk:customer" in keys
+
+
+def _report(result: Result, seconds: float) -> str:
+    lines = [
+        f"leak matrix: {result.cases} cases, {len(result.leaks)} leaks, "
+        f"{len(result.over_denied)} denied where allowed, {len(result.wrong)} other answers "
+        f"than the policy's, {len(result.errors)} server errors ({seconds:.0f}s)"
+    ]
+    slowest = sorted(result.seconds.items(), key=lambda kv: -kv[1])[:5]
+    lines.append("slowest pages: " + ", ".join(f"{k} {v:.0f}s" for k, v in slowest))
+    for title, findings in [
+        ("LEAKS", result.leaks),
+        ("server errors", result.errors),
+        ("denied where the policy allows", result.over_denied),
+        ("refused, but not as the policy says", result.wrong),
+    ]:
+        if findings:
+            lines.append(f"{title} ({len(findings)}):")
+            lines += [f"  {f}" for f in findings[: SHOWN if title != "LEAKS" else None]]
+            if title != "LEAKS" and len(findings) > SHOWN:
+                lines.append(f"  … and {len(findings) - SHOWN} more")
+    return "\n".join(lines)
+
+
+def test_leak_matrix(world, db, record_property):
+    rules = parse_rules()
+    pages = [(p, r) for p in walk_urls() if (r := rule_for(p, rules)) is not None]
+    started = time.monotonic()
+    result = run_matrix(pages, world, Result())
+    report = _report(result, time.monotonic() - started)
+    record_property("leak_matrix", report)
+    print(report)
+    assert result.cases > 1000
+    # The POSTs the test knows how to fill are accepted from someone allowed: otherwise
+    # the matrix could not see them accepted from someone who is not.
+    never = sorted(a for a, n in result.actions_allowed.items() if not result.actions_done.get(a))
+    assert not never, f"No allowed POST was accepted for: {never}\n{report}"
+    assert not result.leaks, report
+    assert not result.errors, report
+    if STRICT:
+        assert not result.over_denied and not result.wrong, report

@@ -1,0 +1,214 @@
+"""The demo partnership, plus for every partner the objects the demo does not make: a
+callback (one for its own customer, one for another partner's), a failed notification, a
+photo, an open and a declined referral, a complaint, a tell-us-once bundle, an Open311 report,
+and a consent that names one partner."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from dataclasses import dataclass, field
+from types import SimpleNamespace
+
+from django.contrib.auth import get_user_model
+from django.core.files.base import ContentFile
+from django.core.management import call_command
+from django.utils import timezone
+
+from firstcontact.contacts.models import Callback
+from firstcontact.customers.models import Consent, ConsentPurpose, Customer
+from firstcontact.demo.partnership import STAFF
+from firstcontact.lifeevents.models import Bundle, BundleItem, LifeEvent
+from firstcontact.lifeevents.services import new_bundle_reference
+from firstcontact.notify.models import Notification
+from firstcontact.open311.models import Open311Client, Open311Submission
+from firstcontact.partners.models import Partner
+from firstcontact.privacy.models import DataSharingAgreement
+from firstcontact.servicerequests.models import (
+    Complaint,
+    Referral,
+    RequestPhoto,
+    ServiceRequest,
+    Status,
+)
+
+PEOPLE = 120
+# A 1x1 PNG.
+PNG = bytes.fromhex(
+    "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
+    "1f15c4890000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082"
+)
+
+
+@dataclass
+class World:
+    partners: list[Partner]
+    users: dict[str, object]
+    customers: list[Customer] = field(default_factory=list)
+    requests: list[ServiceRequest] = field(default_factory=list)
+    callbacks: list[Callback] = field(default_factory=list)
+    notifications: list[Notification] = field(default_factory=list)
+    photos: list[RequestPhoto] = field(default_factory=list)
+    referrals: list[Referral] = field(default_factory=list)
+    bundles: list[SimpleNamespace] = field(default_factory=list)
+    services: list = field(default_factory=list)
+    tokens: list[str] = field(default_factory=list)
+
+
+def subjects() -> list[str]:
+    """The demo logins, one per partner, role and team (adviser2 is adviser again)."""
+    seen, names = set(), []
+    for spec in STAFF:
+        key = (spec.partner, spec.role, spec.team)
+        if key not in seen:
+            seen.add(key)
+            names.append(spec.username)
+    return names
+
+
+def build_world() -> World:
+    call_command("load_demo", people=PEOPLE, no_progress=True, calls=False, stdout=io.StringIO())
+    User = get_user_model()
+    partners = list(Partner.objects.order_by("slug"))
+    users = {u.username: u for u in User.objects.filter(username__in=subjects())}
+    world = World(partners=partners, users=users)
+    now = timezone.now()
+    life_event = LifeEvent.objects.first() or LifeEvent.objects.create(
+        slug="leak-matrix", name="Tell us about a death", kind="bereavement"
+    )
+    staff_user = users["admin"]
+    for i, partner in enumerate(partners):
+        other = partners[(i + 1) % len(partners)]
+        third = partners[(i + 2) % len(partners)]
+        customers = list(
+            Customer.objects.filter(partner=partner, phones__isnull=False)
+            .distinct()
+            .order_by("pk")[:2]
+        )
+        if len(customers) < 2:
+            customers += list(
+                Customer.objects.filter(partner=partner).exclude(pk__in=[c.pk for c in customers])
+            )[: 2 - len(customers)]
+        world.customers += customers
+        # A consent naming one partner that has a sharing agreement with this one: it lets
+        # that partner (and only it) see the record.
+        recipient = (
+            DataSharingAgreement.objects.filter(provider=partner)
+            .order_by("recipient__slug")
+            .first()
+        )
+        if customers and recipient is not None:
+            Consent.objects.create(
+                customer=customers[0],
+                purpose=ConsentPurpose.SHARE_WITH_PARTNERS,
+                recipient_id=recipient.recipient_id,
+                given_at=now - dt.timedelta(days=3),
+                how="Leak matrix: agreed on the phone",
+            )
+        requests = list(
+            ServiceRequest.objects.filter(responsible_partner=partner, customer__isnull=False)
+            .exclude(status=Status.CLOSED)
+            .order_by("pk")[:2]
+        )
+        requests += list(
+            ServiceRequest.objects.filter(responsible_partner=partner, customer__isnull=True)
+            .exclude(status=Status.CLOSED)
+            .order_by("pk")[:1]
+        )
+        world.requests += requests
+        if not requests:
+            continue
+        first = requests[0]
+        second = requests[1] if len(requests) > 1 else first
+        world.referrals.append(
+            Referral.objects.create(
+                request=first,
+                from_partner=partner,
+                to_partner=other,
+                reason=f"Leak matrix open referral from {partner.slug}",
+                state=Referral.State.SENT,
+                created_by=staff_user,
+            )
+        )
+        world.referrals.append(
+            Referral.objects.create(
+                request=second,
+                from_partner=partner,
+                to_partner=third,
+                reason=f"Leak matrix declined referral from {partner.slug}",
+                state=Referral.State.DECLINED,
+                outcome="Not for us",
+                created_by=staff_user,
+            )
+        )
+        Complaint.objects.get_or_create(
+            request=second, defaults={"stage1_due_at": now + dt.timedelta(days=10)}
+        )
+        # A callback for this partner about its own customer, and one about another
+        # partner's customer (which only those who may read that customer may open).
+        foreign = Customer.objects.filter(partner=other).order_by("pk").first()
+        for n, customer in enumerate([customers[0] if customers else None, foreign]):
+            world.callbacks.append(
+                Callback.objects.create(
+                    partner=partner,
+                    customer=customer,
+                    phone=f"+44770090{1000 + i * 10 + n:04d}",
+                    reason=f"Leak matrix callback {partner.slug} {n}: rent arrears worry",
+                    window_start=now + dt.timedelta(hours=1),
+                    window_end=now + dt.timedelta(hours=3),
+                    created_by=staff_user,
+                )
+            )
+        world.notifications.append(
+            Notification.objects.create(
+                channel="email",
+                recipient=f"leak-matrix-{partner.slug}@example.net",
+                subject=f"Leak matrix notification {partner.slug}",
+                body="Your request has been updated.",
+                status="failed",
+                attempts=3,
+                last_error="Mailbox unavailable",
+                service_request=first,
+            )
+        )
+        photo = RequestPhoto(request=first, content_type="image/png", size=len(PNG))
+        photo.file.save("leak.png", ContentFile(PNG), save=True)
+        world.photos.append(photo)
+        client = Open311Client(partner=partner, name=f"Leak matrix client {partner.slug}")
+        client.set_new_key()
+        client.save()
+        Open311Submission.objects.create(
+            client=client,
+            partner=partner,
+            service_request=first,
+            reference=first.reference,
+            service=first.service,
+            responsible_partner=partner,
+            processed_at=now,
+            client_request_id=f"leak-{partner.slug}",
+        )
+        # A bundle holding a request of this partner and one of the next partner's.
+        bundle = Bundle.objects.create(
+            reference=new_bundle_reference(), life_event=life_event, consent_given_at=now
+        )
+        items = [first]
+        BundleItem.objects.create(bundle=bundle, request=first, order=1)
+        world.bundles.append(SimpleNamespace(bundle=bundle, requests=items))
+    # Let the bundles hold requests of two partners.
+    for n, entry in enumerate(world.bundles):
+        nxt = world.bundles[(n + 1) % len(world.bundles)].requests[0]
+        second_request = next(
+            (
+                r
+                for r in world.requests
+                if r.responsible_partner_id == nxt.responsible_partner_id
+                and r.pk != nxt.pk
+                and not BundleItem.objects.filter(request=r).exists()
+            ),
+            None,
+        )
+        if second_request is not None:
+            BundleItem.objects.create(bundle=entry.bundle, request=second_request, order=2)
+            entry.requests.append(second_request)
+    world.services = [r.service for r in world.requests[:: max(1, len(world.requests) // 4)]]
+    return world
