@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import base64
 import csv
 import datetime as dt
+import re
 from io import StringIO
 from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from django.contrib.auth import authenticate
@@ -186,6 +189,37 @@ def test_every_demo_login_authenticates_with_the_printed_password(demo_output):
     assert admin.is_staff and is_partnership_admin(admin)
     assert Membership.objects.get(user__username="highways").team.name == "Highways"
     assert Membership.objects.get(user__username="adviser").partner.is_hub
+
+
+def test_the_demo_signs_in_with_passwords_except_the_second_factor_login(
+    demo_output, client, settings
+):
+    """`make run` (DEBUG, second factor optional): a demo login signs in with its password; the
+    second-factor login asks for a code from the app whose secret load_demo printed."""
+    from django_otp.oath import totp
+
+    settings.DEBUG = True
+    assert "secure-adviser" in client.get("/accounts/login/").content.decode()
+    response = client.post(
+        "/accounts/login/", {"username": "adviser", "password": DEMO_PASSWORD, "next": "/desk/"}
+    )
+    assert response["Location"] == "/desk/"
+    client.post("/accounts/logout/")
+
+    uri = re.search(r"otpauth://totp/\S+", demo_output).group(0)
+    assert "FirstContact%3Asecure-adviser" in uri or "FirstContact:secure-adviser" in uri
+    secret = parse_qs(urlsplit(uri).query)["secret"][0]
+    assert f"oathtool --totp -b {secret}" in demo_output
+    response = client.post(
+        "/accounts/login/",
+        {"username": "secure-adviser", "password": DEMO_PASSWORD, "next": "/desk/"},
+    )
+    assert response["Location"].startswith("/accounts/two-factor/verify/")
+    assert client.get("/desk/").status_code == 302
+    code = f"{totp(base64.b32decode(secret)):06d}"
+    response = client.post("/accounts/two-factor/verify/", {"code": code, "next": "/desk/"})
+    assert response["Location"] == "/desk/"
+    assert client.get("/desk/").status_code == 200
 
 
 def test_a_demo_pothole_request_resolves_to_the_county(demo_output):
