@@ -71,7 +71,9 @@ def test_own_partner_sees_its_records(partnership, south_resident):
 
 def test_other_partner_sees_nothing_without_an_agreement(partnership, south_resident):
     customer, request = south_resident
-    record_consent(user=None, customer=customer, purpose="share_with_partners")
+    record_consent(
+        user=None, customer=customer, purpose="share_with_partners", recipient=partnership.police
+    )
     officer = partnership.police_officer
     assert can_see(officer, customer, request) == (False, False, False)
     with pytest.raises(Http404):
@@ -91,7 +93,9 @@ def test_agreement_without_consent_is_not_enough(partnership, south_resident):
 def test_agreement_and_consent_open_exactly_the_agreed_categories(partnership, south_resident):
     customer, request = south_resident
     share(partnership.south, partnership.police, ["identity", "service_requests"])
-    record_consent(user=None, customer=customer, purpose="share_with_partners")
+    record_consent(
+        user=None, customer=customer, purpose="share_with_partners", recipient=partnership.police
+    )
     assert can_see(partnership.police_officer, customer, request) == (True, True, False)
     assert get_customer(partnership.police_officer, customer.pk) == customer
     assert (
@@ -109,16 +113,21 @@ def test_consent_for_another_partner_or_withdrawn_consent_closes_the_door(
     )
     assert not visible_customers(partnership.police_officer).filter(pk=customer.pk).exists()
     withdraw_consent(user=None, consent=consent)
-    everyone = record_consent(user=None, customer=customer, purpose="share_with_partners")
+    # A consent names its recipients (a consent with no recipient names nobody).
+    to_police = record_consent(
+        user=None, customer=customer, purpose="share_with_partners", recipient=partnership.police
+    )
     assert visible_customers(partnership.police_officer).filter(pk=customer.pk).exists()
-    withdraw_consent(user=None, consent=everyone)
+    withdraw_consent(user=None, consent=to_police)
     assert not visible_customers(partnership.police_officer).filter(pk=customer.pk).exists()
 
 
 def test_expired_agreement_no_longer_shares(partnership, south_resident):
     customer, request = south_resident
     share(partnership.south, partnership.police, ["identity"], ends=dt.date(2021, 1, 1))
-    record_consent(user=None, customer=customer, purpose="share_with_partners")
+    record_consent(
+        user=None, customer=customer, purpose="share_with_partners", recipient=partnership.police
+    )
     assert not visible_customers(partnership.police_officer).filter(pk=customer.pk).exists()
 
 
