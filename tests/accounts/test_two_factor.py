@@ -148,6 +148,8 @@ def test_new_recovery_codes_replace_the_old_ones(client, partnership, required):
     add_recovery_codes(user, "abcd2345")
     sign_in(client, "hub-adviser")
     client.post("/accounts/two-factor/verify/", {"code": code_now(device)})
+    desk = client.get("/desk/").content.decode()
+    assert '<a class="govuk-service-navigation__link" href="/accounts/two-factor/"' in desk
     page = client.post("/accounts/two-factor/").content.decode()
     new_codes = re.findall(r"<li><code>([a-z2-7]{8})</code></li>", page)
     assert len(new_codes) == 10 and "abcd2345" not in new_codes
