@@ -4,7 +4,9 @@ in a real browser with GOV.UK Frontend's stylesheet and JavaScript loaded."""
 import re
 
 import pytest
+from django.conf import settings
 from django.test import RequestFactory
+from django.utils.csp import build_policy, generate_nonce
 from playwright.sync_api import expect
 
 from tests.browser.conftest import assert_no_axe_violations, save_screenshot
@@ -17,8 +19,17 @@ pytestmark = pytest.mark.browser
 def show(page, form) -> None:
     request = RequestFactory().get("/")
     request.user = None
-    page.goto("/accounts/login/")  # the live server's origin, so /static/ URLs resolve
-    page.set_content(render_page(form, request))
+    request._csp_nonce = nonce = generate_nonce()
+    html = render_page(form, request)
+    # Served at a live server URL (so /static/ URLs resolve) under the site's
+    # Content-Security-Policy, as a fresh document (GOV.UK Frontend's module runs once per page).
+    headers = {
+        "Content-Type": "text/html; charset=utf-8",
+        "Content-Security-Policy": build_policy(settings.SECURE_CSP, nonce),
+    }
+    page.unroute("**/every-field/")
+    page.route("**/every-field/", lambda route: route.fulfill(body=html, headers=headers))
+    page.goto("/every-field/")
     page.wait_for_load_state("networkidle")
     expect(page.locator("body")).to_have_class(re.compile(r"\bgovuk-frontend-supported\b"))
 
