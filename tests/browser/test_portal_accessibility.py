@@ -7,6 +7,7 @@ import pytest
 from django.core.cache import cache
 from playwright.sync_api import expect
 
+from firstcontact.demo.privacy_notices import privacy_notice, privacy_notice_url
 from firstcontact.servicerequests.models import ServiceRequest
 from firstcontact.servicerequests.services import change_status
 from tests.browser.conftest import assert_no_axe_violations, save_screenshot
@@ -78,6 +79,11 @@ def test_every_resident_page_has_no_axe_violations(page, portal, language):
     tour.go("/search/?q=zzzz", "search-nothing")
     tour.go("/services/council-tax/", "service")
     tour.go("/accessibility/", "accessibility")
+    # The privacy page: one partner's notice in Markdown (headings, lists), the others' fallback.
+    portal.county.privacy_notice = privacy_notice(portal.county.name, "county", "wessex.example")
+    portal.county.privacy_notice_url = privacy_notice_url("wessex.example")
+    portal.county.save()
+    tour.go("/privacy/", "privacy")
 
     # Report a problem.
     tour.go("/report/", "report-category")
