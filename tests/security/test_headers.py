@@ -98,6 +98,17 @@ def test_the_public_start_page(client, partnership):
     assert_cacheable(response)
 
 
+@pytest.mark.parametrize(
+    "path", ["/accounts/login/", "/report/", "/apply/", "/tell-us-once/", "/track/", "/search/"]
+)
+def test_public_pages_are_under_the_policy(client, partnership, path):
+    build_portal_data(partnership)
+    response = client.get(path)
+    assert response.status_code == 200, (path, response.status_code)
+    assert assert_strict_policy(response)
+    assert_other_headers(response)
+
+
 def test_each_response_gets_a_fresh_nonce(client, partnership):
     nonces = {assert_strict_policy(client.get("/")) for _ in range(3)}
     assert len(nonces) == 3 and None not in nonces
