@@ -186,6 +186,9 @@ def test_a_link_with_a_contact_shows_the_empty_form_and_never_the_contact(client
     # Old links put the email in the URL (and so in logs); they no longer track anything.
     request = raised_with_customer(portal)
     response = client.get("/track/", {"reference": request.reference, "contact": EMAIL})
+    assert response.status_code == 302  # the contact is taken out of the address bar
+    assert response["Location"] == f"/track/?reference={request.reference}"
+    response = client.get(response["Location"])
     html = response.content.decode()
     assert response.status_code == 200
     assert "Received" not in html and "Pothole" not in html

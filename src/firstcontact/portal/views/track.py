@@ -2,8 +2,8 @@
 
 Contract (other tests drive it): POST /track/ with the fields `reference` and `contact`
 (CSRF-protected). The contact goes in the body only: a GET shows the empty form (with the
-reference from a link filled in, never a contact), so emails and phone numbers stay out of
-URLs and so out of server and proxy logs and browser history.
+reference from a link filled in, never a contact; an old link carrying one is redirected
+without it), so emails and phone numbers stay out of URLs, logs and browser history.
 
 The result shows the status and public updates only, never personal data. A request made
 without contact details shows its status alone. Otherwise an unknown reference and a known
@@ -16,9 +16,12 @@ reference exists.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from urllib.parse import urlencode
 
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
@@ -118,8 +121,13 @@ def find(reference: str, contact: str) -> TrackResult | None:
 @require_http_methods(["GET", "POST"])
 def track(request: HttpRequest) -> HttpResponse:
     if request.method != "POST":
-        # Old links may carry ?contact=: it is neither used nor shown again.
-        form = TrackForm(initial={"reference": request.GET.get("reference", "")[:40]})
+        reference = request.GET.get("reference", "")[:40]
+        if "contact" in request.GET:
+            # An old link with the contact in it: neither used nor shown, and taken out of the
+            # address bar (and so out of the browser's history and any Referer).
+            query = f"?{urlencode({'reference': reference})}" if reference else ""
+            return redirect(f"{reverse('portal:track')}{query}")
+        form = TrackForm(initial={"reference": reference})
         return render_portal(request, "portal/track.html", {"form": form, "result": None})
     if is_limited(request, "track"):
         return render_portal(request, "portal/rate_limited.html", status=429)
