@@ -478,7 +478,10 @@ def recategorise_report(
             submission.report = {**submission.report, "attributes": attributes}
             submission.save(update_fields=["service", "responsible_partner", "report"])
         else:
-            _recategorise_request(submission.service_request_id, service, attributes)
+            request = _recategorise_request(submission.service_request_id, service, attributes)
+            submission.service = service
+            submission.responsible_partner = request.responsible_partner
+            submission.save(update_fields=["service", "responsible_partner"])
     return existing_submission(submission.client, submission.client_request_id) or submission
 
 
