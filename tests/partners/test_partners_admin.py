@@ -42,6 +42,7 @@ def test_admin_adds_a_service_with_a_delivery(client, partnership):
             "group": "Streets",
             "keywords": "",
             "adviser_script": "",
+            "public_location": "street",
             "deliveries-TOTAL_FORMS": "1",
             "deliveries-INITIAL_FORMS": "0",
             "deliveries-0-partner": partnership.north.pk,
