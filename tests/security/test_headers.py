@@ -137,6 +137,16 @@ def test_staff_pages_are_under_the_policy_and_never_stored(partnership, who, pat
     assert_no_store(response)
 
 
+def test_the_two_factor_pages_are_under_the_policy(partnership):
+    """Setting up an authenticator shows its QR code as inline SVG: no style or script."""
+    client = signed_in(partnership.hub_adviser)
+    for path in ("/accounts/two-factor/", "/accounts/two-factor/set-up/"):
+        response = client.get(path)
+        assert response.status_code == 200, (path, response.status_code)
+        assert_strict_policy(response)
+        assert_no_store(response)
+
+
 def test_a_staff_request_page_is_never_stored(partnership):
     service_request = raise_request(
         user=partnership.hub_adviser,
