@@ -56,6 +56,7 @@ def test_five_wrong_passwords_lock_the_login_until_an_administrator_unlocks_it(
     assert AuditEvent.objects.filter(
         user=partnership.admin,
         action="admin",
+        object_id=str(partnership.hub_adviser.pk),
         detail__startswith="unlocked sign-in for login hub-adviser",
     ).exists()
     client.post("/accounts/logout/")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from axes.models import AccessAttempt
 from django.conf import settings
 from django.contrib import admin, messages
+from django.contrib.auth import get_user_model
 
 from firstcontact.accounts.audit import client_address
 from firstcontact.admin_site import site
@@ -13,12 +14,19 @@ from firstcontact.privacy.services import record_audit_event
 
 
 def audit_unlock(request, attempts) -> None:
+    User = get_user_model()
+    usernames = {attempt.username for attempt in attempts if attempt.username}
+    ids = dict(
+        User.objects.filter(**{f"{User.USERNAME_FIELD}__in": usernames}).values_list(
+            User.USERNAME_FIELD, "pk"
+        )
+    )
     for attempt in attempts:
         record_audit_event(
             user=request.user,
             action=AuditEvent.Action.ADMIN,
             object_type="user",
-            object_id=attempt.username or "",
+            object_id=ids.get(attempt.username, ""),
             ip_address=client_address(request),
             detail=(
                 f"unlocked sign-in for login {attempt.username or '-'} "
