@@ -181,3 +181,13 @@ def partnership(db):
         highways_lead=make_user("highways-lead", county, Role.TEAM_LEADER, highways),
         hub_caseworker=make_user("hub-caseworker", north, Role.CASEWORKER, north_waste),
     )
+
+
+def pytest_terminal_summary(terminalreporter):
+    """Print the leak matrix's summary (tests/access) in every run's output, xdist included:
+    the test records it as a property of its report."""
+    for reports in terminalreporter.stats.values():
+        for report in reports:
+            for name, value in getattr(report, "user_properties", []):
+                if name == "leak_matrix" and getattr(report, "when", "") == "call":
+                    terminalreporter.write_line(str(value).split("\nLEAKS", 1)[0][:4000])
