@@ -904,15 +904,17 @@ def create_requests(
         timelines.append(events)
 
         route = REFERRAL_ROUTES.get(spec.code)
-        consent = population.sharing_consent.get(plan.customer.pk) if plan.customer else None
-        if route and consent is not None and rng.random() < referral_chance:
+        consents = population.sharing_consent.get(plan.customer.pk) if plan.customer else None
+        if route and consents and rng.random() < referral_chance:
             to, team_name, reason, result = route
             to_slug = POSTCODE_DISTRICTS[outward].district if to == "district" else to
+            # The consent that lets the partner referred to see the customer's record.
+            consent = consents.get(to_slug)
             last = min(close_at, now)
             at = created + (last - created) * rng.uniform(0.2, 0.6)
             if office_hours:
                 at = _office_time(rng, at, created)
-            if to_slug != partner.slug and at < last:
+            if to_slug != partner.slug and consent is not None and at < last:
                 referrals.append(
                     (
                         len(rows) - 1,

@@ -27,7 +27,7 @@ from firstcontact.customers.models import (
 )
 from firstcontact.demo import names
 from firstcontact.demo.geography import PostcodeUnit
-from firstcontact.demo.partnership import COUNTY, HOUSING, NHS, POLICE, Partnership
+from firstcontact.demo.partnership import COUNTY, DEMO_SLUGS, HOUSING, NHS, POLICE, Partnership
 
 # Ofcom's numbers for drama (never allocated to a real line): 1,000 in each range.
 DRAMA_RANGES = [
@@ -58,6 +58,9 @@ PREFERRED_CHANNELS = [
     (Channel.LETTER, 3),
     (Channel.SMS, 2),
 ]
+# A sharing consent given for every partner (one consent row naming each).
+ALL_PARTNERS = "*"
+
 CONSENT_WORDING = [
     "Verbal consent on the phone (script v3), read back to the customer.",
     "Ticked the consent box on the online form.",
@@ -145,7 +148,8 @@ class Household:
 class Population:
     customers: list[Customer]
     homes: dict[int, Household]  # by customer pk
-    sharing_consent: dict[int, Consent]  # customer pk -> a current share-with-partners consent
+    # customer pk -> recipient partner slug -> a current share-with-partners consent naming it
+    sharing_consent: dict[int, dict[str, Consent]]
 
 
 def create_people(
@@ -252,7 +256,9 @@ def create_people(
         # Consents, given some time in the last three years.
         given_at = now - dt.timedelta(days=rng.uniform(1, 1000))
         if rng.random() < 0.4:
-            recipient = None if rng.random() < 0.9 else rng.choice([POLICE, NHS, HOUSING])
+            # Most who agree to sharing agree for every partner (one consent naming each);
+            # some for one partner only. A sharing consent always names its recipient.
+            recipient = ALL_PARTNERS if rng.random() < 0.9 else rng.choice([POLICE, NHS, HOUSING])
             withdrawn = rng.random() < 0.03
             extra["consents"].append((ConsentPurpose.SHARE_WITH_PARTNERS, recipient, withdrawn))
         if extra["emails"] and rng.random() < 0.45:
@@ -273,6 +279,8 @@ def create_people(
     _backdate(customers, [extra["created_at"] for extra in plan])
 
     phone_rows, email_rows, address_rows, consent_rows = [], [], [], []
+    # Customers who agreed to sharing with every partner -> their consent per recipient slug.
+    sharing: dict[Customer, dict[str, Consent]] = {}
     for customer, home, extra in zip(customers, households, plan, strict=True):
         for number, label in extra["phones"]:
             phone_rows.append(CustomerPhone(customer=customer, number=number, label=label))
@@ -301,16 +309,26 @@ def create_people(
                 )
             )
         for purpose, recipient, withdrawn in extra["consents"]:
-            consent_rows.append(
+            withdrawn_at = now - dt.timedelta(days=rng.uniform(0, 30)) if withdrawn else None
+            how = rng.choice(CONSENT_WORDING)
+            if recipient == ALL_PARTNERS:
+                recipients = [slug for slug in DEMO_SLUGS if partners[slug] != customer.partner]
+            else:
+                recipients = [recipient]
+            rows = [
                 Consent(
                     customer=customer,
                     purpose=purpose,
-                    recipient=partners[recipient] if recipient else None,
+                    recipient=partners[slug] if slug else None,
                     given_at=extra["given_at"],
-                    withdrawn_at=now - dt.timedelta(days=rng.uniform(0, 30)) if withdrawn else None,
-                    how=rng.choice(CONSENT_WORDING),
+                    withdrawn_at=withdrawn_at,
+                    how=how,
                 )
-            )
+                for slug in recipients
+            ]
+            consent_rows.extend(rows)
+            if recipient == ALL_PARTNERS and withdrawn_at is None:
+                sharing[customer] = {row.recipient.slug: row for row in rows}
     CustomerPhone.objects.bulk_create(phone_rows, batch_size=1000)
     CustomerEmail.objects.bulk_create(email_rows, batch_size=1000)
     CustomerAddress.objects.bulk_create(address_rows, batch_size=1000)
@@ -319,15 +337,8 @@ def create_people(
     _link_duplicates(rng, partnership, customers, households, plan, phones)
 
     homes = {c.pk: h for c, h in zip(customers, households, strict=True)}
-    sharing: dict[int, Consent] = {}
-    for consent in Consent.objects.filter(
-        customer_id__in=homes,
-        purpose=ConsentPurpose.SHARE_WITH_PARTNERS,
-        recipient__isnull=True,
-        withdrawn_at__isnull=True,
-    ):
-        sharing[consent.customer_id] = consent
-    return Population(customers=customers, homes=homes, sharing_consent=sharing)
+    sharing_consent = {customer.pk: by_slug for customer, by_slug in sharing.items()}
+    return Population(customers=customers, homes=homes, sharing_consent=sharing_consent)
 
 
 def _link_duplicates(rng, partnership, customers, households, plan, phones) -> None:
