@@ -12,6 +12,8 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/", include("firstcontact.accounts.urls")),
     path("open311/v2/", include("firstcontact.open311.urls")),
+    # Open Referral UK 3.0: the directory of services, public and read-only.
+    path("openreferral/v3/", include("firstcontact.directory.urls")),
     path("insight/", include("firstcontact.insight.urls")),
     path("dpo/erasure/", include("firstcontact.retention.urls")),
     path("dpo/", include("firstcontact.dpo.urls")),
