@@ -86,6 +86,7 @@ INSTALLED_APPS = [
     "firstcontact.portal",
     "firstcontact.dpo",
     "firstcontact.retention",
+    "firstcontact.inbox",
     "firstcontact.directory",
 ]
 

@@ -17,6 +17,7 @@ urlpatterns = [
     path("insight/", include("firstcontact.insight.urls")),
     path("dpo/erasure/", include("firstcontact.retention.urls")),
     path("dpo/", include("firstcontact.dpo.urls")),
+    path("", include("firstcontact.inbox.urls")),
     path("", include("firstcontact.desk.urls")),
     # The resident site: the start page ("start"), its pages, and its language switch.
     path("i18n/", include("django.conf.urls.i18n")),

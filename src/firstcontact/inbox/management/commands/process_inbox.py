@@ -1,0 +1,22 @@
+"""Process stored messages the worker has not (a task lost, or one that failed)."""
+
+from django.core.management.base import BaseCommand
+
+from firstcontact.inbox.models import RawMessage, RawState
+from firstcontact.inbox.services import process_raw
+
+
+class Command(BaseCommand):
+    help = "Process inbound messages left pending or failed."
+
+    def handle(self, *args, **options):
+        ids = list(
+            RawMessage.objects.filter(state__in=[RawState.PENDING, RawState.FAILED])
+            .order_by("received_at")
+            .values_list("pk", flat=True)
+        )
+        states: dict[str, int] = {}
+        for pk in ids:
+            state = process_raw(pk)
+            states[state] = states.get(state, 0) + 1
+        self.stdout.write(f"{len(ids)} messages: {states}")
