@@ -50,9 +50,20 @@ def test_admin_action_replaces_the_key(client, partnership):
     assert new != old
     assert Open311Client.objects.for_key(old) is None
     assert Open311Client.objects.for_key(new) == made
-    assert client.get("/admin/open311/open311submission/").status_code == 200
+    # Submissions are case work: not for a partnership administrator.
+    assert client.get("/admin/open311/open311submission/").status_code == 403
 
 
 def test_other_staff_cannot_manage_keys(client, partnership):
     client.force_login(partnership.hub_adviser)
     assert client.get("/admin/open311/open311client/").status_code == 302
+
+
+def test_only_a_superuser_sees_the_reports_received(client, partnership):
+    from django.contrib.auth.models import User
+
+    client.force_login(partnership.admin)
+    assert "open311submission" not in client.get("/admin/").content.decode()
+    root = User.objects.create_superuser("root", "root@example.org", "correct-horse-battery")
+    client.force_login(root)
+    assert client.get("/admin/open311/open311submission/").status_code == 200

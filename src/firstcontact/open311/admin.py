@@ -51,7 +51,11 @@ class Open311ClientAdmin(PartnershipAdminPermissions, admin.ModelAdmin):
 
 
 @admin.register(Open311Submission, site=site)
-class Open311SubmissionAdmin(PartnershipAdminPermissions, admin.ModelAdmin):
+class Open311SubmissionAdmin(admin.ModelAdmin):
+    """Reports as received, for an operator tracing a client's retries: case work (which
+    request, which client id), so superusers only; a partnership administrator configures
+    and reads no case work (docs/access.md)."""
+
     list_display = [
         "reference",
         "service_request",
@@ -81,8 +85,17 @@ class Open311SubmissionAdmin(PartnershipAdminPermissions, admin.ModelAdmin):
         "processed_at",
     ]
 
+    def has_module_permission(self, request):
+        return request.user.is_superuser
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.is_superuser
+
     def has_add_permission(self, request, *args):
         return False
 
     def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
         return False
