@@ -103,6 +103,8 @@ def objects_of(kind: str, world: World) -> list:
         "bundle": world.bundles,
         "service": world.services,
         "token": [*world.tokens, NO_TOKEN],
+        "conversation": world.conversations,
+        "attachment": world.attachments,
     }[kind]
 
 
@@ -115,7 +117,7 @@ def object_kwargs(kind: str, obj, params: tuple[str, ...]) -> dict:
     elif kind == "request":
         values = {"reference": obj.reference, "service_request_id": obj.reference}
         values["token"] = obj.reference
-    elif kind in {"callback", "notification"}:
+    elif kind in {"callback", "notification", "conversation", "attachment"}:
         values = {"pk": obj.pk}
     elif kind == "photo":
         values = {"pk": obj.pk, "ext": obj.extension}
@@ -258,6 +260,10 @@ class Scanner:
         for referral in world.referrals:
             if not (user.is_authenticated and oracle.can_read_referral(user, referral)):
                 hidden[referral.reason] = _label(referral)
+        for conversation in world.conversations:
+            if not (user.is_authenticated and oracle.can_read_conversation(user, conversation)):
+                hidden[conversation.subject] = _label(conversation)
+                hidden[conversation.sender] = _label(conversation)
         for text in shown:
             hidden.pop(text, None)
         self._labels = getattr(self, "_labels", {})
@@ -275,14 +281,16 @@ class Scanner:
         self._cache[key] = compiled
         return compiled
 
-    def find(self, user, body: str) -> str:
+    def find(self, user, body: str, exclude: set[str] = frozenset()) -> str:
         pattern = self.pattern(user)
-        if pattern is None:
+        if pattern is None or not body:
             return ""
-        match = pattern.search(body)
-        if match is None:
+        for match in pattern.finditer(body):
+            text = " ".join(html.unescape(match.group(0)).split())
+            if text not in exclude:
+                break
+        else:
             return ""
-        text = " ".join(html.unescape(match.group(0)).split())
         key = user.pk if user.is_authenticated else None
         label = self._labels[key].get(text, "")
         return f"{text!r} ({label})" if label else repr(text)
@@ -304,6 +312,12 @@ def snapshot(kind: str, obj) -> tuple:
             tuple(Complaint.objects.filter(request=sr).values_list("stage", "stage1_decision")),
         )
     model = type(obj)
+    if kind == "conversation":
+        fields = ["status", "assignee_id", "customer_id", "service_request_id", "resolved_at"]
+        return (
+            tuple(type(obj).objects.filter(pk=obj.pk).values_list(*fields)),
+            obj.messages.count(),
+        )
     if kind == "customer":
         return (
             obj.callbacks.count(),
@@ -386,6 +400,18 @@ def prepare_and_payload(page: Page, kind: str | None, obj, kwargs: dict) -> dict
         return {}
     if key == "desk:callback":
         return {"result": "spoke", "notes": "Leak matrix"}
+    if key.startswith("inbox:") and kind == "conversation":
+        type(obj).objects.filter(pk=obj.pk).update(
+            status="unassigned", assignee=None, resolved_at=None, customer=None
+        )
+        customer = Customer.objects.filter(partner_id=obj.partner_id).order_by("pk").first()
+        return {
+            "inbox:claim": {},
+            "inbox:reply": {"text": "Leak matrix reply"},
+            "inbox:note": {"note": "Leak matrix note"},
+            "inbox:resolve": {"outcome": "resolved"},
+            "inbox:link": {"customer": str(customer.pk) if customer else ""},
+        }.get(key)
     return None
 
 
@@ -467,6 +493,8 @@ def expected(rule: Rule, subject: Subject, kind, obj, kwargs, oracle: Oracle) ->
         return False, "404"
     if kind == "referral":
         ok = oracle.can_respond_to_referral(user, obj)
+    elif kind == "conversation":
+        ok = oracle.can_act_on_conversation(user, obj)
     else:
         action = kwargs.get("action") or ("bulk_assign" if rule.page.endswith("assign") else "")
         ok = oracle.can_act_on_request(user, obj, action)
@@ -500,6 +528,10 @@ def _readable(kind, obj, user, oracle: Oracle) -> bool:
         return oracle.can_read_referral(user, obj)
     if kind == "bundle":
         return oracle.can_read_bundle(user, obj.requests)
+    if kind == "conversation":
+        return oracle.can_read_conversation(user, obj)
+    if kind == "attachment":
+        return oracle.can_read_conversation(user, obj.message.conversation)
     return True
 
 
@@ -575,7 +607,11 @@ def _one_case(page, rule, method, url, kind, obj, kwargs, subject, oracle, scann
     changed = False
     payload = None
     if method == "GET":
-        response = subject.client.get(url)
+        # In a savepoint too: on PostgreSQL one failed query would abort the whole transaction,
+        # and what a page writes (audit events) is not kept for the next case.
+        with transaction.atomic():
+            response = subject.client.get(url)
+            transaction.set_rollback(True)
     else:
         # Each POST in a savepoint rolled back afterwards: the next case sees the same world.
         with transaction.atomic():
@@ -608,7 +644,14 @@ def _one_case(page, rule, method, url, kind, obj, kwargs, subject, oracle, scann
         "text/plain",
     }:
         body = response.content.decode("utf-8", "replace")
-        shown = scanner.find(subject.user, body)
+        own: set[str] = set()
+        if rule.needs == "dpo" and allowed:
+            # A data protection officer's page about a person shows that person (the
+            # partnership's DPO: anyone's records, its linked ones too).
+            own = _customer_strings(obj) if kind == "customer" else set()
+            if "partnership_dpo" in oracle.roles(subject.user):
+                body = ""
+        shown = scanner.find(subject.user, body, exclude=own)
     finding = Finding(page.key, method, url, subject.name, label, answer, got, shown)
     if shown:
         result.leaks.append(finding)
@@ -636,8 +679,8 @@ def _one_case(page, rule, method, url, kind, obj, kwargs, subject, oracle, scann
     # Denied where allowed: a record the user may read or change; a page for named roles
     # (not the admin site, whose own permissions refuse adding or deleting read-only things).
     placeholder = any(v in {999999, "nothing-here"} for v in kwargs.values())
-    checked = kind is not None or (
-        rule.roles and not page.key.startswith("admin:") and not placeholder
+    checked = not placeholder and (
+        kind is not None or (rule.roles and not page.key.startswith("admin:"))
     )
     if checked and (
         got in {"403", "404", "sign-in"}

@@ -15,6 +15,7 @@ from firstcontact.servicerequests.models import Referral
 ADMIN = "partnership_admin"
 OFFICERS = {"caseworker", "team_leader", "manager"}
 LEADERS = {"team_leader", "manager"}
+STAFF = {"adviser"} | OFFICERS
 # Actions on a request and who of the responsible partner may take them ("Acting" table).
 REQUEST_ACTIONS = {
     "note": OFFICERS,
@@ -169,6 +170,23 @@ class Oracle:
             in {"own", "hub"}
             for sr in bundle_requests
         )
+
+    def can_read_conversation(self, user, conversation) -> bool:
+        return self.relation(user, conversation.partner_id, "contacts", None) in {"own", "hub"}
+
+    def can_act_on_conversation(self, user, conversation) -> bool:
+        """Staff roles acting for the mailbox's partner: own, or through a hub agreement."""
+        holder = conversation.partner_id
+        for partner, role, team in self.memberships.get(user.pk, []):
+            if role not in STAFF:
+                continue
+            if partner == holder:
+                return True
+            for hub, client, roles, teams in self.hubs:
+                if hub == partner and client == holder and role in roles:
+                    if not teams or team in teams:
+                        return True
+        return False
 
     def can_read_referral(self, user, referral) -> bool:
         return self.can_read_request(user, referral.request)

@@ -22,6 +22,8 @@ KINDS = {
     "photo",
     "token",
     "service",
+    "conversation",
+    "attachment",
 }
 NEEDS = {"read", "act", "public", "dpo", "browser"}
 OTHERWISE = {"404", "403", "redirect"}

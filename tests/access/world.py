@@ -53,6 +53,8 @@ class World:
     bundles: list[SimpleNamespace] = field(default_factory=list)
     services: list = field(default_factory=list)
     tokens: list[str] = field(default_factory=list)
+    conversations: list = field(default_factory=list)
+    attachments: list = field(default_factory=list)
 
 
 def subjects() -> list[str]:
@@ -211,4 +213,48 @@ def build_world() -> World:
             BundleItem.objects.create(bundle=entry.bundle, request=second_request, order=2)
             entry.requests.append(second_request)
     world.services = [r.service for r in world.requests[:: max(1, len(world.requests) // 4)]]
+    for partner in partners:
+        add_conversations(world, partner, now)
     return world
+
+
+def add_conversations(world: World, partner: Partner, now) -> None:
+    """A mailbox of the partner with two conversations: one from its own customer (matched),
+    one from a sender nobody knows, with an attachment."""
+    from firstcontact.inbox.models import Attachment, Conversation, Mailbox, Message
+    from firstcontact.servicerequests.references import new_reference
+
+    mailbox = Mailbox.objects.create(
+        partner=partner, name=f"Leak matrix mailbox {partner.slug}", address="in@example.net"
+    )
+    customer = next((c for c in world.customers if c.partner_id == partner.pk), None)
+    email = customer.emails.first() if customer is not None else None
+    senders = [(f"sender-{partner.slug}@example.com", None)]
+    if email is not None:
+        senders.insert(0, (email.address, customer))
+    for n, (sender, matched) in enumerate(senders):
+        conversation = Conversation.objects.create(
+            mailbox=mailbox,
+            partner=partner,
+            channel="email",
+            reference=new_reference(),
+            subject=f"Leak matrix message {partner.slug} {n}",
+            sender=sender,
+            customer=matched,
+            created_at=now,
+            last_message_at=now,
+        )
+        message = Message.objects.create(
+            conversation=conversation,
+            direction="in",
+            from_address=sender,
+            subject=conversation.subject,
+            text="Leak matrix: my bin was not collected",
+            message_id=f"<leak-{partner.slug}-{n}@example.com>",
+        )
+        attachment = Attachment(
+            message=message, filename="note.txt", content_type="text/plain", size=5, state="stored"
+        )
+        attachment.file.save("note", ContentFile(b"hello"), save=True)
+        world.conversations.append(conversation)
+        world.attachments.append(attachment)
