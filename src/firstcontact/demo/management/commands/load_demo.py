@@ -3,6 +3,7 @@ of contacts and requests. Running it again changes nothing."""
 
 from __future__ import annotations
 
+import io
 import time
 
 from django.contrib.auth import get_user_model
@@ -86,6 +87,7 @@ class Command(BaseCommand):
 
     def _second_factor(self, user) -> None:
         """How to sign in as the login that shows the second factor."""
+        import segno
         from django_otp.plugins.otp_totp.models import TOTPDevice
 
         from firstcontact.accounts.conf import OPTIONAL, two_factor_mode
@@ -109,6 +111,10 @@ class Command(BaseCommand):
             "Add this to the app (as a link or a QR code), or type the key:"
         )
         self.stdout.write(f"  {device.config_url}")
+        # The same as a QR code the app can scan from the terminal.
+        qr = io.StringIO()
+        segno.make(device.config_url, error="l").terminal(out=qr, compact=True, border=2)
+        self.stdout.write(qr.getvalue().rstrip("\n"))
         secret = secret_text(device)
         self.stdout.write(f"  key: {secret}  (time-based, 6 digits, 30 seconds)")
         self.stdout.write(f"  or in a terminal: oathtool --totp -b {secret.replace(' ', '')}")
