@@ -113,3 +113,11 @@ def test_reencoding_twice_keeps_the_picture():
     once, _ = reencode_photo(io.BytesIO(phone_jpeg()))
     twice, _ = reencode_photo(once)
     assert size_of(twice.read()) == (40, 60)
+
+
+def test_a_cmyk_jpeg_is_kept_as_an_rgb_photo():
+    original = io.BytesIO()
+    Image.new("CMYK", (12, 8), (0, 255, 255, 0)).save(original, "JPEG")
+    photo, content_type = clean_photo(SimpleUploadedFile("print.jpg", original.getvalue()))
+    image = Image.open(photo)
+    assert content_type == "image/jpeg" and image.mode == "RGB" and image.size == (12, 8)

@@ -76,12 +76,14 @@ def reencode_photo(file: File | io.IOBase, name: str = "photo") -> tuple[Content
         if source_format == "JPEG":
             if image.mode not in ("RGB", "L"):
                 image = image.convert("RGB")
+                icc_profile = None  # a CMYK profile does not describe the converted pixels
             extra = {"icc_profile": icc_profile} if icc_profile else {}
             image.save(out, "JPEG", quality=JPEG_QUALITY, optimize=True, **extra)
             content_type = "image/jpeg"
         elif source_format == "WEBP":
             if image.mode not in ("RGB", "RGBA"):
                 image = image.convert("RGBA" if "A" in image.getbands() else "RGB")
+                icc_profile = None
             extra = {"icc_profile": icc_profile} if icc_profile else {}
             image.save(out, "WEBP", quality=JPEG_QUALITY, **extra)
             content_type = "image/webp"
