@@ -112,3 +112,45 @@ def bulk_assign(
         else:
             result.assigned.append(request.formatted_reference)
     return result
+
+
+@dataclass(frozen=True)
+class RaisedConfirmation:
+    """What the raiser of a request they may not read is told: the reference to read out,
+    the service and who has it. Nothing about the customer or the place."""
+
+    reference: str
+    formatted_reference: str
+    service_name: str
+    partner_name: str
+    team_name: str
+    sla_due_at: object
+    customer_id: int | None
+
+
+def raised_confirmation(user: AbstractBaseUser, reference: str) -> RaisedConfirmation | None:
+    """The confirmation of a request `user` raised themselves (by its stored or typed
+    reference), or None. The caller checks that this session raised it."""
+    from firstcontact.servicerequests.models import ServiceRequest
+    from firstcontact.servicerequests.references import ReferenceError, parse_reference
+
+    try:
+        reference = parse_reference(reference)
+    except ReferenceError:
+        return None
+    sr = (
+        ServiceRequest.objects.select_related("service", "responsible_partner", "team")
+        .filter(reference=reference, raised_by=user)
+        .first()
+    )
+    if sr is None:
+        return None
+    return RaisedConfirmation(
+        reference=sr.reference,
+        formatted_reference=sr.formatted_reference,
+        service_name=sr.service.name,
+        partner_name=sr.responsible_partner.name,
+        team_name=sr.team.name if sr.team else "",
+        sla_due_at=sr.sla_due_at,
+        customer_id=sr.customer_id,
+    )

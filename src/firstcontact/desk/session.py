@@ -14,6 +14,10 @@ from firstcontact.contacts.models import Contact
 CONTACT_KEY = "desk_contact_id"
 REASONS_KEY = "desk_contact_services"
 RAISED_KEY = "desk_contact_raised"
+# References this session raised (the last few): the done page confirms them even when the
+# request went to a partner the raiser may not read (docs/access.md, "Pages").
+RAISED_REFERENCES_KEY = "desk_raised_references"
+RAISED_REFERENCES_KEPT = 20
 
 
 def current_contact(request: HttpRequest) -> Contact | None:
@@ -58,3 +62,12 @@ def contact_reasons(request: HttpRequest) -> list[int]:
 
 def raised_in_contact(request: HttpRequest) -> bool:
     return bool(request.session.get(RAISED_KEY))
+
+
+def remember_raised(request: HttpRequest, reference: str) -> None:
+    kept = [r for r in request.session.get(RAISED_REFERENCES_KEY, []) if r != reference]
+    request.session[RAISED_REFERENCES_KEY] = [*kept, reference][-RAISED_REFERENCES_KEPT:]
+
+
+def raised_here(request: HttpRequest, reference: str) -> bool:
+    return reference in request.session.get(RAISED_REFERENCES_KEY, [])

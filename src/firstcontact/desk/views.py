@@ -53,6 +53,7 @@ from firstcontact.desk.forms import (
     apply_errors,
     error_dict,
 )
+from firstcontact.desk.services import raised_confirmation
 from firstcontact.partners.models import Membership, Partner
 from firstcontact.partners.selectors import (
     STAFF_ROLES,
@@ -746,6 +747,7 @@ def raise_form(request: HttpRequest, code: str) -> HttpResponse:
                 return _forbidden(request, str(exc), back=reverse("desk:home"))
             else:
                 session.note_reason(request, service.pk, raised=True)
+                session.remember_raised(request, service_request.reference)
                 return redirect("desk:raise_done", reference=service_request.reference)
     else:
         initial = {"channel": contact.channel if contact else "phone"}
@@ -775,9 +777,35 @@ def raise_form(request: HttpRequest, code: str) -> HttpResponse:
 
 @login_required
 def raise_done(request: HttpRequest, reference: str) -> HttpResponse:
-    service_request = get_request(request.user, reference)
+    """The reference to read out. A request the raiser may read is shown in full; one that went
+    to a partner they may not read (a police officer's graffiti report goes to the district) is
+    confirmed with its reference, service and partner alone, and only to the user who raised
+    it, in the session that raised it (docs/access.md, "Pages"). Anything else is 404."""
+    try:
+        service_request = get_request(request.user, reference)
+    except Http404:
+        confirmation = (
+            raised_confirmation(request.user, reference)
+            if session.raised_here(request, reference)
+            else None
+        )
+        if confirmation is None:
+            raise
+        customer = None
+        if confirmation.customer_id:
+            customer = visible_customers(request.user).filter(pk=confirmation.customer_id).first()
+        return render(
+            request,
+            "desk/raise_done.html",
+            {**desk_context(request), "sr": confirmation, "readable": False, "back": customer},
+        )
     return render(
         request,
         "desk/raise_done.html",
-        {**desk_context(request), "sr": service_request},
+        {
+            **desk_context(request),
+            "sr": service_request,
+            "readable": True,
+            "back": service_request.customer,
+        },
     )
