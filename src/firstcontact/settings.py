@@ -180,8 +180,8 @@ AUTHENTICATION_BACKENDS = [
 ]
 # Lockout (django-axes): 5 failed sign-ins for one login, or 20 from one address (a contact
 # centre's staff share one; FIRSTCONTACT["SIGN_IN_FAILURES_PER_ADDRESS"]), within 15 minutes
-# lock it for 15 minutes; a partnership administrator can unlock sooner (admin: "Failed
-# sign-ins", or "Unlock sign-in" on a staff login). Every failure and lockout is audited.
+# lock it for 15 minutes; a partnership administrator can unlock sooner (admin: Axes › Access
+# attempts, or "Unlock sign-in" on a staff login). Every failure and lockout is audited.
 AXES_FAILURE_LIMIT = int(os.environ.get("SIGN_IN_FAILURES_PER_LOGIN", "5"))
 AXES_COOLOFF_TIME = float(os.environ.get("SIGN_IN_LOCKOUT_MINUTES", "15")) / 60  # hours
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
