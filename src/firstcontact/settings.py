@@ -271,16 +271,16 @@ FIRSTCONTACT = {
     # Country and subdivision for bank holidays in SLA clocks (the `holidays` package).
     "HOLIDAY_COUNTRY": os.environ.get("HOLIDAY_COUNTRY", "GB"),
     "HOLIDAY_SUBDIV": os.environ.get("HOLIDAY_SUBDIV", "ENG"),
+    "PHONE_REGION": "GB",
     # Staff second factor: "required" (every staff login, set up at the first sign-in) or
     # "optional" (only logins that have set one up; `make run`'s demo). Required unless DEBUG.
     "STAFF_TWO_FACTOR": os.environ.get("STAFF_TWO_FACTOR", "optional" if DEBUG else "required"),
     # Staff sessions end after this many minutes without a request.
     "STAFF_IDLE_MINUTES": int(os.environ.get("STAFF_IDLE_MINUTES", "30")),
     "SIGN_IN_FAILURES_PER_ADDRESS": int(os.environ.get("SIGN_IN_FAILURES_PER_ADDRESS", "20")),
-    "PHONE_REGION": "GB",
+}
 if FIRSTCONTACT["STAFF_TWO_FACTOR"] not in {"required", "optional"}:
     raise ImproperlyConfigured('STAFF_TWO_FACTOR must be "required" or "optional".')
-}
 
 # The resident site: the map's tile server (Leaflet; empty for no tiles, e.g. offline tests)
 # and its attribution, and rate limits on anonymous submissions and tracking, per client
