@@ -277,6 +277,9 @@ FIRSTCONTACT = {
     "STAFF_TWO_FACTOR": os.environ.get("STAFF_TWO_FACTOR", "optional" if DEBUG else "required"),
     # Staff sessions end after this many minutes without a request.
     "STAFF_IDLE_MINUTES": int(os.environ.get("STAFF_IDLE_MINUTES", "30")),
+    # A desk contact still "in progress" after this many minutes is closed as timed out
+    # (close_timed_out_contacts), as are an adviser's open contacts when they next sign in.
+    "CONTACT_TIMEOUT_MINUTES": int(os.environ.get("CONTACT_TIMEOUT_MINUTES", "240")),
     "SIGN_IN_FAILURES_PER_ADDRESS": int(os.environ.get("SIGN_IN_FAILURES_PER_ADDRESS", "20")),
 }
 if FIRSTCONTACT["STAFF_TWO_FACTOR"] not in {"required", "optional"}:

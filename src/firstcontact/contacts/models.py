@@ -21,6 +21,14 @@ class Outcome(models.TextChoices):
     SIGNPOSTED = "signposted", "Signposted"
     CALLBACK_BOOKED = "callback_booked", "Callback booked"
     ABANDONED = "abandoned", "Abandoned"
+    # Left "in progress" when the adviser's session ended; closed by close_timed_out_contacts
+    # (see contacts.services). Nobody knows how it ended, so FCR leaves it out and counts it
+    # apart.
+    TIMED_OUT = "timed_out", "Timed out (left in progress)"
+
+
+# Outcomes that say nothing about resolution: FCR leaves them out of its denominator.
+NOT_COUNTED_IN_FCR = (Outcome.ABANDONED, Outcome.TIMED_OUT)
 
 
 class Contact(models.Model):

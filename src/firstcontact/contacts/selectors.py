@@ -29,6 +29,8 @@ def visible_contacts(user: User) -> QuerySet[Contact]:
 class FirstContactResolution:
     resolved: int
     eligible: int
+    # Contacts left in progress and closed by the timeout: outside `eligible`, counted apart.
+    timed_out: int = 0
 
     @property
     def rate(self) -> float | None:
@@ -42,8 +44,10 @@ def first_contact_resolution(
     start: dt.datetime | None = None,
     end: dt.datetime | None = None,
 ) -> FirstContactResolution:
-    """FCR: contacts resolved at first contact ÷ ended contacts, abandoned ones excluded
-    (an abandoned call was never answered, so it had no chance of resolution).
+    """FCR: contacts resolved at first contact ÷ ended contacts, abandoned and timed-out ones
+    excluded (an abandoned call was never answered, so it had no chance of resolution; a
+    contact left in progress when the adviser's session ended has no known outcome). Timed-out
+    contacts are counted apart, so a desk that leaves contacts open shows it.
 
     Pass an already-scoped queryset (e.g. `visible_contacts(user).filter(partner=...)`).
     """
@@ -53,9 +57,11 @@ def first_contact_resolution(
     if end is not None:
         qs = qs.filter(started_at__lt=end)
     counts = qs.aggregate(
-        eligible=Count("pk"), resolved=Count("pk", filter=Q(outcome=Outcome.RESOLVED))
+        eligible=Count("pk", filter=~Q(outcome=Outcome.TIMED_OUT)),
+        resolved=Count("pk", filter=Q(outcome=Outcome.RESOLVED)),
+        timed_out=Count("pk", filter=Q(outcome=Outcome.TIMED_OUT)),
     )
-    return FirstContactResolution(resolved=counts["resolved"], eligible=counts["eligible"])
+    return FirstContactResolution(**counts)
 
 
 def visible_callbacks(user: User) -> QuerySet[Callback]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -91,6 +92,52 @@ def end_contact(
         if reasons:
             contact.reasons.add(*reasons)
     return contact
+
+
+def contact_timeout() -> dt.timedelta:
+    """How long a desk contact may stay in progress before it is closed as timed out."""
+    return dt.timedelta(minutes=settings.FIRSTCONTACT.get("CONTACT_TIMEOUT_MINUTES", 240))
+
+
+TIMED_OUT_NOTE = "Closed automatically: left in progress when the adviser's session ended."
+
+
+def close_timed_out_contacts(
+    *,
+    now: dt.datetime | None = None,
+    adviser: AbstractBaseUser | None = None,
+    older_than: dt.timedelta | None = None,
+) -> int:
+    """Close desk contacts left in progress as "timed out"; returns how many.
+
+    With no adviser: every adviser's contact started longer ago than the timeout
+    (CONTACT_TIMEOUT_MINUTES; run from cron or the task). With an adviser: all of theirs,
+    whatever their age (they have just signed in, so the session that held them is gone).
+    Contacts with no adviser (Open311, email and text messages in) are not the desk's and
+    are left alone. Each ends at the start plus the timeout, or now if sooner, so a forgotten
+    contact does not count as hours of handling; FCR counts them apart.
+    """
+    now = now or timezone.now()
+    timeout = older_than if older_than is not None else contact_timeout()
+    stale = Contact.objects.filter(ended_at__isnull=True, adviser__isnull=False)
+    if adviser is not None:
+        stale = stale.filter(adviser=adviser)
+    else:
+        stale = stale.filter(started_at__lt=now - timeout)
+    closed = 0
+    for pk in list(stale.values_list("pk", flat=True)):
+        with transaction.atomic():
+            # Locked and re-checked: the adviser may end it themselves meanwhile.
+            contact = Contact.objects.select_for_update().filter(pk=pk, ended_at__isnull=True)
+            contact = contact.first()
+            if contact is None:
+                continue
+            contact.outcome = Outcome.TIMED_OUT
+            contact.ended_at = max(contact.started_at, min(now, contact.started_at + timeout))
+            contact.notes = f"{contact.notes}\n{TIMED_OUT_NOTE}".strip()
+            contact.save(update_fields=["outcome", "ended_at", "notes"])
+        closed += 1
+    return closed
 
 
 def attach_customer(*, user: AbstractBaseUser, contact: Contact, customer: Customer) -> Contact:

@@ -19,7 +19,7 @@ from django.db.models import CharField, Count, F, Func, Max, Q, Sum
 from django.db.models.functions import TruncMonth, TruncWeek
 from django.utils import timezone
 
-from firstcontact.contacts.models import Contact, Outcome
+from firstcontact.contacts.models import NOT_COUNTED_IN_FCR, Contact, Outcome
 from firstcontact.insight.indicators import (
     SUB_DAY_INTERVALS,
     CallStats,
@@ -127,7 +127,7 @@ def build_contact_rollups(first: dt.date, last: dt.date) -> int:
                 contacts=Count("pk"),
                 ended=Count("pk", filter=ended),
                 resolved=Count("pk", filter=ended & Q(outcome=Outcome.RESOLVED)),
-                abandoned=Count("pk", filter=ended & Q(outcome=Outcome.ABANDONED)),
+                abandoned=Count("pk", filter=ended & Q(outcome__in=NOT_COUNTED_IN_FCR)),
             )
             .order_by()
         )
@@ -328,7 +328,7 @@ def daily_contact_counts(
                     n=Count("pk"),
                     ended=Count("pk", filter=ended_q),
                     resolved=Count("pk", filter=ended_q & Q(outcome=Outcome.RESOLVED)),
-                    abandoned=Count("pk", filter=ended_q & Q(outcome=Outcome.ABANDONED)),
+                    abandoned=Count("pk", filter=ended_q & Q(outcome__in=NOT_COUNTED_IN_FCR)),
                 )
                 .order_by()
             )
@@ -351,7 +351,7 @@ def daily_contact_counts(
                 if ended_at is not None:
                     t[1] += 1
                     t[2] += outcome == Outcome.RESOLVED
-                    t[3] += outcome == Outcome.ABANDONED
+                    t[3] += outcome in NOT_COUNTED_IN_FCR
     return [
         {
             "partner_id": pid,

@@ -21,7 +21,7 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from firstcontact.contacts.models import Contact, Outcome
+from firstcontact.contacts.models import NOT_COUNTED_IN_FCR, Contact
 from firstcontact.customers.models import Channel, Consent, ConsentPurpose
 from firstcontact.insight.indicators import call_stats
 from firstcontact.insight.models import SamplingRateChange, SamplingRule, SurveyInvitation
@@ -175,7 +175,7 @@ def _create(**fields) -> SurveyInvitation | None:
 def invite_for_contact(contact: Contact, *, now: dt.datetime | None = None):
     """Invite the contact's customer to rate it, if sampled. Returns the invitation or None."""
     now = now or timezone.now()
-    if contact.ended_at is None or contact.outcome in ("", Outcome.ABANDONED):
+    if contact.ended_at is None or contact.outcome in ("", *NOT_COUNTED_IN_FCR):
         return None
     customer = contact.customer
     if not _consents_to_surveys(customer):

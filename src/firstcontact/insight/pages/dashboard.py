@@ -421,7 +421,7 @@ def _fcr_table(user, partner, service, contact_rows, use_contact_rollups, start,
 
 
 def _contact_rows_for_service(user, partner_ids, service, start, end, interval=None):
-    from firstcontact.contacts.models import Contact, Outcome
+    from firstcontact.contacts.models import NOT_COUNTED_IN_FCR, Contact, Outcome
 
     contacts = scoped_contacts(user).filter(
         started_at__gte=start,
@@ -441,7 +441,7 @@ def _contact_rows_for_service(user, partner_ids, service, start, end, interval=N
         if ended_at is not None:
             t[1] += 1
             t[2] += outcome == Outcome.RESOLVED
-            t[3] += outcome == Outcome.ABANDONED
+            t[3] += outcome in NOT_COUNTED_IN_FCR
     return [
         {
             "partner_id": pid,
