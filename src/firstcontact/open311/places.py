@@ -80,6 +80,11 @@ def street_only(address: str) -> str:
     kept = []
     for part in parts[street_at:]:
         part = _tidy(_NUMBER.sub(" ", _SUBUNIT.sub(" ", part)))
+        buildings = list(_BUILDING_WORDS.finditer(part))
+        if buildings and _STREET_WORDS.search(part[buildings[-1].end() :]):
+            part = _tidy(part[buildings[-1].end() :])  # "Rose Cottage High Street"
+        if _BUILDING_WORDS.search(part) and not _STREET_WORDS.search(part):
+            continue  # a building's name ("3 Rose Cottages"), not the street
         if part and re.search(r"[^\W\d_]", part):
             kept.append(part)
     return ", ".join(kept)
