@@ -7,7 +7,9 @@ from collections import defaultdict
 
 from django.utils import timezone
 
+from firstcontact.catalogue.models import ServiceDelivery
 from firstcontact.customers.models import Consent, ConsentPurpose
+from firstcontact.insight.models import CommunitySafetyService
 from firstcontact.partners.models import HubAgreement, Membership
 from firstcontact.privacy.models import DataSharingAgreement
 from firstcontact.servicerequests.models import Referral
@@ -32,6 +34,8 @@ REQUEST_ACTIONS = {
     "bulk_assign": OFFICERS,
 }
 OPEN_REFERRAL = {"sent", "accepted"}
+# Not a role of its own: a caseworker whose team delivers a community-safety service.
+COMMUNITY_SAFETY = "community_safety"
 
 
 class Oracle:
@@ -44,6 +48,11 @@ class Oracle:
             "user_id", "partner_id", "role", "team_id"
         ):
             self.memberships[user_id].append((partner_id, role, team_id))
+        self.community_safety_teams = set(
+            ServiceDelivery.objects.filter(
+                service__in=CommunitySafetyService.objects.values("service")
+            ).values_list("team_id", flat=True)
+        )
         self.hubs = [
             (a.hub_id, a.client_id, set(a.acting_roles or []), {t.pk for t in a.acting_teams.all()})
             for a in HubAgreement.objects.in_force(today).prefetch_related("acting_teams")
@@ -77,7 +86,12 @@ class Oracle:
     # --- who the user is ------------------------------------------------------------------
 
     def roles(self, user) -> set[str]:
-        return {role for _, role, _ in self.memberships.get(user.pk, [])}
+        roles = set()
+        for _, role, team in self.memberships.get(user.pk, []):
+            roles.add(role)
+            if role == "caseworker" and team in self.community_safety_teams:
+                roles.add(COMMUNITY_SAFETY)
+        return roles
 
     def member_of(self, user, *, reading: bool = True) -> set[int]:
         """Partners the user is a member of (for reading: not as partnership_admin alone)."""
@@ -183,9 +197,13 @@ class Oracle:
             if partner == holder:
                 return True
             for hub, client, roles, teams in self.hubs:
-                if hub == partner and client == holder and role in roles:
-                    if not teams or team in teams:
-                        return True
+                if (
+                    hub == partner
+                    and client == holder
+                    and role in roles
+                    and (not teams or team in teams)
+                ):
+                    return True
         return False
 
     def can_read_referral(self, user, referral) -> bool:

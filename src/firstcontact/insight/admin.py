@@ -2,6 +2,7 @@ from django.contrib import admin
 
 from firstcontact.admin_site import site
 from firstcontact.insight.models import (
+    CommunitySafetyService,
     IndicatorSettings,
     RechargeRate,
     SamplingRateChange,
@@ -93,3 +94,11 @@ class SatisfactionResponseAdmin(PartnershipAdminPermissions, admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+@admin.register(CommunitySafetyService, site=site)
+class CommunitySafetyServiceAdmin(PartnershipAdminPermissions, admin.ModelAdmin):
+    """Which services count as community safety (the hotspots pages)."""
+
+    list_display = ["service"]
+    autocomplete_fields = ["service"]

@@ -255,3 +255,58 @@ class SurveyForm(forms.Form):
         max_length=2000,
         error_messages={"max_length": "Your comments must be 2,000 characters or fewer"},
     )
+
+
+class PlacesForm(PeriodForm):
+    """The hotspots pages' filters: a period, a community-safety service, and squares or
+    the areas of a partner (wards, police beats) as the places."""
+
+    areas = forms.ModelChoiceField(
+        queryset=None,
+        required=False,
+        label="Places",
+        empty_label="Grid squares (about 500 metres)",
+        help_text="Or the areas of a partner (districts, police beats).",
+    )
+
+    def __init__(self, data, *, services, area_partners, **kwargs):
+        from firstcontact.partners.models import Partner
+
+        super().__init__(data, partners=Partner.objects.none(), services=services, **kwargs)
+        del self.fields["partner"]
+        del self.fields["interval"]
+        self.fields["service"].empty_label = "All community-safety services"
+        self.fields["areas"].queryset = area_partners
+        self.fields["areas"].label_from_instance = lambda p: f"{p.name}’s areas"
+
+
+class PlaceActionForm(forms.Form):
+    """A line of a place's action log: who does what by when."""
+
+    place = forms.CharField(widget=forms.HiddenInput)
+    action = forms.CharField(
+        label="What will be done",
+        max_length=300,
+        help_text="No names or details of residents: the log is shared between partners.",
+    )
+    partner = forms.ModelChoiceField(queryset=None, label="Who does it", empty_label=None)
+    owner = forms.CharField(label="Team or officer (optional)", max_length=100, required=False)
+    due = forms.DateField(label="By when", widget=DateInput)
+
+    def __init__(self, data=None, *, partners, **kwargs):
+        super().__init__(data, **kwargs)
+        self.fields["partner"].queryset = partners
+
+    def clean_place(self):
+        from firstcontact.insight.hotspots import Square
+
+        square = Square.parse(self.cleaned_data["place"])
+        if square is None:
+            raise forms.ValidationError("Choose a place from the hotspots page")
+        return square.key
+
+    def clean_due(self):
+        due = self.cleaned_data["due"]
+        if due < timezone.localdate() - dt.timedelta(days=1):
+            raise forms.ValidationError("The date must be today or later")
+        return due

@@ -6,6 +6,7 @@ from __future__ import annotations
 import secrets
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -376,3 +377,53 @@ class RollupState(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} rollup {self.built_from} to {self.built_through}"
+
+
+class CommunitySafetyService(models.Model):
+    """A catalogue service that counts as community safety (antisocial behaviour, noise,
+    fly-tipping, graffiti…): its requests and contacts are on the hotspots pages, and the
+    caseworkers of the teams that deliver it may open those pages (docs/access.md)."""
+
+    service = models.OneToOneField(
+        "catalogue.Service", on_delete=models.CASCADE, related_name="community_safety"
+    )
+
+    class Meta:
+        ordering = ["service__name"]
+        verbose_name = "community-safety service"
+
+    def __str__(self) -> str:
+        return str(self.service)
+
+
+class PlaceAction(models.Model):
+    """One line of a place's action log for joint tasking: who does what by when. Shared by
+    everyone who may open the hotspots pages, police and council alike."""
+
+    class State(models.TextChoices):
+        OPEN = "open", "Open"
+        DONE = "done", "Done"
+
+    place = models.CharField(
+        max_length=40, db_index=True, help_text="The grid square's key, e.g. g:11282:-347."
+    )
+    action = models.CharField(max_length=300, help_text="What will be done.")
+    partner = models.ForeignKey(
+        "partners.Partner", on_delete=models.PROTECT, related_name="+", help_text="Who does it."
+    )
+    owner = models.CharField(
+        max_length=100, blank=True, help_text="The team or officer (no resident's name)."
+    )
+    due = models.DateField(help_text="By when.")
+    state = models.CharField(max_length=10, choices=State.choices, default=State.OPEN)
+    created_at = models.DateTimeField(default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    done_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["state", "due", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.place}: {self.action}"

@@ -81,3 +81,83 @@ def scoped_requests(user: User) -> QuerySet[ServiceRequest]:
     ids = insight_partner_ids(user)
     requests = ServiceRequest.objects.all()
     return requests if ids is None else requests.filter(responsible_partner_id__in=ids)
+
+
+# --- Community safety (the hotspots pages) --------------------------------------------------
+#
+# Who: everyone who may see insight, and a caseworker whose team delivers a community-safety
+# service (a police neighbourhood team, a council's street scene or environmental health team).
+# Whose figures: the partners the user acts for, and the partners that share service requests
+# with one of those under a data-sharing agreement in force; everything for those who see
+# every partner in insight. The figures are counts with small numbers suppressed, never a
+# record, so a resident's consent to sharing is not needed for them; the requests behind a
+# place are listed through servicerequests.selectors.visible_requests, record by record.
+
+
+def community_safety_service_ids() -> set[int]:
+    from firstcontact.insight.models import CommunitySafetyService
+
+    return set(CommunitySafetyService.objects.values_list("service_id", flat=True))
+
+
+def community_safety_team_ids() -> set[int]:
+    from firstcontact.catalogue.models import ServiceDelivery
+
+    return set(
+        ServiceDelivery.objects.filter(
+            service_id__in=community_safety_service_ids(), team__isnull=False
+        ).values_list("team_id", flat=True)
+    )
+
+
+def is_community_safety_caseworker(user: User) -> bool:
+    if not (user.is_authenticated and user.is_active):
+        return False
+    return Membership.objects.filter(
+        user=user, role=Role.CASEWORKER, team_id__in=community_safety_team_ids()
+    ).exists()
+
+
+def can_view_places(user: User) -> bool:
+    return can_view_insight(user) or is_community_safety_caseworker(user)
+
+
+def places_partner_ids(user: User, category: str = "service_requests") -> set[int] | None:
+    """The partners whose community-safety figures (of requests, or of `category` "contacts")
+    the user sees; None means every partner."""
+    from firstcontact.privacy.models import DataSharingAgreement
+
+    cache = f"_fc_places_partner_ids_{category}"
+    cached = getattr(user, cache, False)
+    if cached is not False:
+        return cached
+    if sees_all_partners(user):
+        result = None
+    else:
+        acting = set(acting_partner_ids(user))
+        sharing = DataSharingAgreement.objects.in_force().filter(recipient_id__in=acting)
+        providers = {
+            provider
+            for provider, categories in sharing.values_list("provider_id", "categories")
+            if category in (categories or [])
+        }
+        result = acting | providers
+    if user.is_authenticated:
+        setattr(user, cache, result)
+    return result
+
+
+def scoped_community_safety_requests(user: User) -> QuerySet[ServiceRequest]:
+    ids = places_partner_ids(user)
+    requests = ServiceRequest.objects.filter(service_id__in=community_safety_service_ids())
+    return requests if ids is None else requests.filter(responsible_partner_id__in=ids)
+
+
+def scoped_community_safety_contacts(user: User) -> QuerySet[Contact]:
+    ids = places_partner_ids(user, "contacts")
+    contacts = Contact.objects.filter(
+        pk__in=Contact.reasons.through.objects.filter(
+            service_id__in=community_safety_service_ids()
+        ).values("contact_id")
+    )
+    return contacts if ids is None else contacts.filter(partner_id__in=ids)

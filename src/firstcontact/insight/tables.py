@@ -12,7 +12,30 @@ from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.safestring import SafeString
 
-KINDS = {"text", "int", "rate", "seconds", "money", "number", "date", "datetime", "time"}
+KINDS = {
+    "text",
+    "int",
+    "count",  # an int, or a Withheld (small-number suppression): insight.hotspots
+    "signed",  # a change: +3, −2
+    "rate",
+    "seconds",
+    "money",
+    "number",
+    "date",
+    "datetime",
+    "time",
+}
+
+
+class Withheld:
+    """A count not shown (small-number suppression); `label` says why, on the page and in
+    the CSV alike."""
+
+    def __init__(self, label: str):
+        self.label = label
+
+    def __str__(self) -> str:
+        return self.label
 
 
 @dataclass(frozen=True)
@@ -27,13 +50,17 @@ class Column:
 
     @property
     def numeric(self) -> bool:
-        return self.kind in {"int", "rate", "seconds", "money", "number"}
+        return self.kind in {"int", "count", "signed", "rate", "seconds", "money", "number"}
 
 
 def display(value, kind: str) -> str:
     if value is None or value == "":
         return "–"
-    if kind == "int":
+    if isinstance(value, Withheld):
+        return value.label
+    if kind == "signed":
+        return "0" if value == 0 else f"{value:+,}".replace("-", "−")
+    if kind in {"int", "count"}:
         return f"{int(value):,}"
     if kind == "rate":
         return f"{value * 100:.1f}%"
@@ -67,6 +94,8 @@ def raw(value, kind: str):
     """The value as written to CSV: numbers unformatted, rates as 0–1, times in ISO 8601."""
     if value is None:
         return ""
+    if isinstance(value, Withheld):
+        return value.label
     if kind == "rate":
         return f"{value:.4f}"
     if kind == "seconds":

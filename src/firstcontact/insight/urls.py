@@ -4,6 +4,7 @@ from firstcontact.insight.pages import (
     calls,
     dashboard,
     live,
+    places,
     pooling,
     recharges,
     satisfaction,
@@ -21,5 +22,8 @@ urlpatterns = [
     path("pooling/", pooling.pooling_page, name="pooling"),
     path("recharges/", recharges.recharges_page, name="recharges"),
     path("satisfaction/", satisfaction.satisfaction_page, name="satisfaction"),
+    path("places/", places.places, name="places"),
+    path("places/tasking/", places.tasking, name="tasking"),
+    path("places/actions/", places.place_actions, name="place_actions"),
     path("survey/<str:token>/", survey.survey, name="survey"),
 ]
