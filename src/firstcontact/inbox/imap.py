@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from django.db import transaction
 from django.utils import timezone
-from imap_tools import AND, MailBox, MailBoxTls, MailBoxUnencrypted
+from imap_tools import AND, MailBox, MailBoxStartTls, MailBoxUnencrypted
 
 from firstcontact.inbox.models import Mailbox, Source
 from firstcontact.inbox.services import store_raw
@@ -27,7 +27,7 @@ class PollResult:
 
 
 def _connect(mailbox: Mailbox, timeout: float):
-    cls = {"ssl": MailBox, "starttls": MailBoxTls, "none": MailBoxUnencrypted}[
+    cls = {"ssl": MailBox, "starttls": MailBoxStartTls, "none": MailBoxUnencrypted}[
         mailbox.imap_security
     ]
     return cls(mailbox.imap_host, mailbox.imap_port, timeout=timeout)
