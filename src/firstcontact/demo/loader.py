@@ -19,6 +19,8 @@ from firstcontact.demo.activity import (
     plan_self_service_requests,
 )
 from firstcontact.demo.catalogue import create_catalogue
+from firstcontact.demo.directory import create_directory
+from firstcontact.demo.examples import create_hint_examples
 from firstcontact.demo.geography import build_gazetteer
 from firstcontact.demo.partnership import COUNTY, DEMO_SLUGS, create_partnership
 from firstcontact.demo.people import create_people
@@ -116,10 +118,15 @@ def load(*, people: int = DEFAULT_PEOPLE, seed: int = SEED, progress: bool = Fal
         # A person two partners hold, and a subject access request for the DPO pages.
         create_subject_access_demo(partnership)
         create_retention_demo(partnership)
+        # The people the staff pages' hints name (the desk search's "Harriet Ambleside").
+        create_hint_examples(partnership)
+        # The directory of services (Open Referral UK) and the demo postcodes' centroids.
+        directory = create_directory(partnership, services, gazetteer, seed + 14)
     return {
         "partnership": partnership,
         "services": len(services),
         "customers": len(population.customers),
         "contacts": len(activity.contacts),
+        **directory,
         **made,
     }
