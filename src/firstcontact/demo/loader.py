@@ -21,6 +21,7 @@ from firstcontact.demo.activity import (
 from firstcontact.demo.catalogue import create_catalogue
 from firstcontact.demo.directory import create_directory
 from firstcontact.demo.examples import create_hint_examples
+from firstcontact.demo.examples import create_hint_examples
 from firstcontact.demo.geography import build_gazetteer
 from firstcontact.demo.partnership import COUNTY, DEMO_SLUGS, create_partnership
 from firstcontact.demo.people import create_people
@@ -118,6 +119,8 @@ def load(*, people: int = DEFAULT_PEOPLE, seed: int = SEED, progress: bool = Fal
         # A person two partners hold, and a subject access request for the DPO pages.
         create_subject_access_demo(partnership)
         create_retention_demo(partnership)
+        # The people the staff pages' hints name (the desk search's "Harriet Ambleside").
+        create_hint_examples(partnership)
         # The people the staff pages' hints name (the desk search's "Harriet Ambleside").
         create_hint_examples(partnership)
         # The directory of services (Open Referral UK) and the demo postcodes' centroids.
