@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from firstcontact.catalogue.answers import display_answer
 from firstcontact.catalogue.models import Service
 from firstcontact.customers.models import ConsentPurpose
 from firstcontact.customers.selectors import visible_customers
@@ -336,12 +337,8 @@ def _attribute_rows(sr) -> list[tuple[str, str]]:
     for code, value in (sr.attributes or {}).items():
         spec = specs.get(code)
         label = spec.description if spec else code
-        names = {str(v["key"]): str(v["name"]) for v in (spec.values if spec else []) or []}
-        if isinstance(value, list):
-            shown = ", ".join(names.get(str(v), str(v)) for v in value)
-        else:
-            shown = names.get(str(value), str(value))
-        rows.append((label, shown))
+        # Dates as dates ("30 November 2026"), choices by name.
+        rows.append((label, display_answer(spec, value)))
     return rows
 
 
