@@ -19,6 +19,7 @@ from firstcontact.demo.activity import (
     plan_self_service_requests,
 )
 from firstcontact.demo.catalogue import create_catalogue
+from firstcontact.demo.community_safety import create_community_safety_demo
 from firstcontact.demo.directory import create_directory
 from firstcontact.demo.examples import create_hint_examples
 from firstcontact.demo.examples import create_hint_examples
@@ -119,6 +120,7 @@ def load(*, people: int = DEFAULT_PEOPLE, seed: int = SEED, progress: bool = Fal
         # A person two partners hold, and a subject access request for the DPO pages.
         create_subject_access_demo(partnership)
         create_retention_demo(partnership)
+        create_community_safety_demo(rng, partnership, services, now, sizes.people)
         # The people the staff pages' hints name (the desk search's "Harriet Ambleside").
         create_hint_examples(partnership)
         # The people the staff pages' hints name (the desk search's "Harriet Ambleside").
