@@ -75,3 +75,20 @@ def test_sent_messages_cannot_be_retried(
     client.force_login(partnership.highways_officer)
     response = client.post(f"/work/notifications/{sent.pk}/retry/", follow=True)
     assert "Only failed messages can be sent again." in response.content.decode()
+
+
+def test_a_failed_message_is_sent_again_when_the_partner_has_a_team_inbox_too(
+    client, partnership, resident, django_capture_on_commit_callbacks
+):
+    # A team address puts the "message with no request" half into the officer's query (an
+    # outer join), which PostgreSQL once refused to lock: the retry answered with an error.
+    partnership.highways.email = "highways@wessex.example"
+    partnership.highways.save()
+    request = raise_pothole(partnership, resident)
+    message = failed(recipient="harriet@example.org", service_request=request)
+    client.force_login(partnership.highways_officer)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(f"/work/notifications/{message.pk}/retry/", follow=True)
+    assert "queued to send again" in response.content.decode()
+    message.refresh_from_db()
+    assert message.status == "sent"

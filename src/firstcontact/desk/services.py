@@ -56,7 +56,14 @@ def retry_notification(*, user: AbstractBaseUser, notification: Notification) ->
     from firstcontact.notify.tasks import send_notification
 
     with transaction.atomic():
-        current = visible_notifications(user).select_for_update().filter(pk=notification.pk).first()
+        # Lock the notification row only: PostgreSQL cannot lock the nullable side of the
+        # outer join that the "no request" half of visible_notifications makes.
+        current = (
+            visible_notifications(user)
+            .select_for_update(of=("self",))
+            .filter(pk=notification.pk)
+            .first()
+        )
         if current is None:
             raise PermissionDenied("You cannot retry that message.")
         if current.service_request_id is not None:
