@@ -244,3 +244,15 @@ def test_bad_input_is_answered_clearly(client, places):
     assert "govuk-error-summary" in response.content.decode()
     response = client.get("/insight/places/", {"date_from": "2026-05-02", "date_to": "2026-05-01"})
     assert response.status_code == 200 and "govuk-error-summary" in response.content.decode()
+
+
+def test_the_staff_menu_leads_each_to_the_insight_page_they_may_open(client, places):
+    client.force_login(places["street_officer"])
+    page = client.get("/insight/places/").content.decode()
+    assert 'href="/insight/places/" aria-current="page">Insight</a>' in page
+    assert 'href="/insight/"' not in page  # the dashboard is not theirs
+    client.force_login(places["manager"])
+    page = client.get("/insight/places/").content.decode()
+    assert 'href="/insight/">Insight</a>' in page
+    client.force_login(places["waste_officer"])
+    assert ">Insight</a>" not in client.get("/work/").content.decode()
