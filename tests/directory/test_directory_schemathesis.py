@@ -18,6 +18,8 @@ from __future__ import annotations
 import pytest
 import schemathesis
 from django.core.handlers.wsgi import WSGIHandler
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from schemathesis.specs.openapi.checks import (
     negative_data_rejection,
@@ -36,7 +38,13 @@ EXCLUDED = [status_code_conformance, positive_data_acceptance, negative_data_rej
 
 @pytest.fixture(autouse=True)
 def _directory(directory):
-    return directory
+    # As Django's test client does: the WSGI handler's close_old_connections would close the
+    # test's connection (it is inside the test's transaction) after each request.
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield directory
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
 
 
 @schema.parametrize()
