@@ -12,7 +12,7 @@ STAMP := $(VENV)/.installed
 MANAGE := $(PY) -m firstcontact
 DEV_ENV := DEBUG=1 TASKS_BACKEND=immediate
 
-.PHONY: help setup frontend chromium run worker test test-sqlite test-postgres bench lint format postgres-binaries clean screenshots messages gettext
+.PHONY: help setup frontend chromium dovecot run worker test test-sqlite test-postgres bench lint format postgres-binaries clean screenshots messages gettext
 
 help:
 	@echo "make run     set up, migrate, load the demo partnership, serve http://127.0.0.1:8000"
@@ -61,6 +61,13 @@ chromium:
 		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; fi
 
+# Dovecot for the IMAP polling tests (tests/inbox: a throwaway server in a temporary directory).
+dovecot:
+	@if command -v dovecot >/dev/null 2>&1 || [ -x /usr/sbin/dovecot ]; then :; \
+	else echo "Installing Dovecot (Debian package) for the IMAP tests"; \
+		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq dovecot-imapd >/dev/null; fi
+
 run: setup
 	@mkdir -p var
 	$(DEV_ENV) $(MANAGE) migrate --no-input
@@ -82,11 +89,11 @@ test: test-sqlite test-postgres
 
 # Two workers for the unit and page tests (CI machines have 2 cores); the browser tests share
 # one Chromium and a live server, so they run on their own afterwards.
-test-sqlite: setup chromium
+test-sqlite: setup chromium dovecot
 	$(PY) -m pytest -m "not browser" -n 2
 	$(PY) -m pytest -m browser
 
-test-postgres: setup postgres-binaries
+test-postgres: setup postgres-binaries dovecot
 	$(PY) scripts/throwaway_postgres.py -- $(PY) -m pytest -m "not browser" -n 2
 
 bench: setup postgres-binaries

@@ -72,7 +72,9 @@ def email_webhook(request: HttpRequest, mailbox: Mailbox) -> JsonResponse:
     length = request.headers.get("Content-Length", "")
     if length.isdigit() and int(length) > limit:
         return _error(413, f"Messages are limited to {limit // (1024 * 1024)} MB.")
-    raw = request.body
+    # Read from the stream (request.body refuses anything over DATA_UPLOAD_MAX_MEMORY_SIZE,
+    # 2.5 MB, and messages with attachments are larger); up to the inbox's own limit.
+    raw = request.read(limit + 1)
     if not raw.strip():
         return _error(400, "The body is empty: post the raw message (message/rfc822).")
     if len(raw) > limit:
