@@ -2,7 +2,7 @@ from django.contrib import admin
 
 from firstcontact.admin_site import site
 from firstcontact.lifeevents.models import Bundle, BundleItem, LifeEvent, LifeEventService
-from firstcontact.partners.admin import PartnershipAdminPermissions
+from firstcontact.partners.admin import CaseWorkSuperusersOnly, PartnershipAdminPermissions
 
 
 class LifeEventServiceInline(PartnershipAdminPermissions, admin.TabularInline):
@@ -19,18 +19,18 @@ class LifeEventAdmin(PartnershipAdminPermissions, admin.ModelAdmin):
     inlines = [LifeEventServiceInline]
 
 
-class BundleItemInline(PartnershipAdminPermissions, admin.TabularInline):
+class BundleItemInline(CaseWorkSuperusersOnly, admin.TabularInline):
     model = BundleItem
     extra = 0
     fields = ["request", "life_event_service", "order"]
     readonly_fields = fields
 
-    def has_add_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(Bundle, site=site)
-class BundleAdmin(PartnershipAdminPermissions, admin.ModelAdmin):
+class BundleAdmin(CaseWorkSuperusersOnly, admin.ModelAdmin):
+    """Tell-us-once bundles name the requests raised for a resident: case work, superusers
+    only (the life events themselves, above, are configuration)."""
+
     list_display = ["reference", "life_event", "channel", "created_at"]
     list_filter = ["life_event", "channel"]
     search_fields = ["reference"]
@@ -43,6 +43,3 @@ class BundleAdmin(PartnershipAdminPermissions, admin.ModelAdmin):
         "consent_given_at",
     ]
     inlines = [BundleItemInline]
-
-    def has_add_permission(self, request):
-        return False

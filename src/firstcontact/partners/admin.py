@@ -32,6 +32,27 @@ class PartnershipAdminPermissions:
         return True
 
 
+class CaseWorkSuperusersOnly:
+    """Case work kept in the admin for an operator tracing a fault (messages sent, bundles
+    raised): superusers only, read-only. A partnership administrator configures and reads no
+    case work (docs/access.md), so it is neither listed nor opened for them."""
+
+    def has_module_permission(self, request):
+        return request.user.is_superuser
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+    def has_add_permission(self, request, *args):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 class AreaInline(PartnershipAdminPermissions, admin.TabularInline):
     model = PartnerArea
     extra = 0
