@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from django.apps import apps
 from django.contrib.auth import SESSION_KEY, get_user_model
 from django.contrib.auth.models import AnonymousUser
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.test import Client
 from django.urls import reverse
@@ -105,6 +106,7 @@ def objects_of(kind: str, world: World) -> list:
         "token": [*world.tokens, NO_TOKEN],
         "conversation": world.conversations,
         "attachment": world.attachments,
+        "file": world.files,
     }[kind]
 
 
@@ -117,7 +119,7 @@ def object_kwargs(kind: str, obj, params: tuple[str, ...]) -> dict:
     elif kind == "request":
         values = {"reference": obj.reference, "service_request_id": obj.reference}
         values["token"] = obj.reference
-    elif kind in {"callback", "notification", "conversation", "attachment"}:
+    elif kind in {"callback", "notification", "conversation", "attachment", "file"}:
         values = {"pk": obj.pk}
     elif kind == "photo":
         values = {"pk": obj.pk, "ext": obj.extension}
@@ -384,6 +386,8 @@ def prepare_and_payload(page: Page, kind: str | None, obj, kwargs: dict) -> dict
             )
         elif action == "complaint_escalate":
             data["complaint_escalate-reason"] = "Leak matrix: not satisfied"
+        elif action == "attach":
+            data["attach-file"] = SimpleUploadedFile("letter.pdf", b"%PDF-1.4\n%leak matrix")
         return data
     if key == "desk:work_assign":
         sr = ServiceRequest.objects.get(pk=obj.pk)
@@ -456,7 +460,7 @@ def _holder_slug(kind, obj) -> str | None:
         return None
     if kind == "request":
         return obj.responsible_partner.slug
-    if kind == "photo":
+    if kind in {"photo", "file"}:
         return obj.request.responsible_partner.slug
     return None
 
@@ -506,7 +510,7 @@ def _holder_id(kind, obj) -> int | None:
         return obj.partner_id
     if kind == "request":
         return obj.responsible_partner_id
-    if kind == "photo":
+    if kind in {"photo", "file"}:
         return obj.request.responsible_partner_id
     if kind in {"callback"}:
         return obj.partner_id
@@ -522,7 +526,7 @@ def _readable(kind, obj, user, oracle: Oracle) -> bool:
         return oracle.can_read_callback(user, obj)
     if kind == "notification":
         return oracle.can_read_notification(user, obj)
-    if kind == "photo":
+    if kind in {"photo", "file"}:
         return oracle.can_read_photo(user, obj)
     if kind == "referral":
         return oracle.can_read_referral(user, obj)

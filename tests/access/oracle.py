@@ -29,6 +29,7 @@ REQUEST_ACTIONS = {
     "resume": OFFICERS,
     "close": OFFICERS,
     "refer": OFFICERS,
+    "attach": OFFICERS,
     "complaint_respond": OFFICERS,
     "complaint_escalate": LEADERS,
     "bulk_assign": OFFICERS,

@@ -24,6 +24,7 @@ KINDS = {
     "service",
     "conversation",
     "attachment",
+    "file",  # a file kept with a service request (servicerequests.RequestAttachment)
 }
 NEEDS = {"read", "act", "public", "dpo", "browser"}
 OTHERWISE = {"404", "403", "redirect"}

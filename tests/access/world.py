@@ -27,6 +27,7 @@ from firstcontact.privacy.models import DataSharingAgreement
 from firstcontact.servicerequests.models import (
     Complaint,
     Referral,
+    RequestAttachment,
     RequestPhoto,
     ServiceRequest,
     Status,
@@ -55,6 +56,7 @@ class World:
     tokens: list[str] = field(default_factory=list)
     conversations: list = field(default_factory=list)
     attachments: list = field(default_factory=list)
+    files: list = field(default_factory=list)  # RequestAttachment, one per partner
 
 
 def subjects() -> list[str]:
@@ -176,6 +178,11 @@ def build_world() -> World:
         photo = RequestPhoto(request=first, content_type="image/png", size=len(PNG))
         photo.file.save("leak.png", ContentFile(PNG), save=True)
         world.photos.append(photo)
+        kept = RequestAttachment(
+            request=first, name="letter.pdf", content_type="application/pdf", size=20
+        )
+        kept.file.save("leak.pdf", ContentFile(b"%PDF-1.4\n%leak matrix"), save=True)
+        world.files.append(kept)
         client = Open311Client(partner=partner, name=f"Leak matrix client {partner.slug}")
         client.set_new_key()
         client.save()

@@ -3,6 +3,8 @@ from django.contrib import admin
 from firstcontact.admin_site import site
 from firstcontact.catalogue.models import (
     EligibilityQuestion,
+    EvidenceRequirement,
+    PriorityRule,
     ProactivePrompt,
     Service,
     ServiceAttribute,
@@ -20,6 +22,20 @@ class AttributeInline(PartnershipAdminPermissions, admin.StackedInline):
 class EligibilityInline(PartnershipAdminPermissions, admin.StackedInline):
     model = EligibilityQuestion
     extra = 0
+
+
+class EvidenceInline(PartnershipAdminPermissions, admin.TabularInline):
+    model = EvidenceRequirement
+    extra = 0
+
+
+class PriorityRuleInline(PartnershipAdminPermissions, admin.StackedInline):
+    """Priority by answers: the first active rule whose conditions all hold sets the
+    request's priority and service standard when it is raised (catalogue/priority.py)."""
+
+    model = PriorityRule
+    extra = 0
+    fields = ["order", "name", "conditions", "priority", "sla_policy", "active"]
 
 
 class DeliveryInline(PartnershipAdminPermissions, admin.TabularInline):
@@ -51,7 +67,13 @@ class ServiceAdmin(PartnershipAdminPermissions, admin.ModelAdmin):
         "group",
     ]
     search_fields = ["name", "code", "keywords"]
-    inlines = [DeliveryInline, AttributeInline, EligibilityInline]
+    inlines = [
+        DeliveryInline,
+        AttributeInline,
+        EligibilityInline,
+        EvidenceInline,
+        PriorityRuleInline,
+    ]
 
 
 @admin.register(SLAPolicy, site=site)
@@ -69,3 +91,11 @@ class ProactivePromptAdmin(PartnershipAdminPermissions, admin.ModelAdmin):
         "unless_has_request_for",
         "active",
     ]
+
+
+@admin.register(PriorityRule, site=site)
+class PriorityRuleAdmin(PartnershipAdminPermissions, admin.ModelAdmin):
+    list_display = ["name", "service", "order", "priority", "sla_policy", "active"]
+    list_filter = ["priority", "active", "sla_policy"]
+    search_fields = ["name", "service__name", "service__code"]
+    list_select_related = ["service", "sla_policy"]

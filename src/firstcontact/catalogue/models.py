@@ -309,3 +309,94 @@ class ProactivePrompt(models.Model):
     def clean(self) -> None:
         if self.min_age is not None and self.max_age is not None and self.min_age > self.max_age:
             raise ValidationError({"max_age": "The maximum age must be at least the minimum."})
+
+
+class EvidenceKind(models.TextChoices):
+    PHOTO = "photo", "A photo (JPEG, PNG, GIF or WebP)"
+    DOCUMENT = "document", "A document or a photo (PDF, Word, Excel, OpenDocument or a photo)"
+
+
+class EvidenceRequirement(models.Model):
+    """Evidence an application asks for (a photo for a Blue Badge, proof of address or of
+    benefit): the resident site asks for each file on its own page of the application, and
+    the adviser sees what came with it."""
+
+    service = models.ForeignKey(
+        Service, on_delete=models.CASCADE, related_name="evidence_requirements"
+    )
+    code = models.SlugField(max_length=60)
+    label = models.CharField(max_length=200, help_text="What to send, e.g. “Proof of address”.")
+    hint = models.CharField(
+        max_length=300, blank=True, help_text="e.g. “A council tax bill or a bank statement.”"
+    )
+    kind = models.CharField(
+        max_length=10, choices=EvidenceKind.choices, default=EvidenceKind.DOCUMENT
+    )
+    required = models.BooleanField(
+        default=False, help_text="The application cannot be sent without it."
+    )
+    order = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        ordering = ["service", "order", "code"]
+        constraints = [
+            models.UniqueConstraint(fields=["service", "code"], name="evidence_code_unique")
+        ]
+
+    def __str__(self) -> str:
+        return self.label
+
+
+class Priority(models.IntegerChoices):
+    """How urgent a request is; lower sorts first in the work queue."""
+
+    URGENT = 1, "Urgent"
+    HIGH = 2, "High"
+    NORMAL = 3, "Normal"
+    LOW = 4, "Low"
+
+
+class PriorityRule(models.Model):
+    """An answer that changes a request's priority and service standard, e.g. a pothole
+    deeper than 10 cm near a school → urgent, 24 hours. Rules are tried in order; the first
+    whose every condition holds applies.
+
+    `conditions` maps an attribute's code to what its answer must be: a value (the answer
+    is it, or for a “choose any” question includes it), a list of values (any of them), or
+    {"min": n} / {"max": n} for a number."""
+
+    service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="priority_rules")
+    name = models.CharField(
+        max_length=200, help_text="Why, as officers see it: e.g. “Deep pothole near a school”."
+    )
+    order = models.PositiveIntegerField(default=1)
+    conditions = models.JSONField(
+        default=dict,
+        help_text='Answers that must all hold, e.g. {"depth": "deep", "hazards": "school"}, '
+        '{"repair_type": ["heating", "electrics"]} or {"width_cm": {"min": 50}}.',
+    )
+    priority = models.PositiveSmallIntegerField(choices=Priority.choices, default=Priority.HIGH)
+    sla_policy = models.ForeignKey(
+        SLAPolicy,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="service standard",
+        help_text="The standard that applies instead of the service's (blank: the service's).",
+    )
+    active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["service", "order", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.service}: {self.name}"
+
+    def clean(self) -> None:
+        from firstcontact.catalogue.priority import condition_problems
+
+        if self.service_id:
+            problems = condition_problems(self.conditions, list(self.service.attributes.all()))
+            if problems:
+                raise ValidationError({"conditions": problems})

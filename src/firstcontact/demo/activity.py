@@ -14,12 +14,15 @@ from firstcontact.catalogue.attributes import validate_answers
 from firstcontact.catalogue.models import (
     Automated,
     Datatype,
+    Priority,
+    PriorityRule,
     Service,
     ServiceAttribute,
     ServiceDelivery,
     ServiceKind,
     SLAUnit,
 )
+from firstcontact.catalogue.priority import matches
 from firstcontact.catalogue.routing import resolve_delivery
 from firstcontact.contacts.models import Contact, Direction, Outcome
 from firstcontact.customers.models import Channel, Customer
@@ -649,6 +652,10 @@ def create_requests(
     for unit in gazetteer:
         units_by_outward.setdefault(unit.outward, []).append(unit)
 
+    rules_by_service: dict[int, list[PriorityRule]] = {}
+    for rule in PriorityRule.objects.filter(active=True).select_related("sla_policy"):
+        rules_by_service.setdefault(rule.service_id, []).append(rule)
+
     plans = sorted(plans, key=lambda p: p.created_at)
     rows: list[ServiceRequest] = []
     timelines: list[list[_Event]] = []
@@ -676,6 +683,10 @@ def create_requests(
             channel=plan.channel,
             family_name=plan.customer.family_name if plan.customer else "",
         )
+        # Priority by answers, as raise_request decides (catalogue/priority.py).
+        rule = next((r for r in rules_by_service.get(service.pk, []) if matches(r, answers)), None)
+        if rule is not None and rule.sla_policy is not None:
+            policy = rule.sla_policy
         descriptions = spec.descriptions or DEFAULT_DESCRIPTIONS.get(spec.kind, [""])
         due = sla.due_at(policy, created)
         span = due - created
@@ -892,6 +903,9 @@ def create_requests(
                 postcode=location.postcode,
                 uprn=location.uprn,
                 sla_due_at=sla_due,
+                sla_policy=policy if rule is not None else None,
+                priority=rule.priority if rule is not None else Priority.NORMAL,
+                priority_reason=rule.name if rule is not None else "",
                 on_hold_since=on_hold_since,
                 created_at=created,
                 updated_at=events[-1].at,

@@ -15,6 +15,10 @@ from dataclasses import dataclass, field
 from firstcontact.catalogue.models import (
     Automated,
     Datatype,
+    EvidenceKind,
+    EvidenceRequirement,
+    Priority,
+    PriorityRule,
     PublicLocation,
     Service,
     ServiceAttribute,
@@ -1465,7 +1469,6 @@ SERVICES: list[ServiceSpec] = [
         "10 working days; if still unhappy they can ask for a stage 2 review, then go to the "
         "Local Government and Social Care Ombudsman.",
         [
-            Attr("about_service", "Which service is it about?", D.STRING, required=True),
             Attr("what_happened", "What happened?", D.TEXT, required=True),
             Attr("outcome_wanted", "What would put it right?", D.TEXT),
         ],
@@ -1690,6 +1693,92 @@ PUBLIC_REQUESTS: dict[str, str] = {
     "needles": PublicLocation.STREET,
 }
 
+# Priority by answers (catalogue.PriorityRule), as the adviser scripts promise: (service,
+# name, conditions, priority, service standard). The first that matches applies.
+PRIORITY_RULES: list[tuple[str, str, dict, int, str]] = [
+    (
+        "pothole",
+        "Deeper than 10 cm near a school: made safe within 24 hours",
+        {"depth": "deep", "hazards": "school"},
+        Priority.URGENT,
+        "24 hours",
+    ),
+    (
+        "pothole",
+        "Deeper than 10 cm: made safe within 24 hours",
+        {"depth": "deep"},
+        Priority.HIGH,
+        "24 hours",
+    ),
+    (
+        "graffiti",
+        "Offensive or racist: removed within 24 hours",
+        {"offensive": "yes"},
+        Priority.HIGH,
+        "24 hours",
+    ),
+    (
+        "housing-repair",
+        "Emergency repair (no heating or hot water, unsafe electrics): within 24 hours",
+        {"repair_type": ["heating", "electrics"]},
+        Priority.URGENT,
+        "24 hours",
+    ),
+]
+
+# Evidence applications ask for (catalogue.EvidenceRequirement): (service, code, label,
+# hint, kind, required).
+EVIDENCE: list[tuple[str, str, str, str, str, bool]] = [
+    (
+        "blue-badge",
+        "photo",
+        "A recent photo of the badge holder's face",
+        "Like a passport photo: head and shoulders, a plain background, no sunglasses.",
+        EvidenceKind.PHOTO,
+        True,
+    ),
+    (
+        "blue-badge",
+        "proof-of-address",
+        "Proof of address",
+        "A council tax bill, a bank statement or a utility bill from the last 3 months.",
+        EvidenceKind.DOCUMENT,
+        True,
+    ),
+    (
+        "blue-badge",
+        "proof-of-benefit",
+        "Proof of benefit, if you get PIP or are registered blind",
+        "Your PIP award letter or your certificate of visual impairment.",
+        EvidenceKind.DOCUMENT,
+        False,
+    ),
+    (
+        "bus-pass",
+        "photo",
+        "A recent photo of your face",
+        "Head and shoulders, a plain background.",
+        EvidenceKind.PHOTO,
+        True,
+    ),
+    (
+        "bus-pass",
+        "proof-of-address",
+        "Proof of address",
+        "A council tax bill, a bank statement or a utility bill from the last 3 months.",
+        EvidenceKind.DOCUMENT,
+        True,
+    ),
+    (
+        "council-tax-reduction",
+        "proof-of-income",
+        "Proof of income",
+        "Your last two payslips, or your Universal Credit or pension statement.",
+        EvidenceKind.DOCUMENT,
+        False,
+    ),
+]
+
 # Which partners deliver, by ServiceSpec.delivered_by.
 _DELIVERERS = {
     "county": [COUNTY],
@@ -1766,4 +1855,29 @@ def create_catalogue(partnership: Partnership) -> dict[str, Service]:
             )
     ServiceAttribute.objects.bulk_create(attributes)
     ServiceDelivery.objects.bulk_create(deliveries)
+    PriorityRule.objects.bulk_create(
+        PriorityRule(
+            service=services[code],
+            name=name,
+            order=order,
+            conditions=conditions,
+            priority=priority,
+            sla_policy=policies[policy],
+        )
+        for order, (code, name, conditions, priority, policy) in enumerate(PRIORITY_RULES, 1)
+        if code in services
+    )
+    EvidenceRequirement.objects.bulk_create(
+        EvidenceRequirement(
+            service=services[code],
+            code=slug,
+            label=label,
+            hint=hint,
+            kind=kind,
+            required=required,
+            order=order,
+        )
+        for order, (code, slug, label, hint, kind, required) in enumerate(EVIDENCE, 1)
+        if code in services
+    )
     return services

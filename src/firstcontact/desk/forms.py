@@ -9,7 +9,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from firstcontact.catalogue.models import Automated, Datatype, Service
+from firstcontact.catalogue.models import Automated, Datatype, Service, ServiceKind
 from firstcontact.contacts.models import CallbackResult, Outcome
 from firstcontact.customers.models import Channel
 from firstcontact.govuk.forms import DateInputField
@@ -265,8 +265,25 @@ class RaiseRequestForm(forms.Form):
         attribute_fields = {
             attribute_field_name(a.code): self._attribute_field(a) for a in self.attribute_specs
         }
+        about_fields = {}
+        if service.kind == ServiceKind.COMPLAINT:
+            # What it is about decides who answers it (servicerequests/complaints.py).
+            about_fields = {
+                "about_service": forms.ChoiceField(
+                    label="Which service is the complaint about?",
+                    help_text="It goes to whoever delivers that service, not to the council "
+                    "where the customer lives.",
+                    choices=_about_service_choices(),
+                    error_messages={"required": "Choose the service the complaint is about."},
+                ),
+                "about_reference": forms.CharField(
+                    label="Reference of the request it is about (optional)",
+                    required=False,
+                    max_length=20,
+                ),
+            }
         # Eligibility first, then the service's own questions, then location and the rest.
-        self.fields = {**eligibility_fields, **attribute_fields, **self.fields}
+        self.fields = {**eligibility_fields, **about_fields, **attribute_fields, **self.fields}
 
     @staticmethod
     def _attribute_field(attribute) -> forms.Field:
@@ -318,7 +335,23 @@ class RaiseRequestForm(forms.Form):
             f"attribute[{a.code}]": attribute_field_name(a.code) for a in self.attribute_specs
         }
         mapping.update({"lat": "latitude", "location": "postcode"})
+        if "about_service" in self.fields:
+            mapping.update({"about_request": "about_reference"})
         return mapping
+
+
+def _about_service_choices() -> list:
+    groups: dict[str, list[tuple[str, str]]] = {}
+    services = (
+        Service.objects.active()
+        .exclude(kind__in=[ServiceKind.COMPLAINT, ServiceKind.LIFE_EVENT])
+        .filter(deliveries__isnull=False)
+        .distinct()
+        .order_by("group", "name")
+    )
+    for service in services:
+        groups.setdefault(service.group or "Other", []).append((service.code, service.name))
+    return [("", "Choose a service"), *groups.items()]
 
 
 # --- back office --------------------------------------------------------------------------
@@ -330,6 +363,8 @@ class QueueFilterForm(forms.Form):
     status = forms.ChoiceField(label="Status", required=False)
     sla = forms.ChoiceField(label="Service standard", required=False)
     assignee = forms.ChoiceField(label="Assigned to", required=False)
+    priority = forms.ChoiceField(label="Priority", required=False)
+    sort = forms.ChoiceField(label="Sort by", required=False)
 
 
 class NoteForm(VersionedForm):
@@ -438,4 +473,22 @@ class ComplaintEscalationForm(VersionedForm):
         label="Why is the customer not satisfied?",
         widget=forms.Textarea(attrs={"rows": 3}),
         max_length=20_000,
+    )
+
+
+class AttachForm(VersionedForm):
+    """A file for the request (desk/work_views.py checks it by its content)."""
+
+    file = forms.FileField(
+        label="File",
+        help_text="A PDF, a Word, Excel or OpenDocument file up to 20 MB, or a JPEG, PNG, GIF "
+        "or WebP photo up to 10 MB (photos are kept without their location and camera "
+        "details).",
+        error_messages={"required": "Choose a file to attach.", "empty": "The file is empty."},
+    )
+    description = forms.CharField(
+        label="What is it? (optional)",
+        required=False,
+        max_length=200,
+        help_text="For example, “Letter from the resident” or “Photo after the repair”.",
     )

@@ -36,6 +36,9 @@ urlpatterns = [
         name="work_notification_retry",
     ),
     path("work/requests/<str:reference>/", work_views.request_detail, name="work_request"),
+    # A request's photos and files, for staff only (the public Open311 photo is another).
+    path("work/photos/<int:pk>/", work_views.photo_file, name="work_photo"),
+    path("work/attachments/<int:pk>/", work_views.attachment_file, name="work_attachment"),
     path(
         "work/requests/<str:reference>/referrals/<int:pk>/",
         work_views.referral_respond,

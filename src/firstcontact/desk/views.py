@@ -64,6 +64,7 @@ from firstcontact.partners.selectors import (
 from firstcontact.privacy.models import AuditEvent
 from firstcontact.privacy.services import record_audit_event
 from firstcontact.servicerequests.models import ServiceRequest, Status
+from firstcontact.servicerequests.references import ReferenceError, parse_reference
 from firstcontact.servicerequests.selectors import find_customers, get_request, visible_requests
 from firstcontact.servicerequests.services import clean_location, raise_request
 
@@ -729,6 +730,7 @@ def raise_form(request: HttpRequest, code: str) -> HttpResponse:
                     uprn=data["uprn"].strip(),
                     address=data["address"].strip(),
                 )
+                about_service, about_request = _complaint_about(request.user, data)
                 service_request = raise_request(
                     user=request.user,
                     service=service,
@@ -739,6 +741,8 @@ def raise_form(request: HttpRequest, code: str) -> HttpResponse:
                     attributes=form.attribute_answers(),
                     customer=customer,
                     contact=contact,
+                    about_service=about_service,
+                    about_request=about_request,
                 )
             except ValidationError as exc:
                 apply_errors(form, error_dict(exc), form.error_mapping())
@@ -773,6 +777,31 @@ def raise_form(request: HttpRequest, code: str) -> HttpResponse:
             "attribute_fields": [f for f in form if f.name.startswith("attr_")],
         },
     )
+
+
+def _complaint_about(user, data: dict) -> tuple[Service | None, ServiceRequest | None]:
+    """(service, request) a complaint raised at the desk is about: the request only if the
+    adviser may read it, else a clear error on the reference field."""
+    code = data.get("about_service") or ""
+    about_service = Service.objects.active().filter(code=code).first() if code else None
+    about_request = None
+    reference = (data.get("about_reference") or "").strip()
+    if reference:
+        try:
+            stored = parse_reference(reference)
+        except ReferenceError as exc:
+            raise ValidationError({"about_request": str(exc)}) from None
+        about_request = (
+            visible_requests(user)
+            .select_related("service", "responsible_partner", "team")
+            .filter(reference=stored)
+            .first()
+        )
+        if about_request is None:
+            raise ValidationError(
+                {"about_request": "No request with that reference that you may see."}
+            )
+    return about_service, about_request
 
 
 @login_required

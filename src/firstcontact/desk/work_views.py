@@ -12,19 +12,20 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from firstcontact.catalogue.answers import display_answer
-from firstcontact.catalogue.models import Service
+from firstcontact.catalogue.models import Priority, Service
 from firstcontact.customers.models import ConsentPurpose
 from firstcontact.customers.selectors import visible_customers
 from firstcontact.customers.services import record_consent
 from firstcontact.desk.forms import (
     AssignForm,
+    AttachForm,
     CloseForm,
     ComplaintEscalationForm,
     ComplaintResponseForm,
@@ -45,6 +46,8 @@ from firstcontact.desk.services import (
 )
 from firstcontact.partners.models import Membership, Partner, Team
 from firstcontact.partners.selectors import acting_partner_ids
+from firstcontact.security import personal_data
+from firstcontact.servicerequests.attachments import ACCEPT_DOCUMENTS, attach_file, check_file
 from firstcontact.servicerequests.complaints import (
     draft_response,
     escalate_complaint,
@@ -66,6 +69,7 @@ from firstcontact.servicerequests.permissions import (
 )
 from firstcontact.servicerequests.queues import (
     SLA_FILTERS,
+    SORTS,
     STATUS_OPEN,
     queue_teams,
     work_queue,
@@ -76,7 +80,10 @@ from firstcontact.servicerequests.referrals import (
     respond_to_referral,
 )
 from firstcontact.servicerequests.selectors import (
+    get_attachment,
+    get_photo,
     get_request,
+    request_files,
     request_updates,
     shows_internal_updates,
     sla_counts,
@@ -139,8 +146,13 @@ def queue(request: HttpRequest) -> HttpResponse:
         ("none", "Nobody"),
         *[(str(u.pk), u.get_full_name() or u.get_username()) for u in staff],
     ]
+    form.fields["priority"].choices = [("", "Any"), *Priority.choices]
+    form.fields["sort"].choices = list(SORTS.items())
     form.is_valid()
-    filters = {k: form.cleaned_data.get(k) or "" for k in ("service", "status", "sla", "assignee")}
+    filters = {
+        k: form.cleaned_data.get(k) or ""
+        for k in ("service", "status", "sla", "assignee", "priority", "sort")
+    }
     now = timezone.now()
     requests = work_queue(
         user,
@@ -150,6 +162,8 @@ def queue(request: HttpRequest) -> HttpResponse:
         sla=filters["sla"],
         assignee=filters["assignee"],
         now=now,
+        priority=int(filters["priority"]) if filters["priority"].isdigit() else None,
+        sort=filters["sort"] or "due",
     )
     counts = sla_counts(work_queue(user, team=team, now=now), now=now)
     rows = list(requests[: QUEUE_PAGE + 1])
@@ -163,6 +177,7 @@ def queue(request: HttpRequest) -> HttpResponse:
         "now": now,
         "query_string": params.urlencode(),
         "acting_ids": work_partner_ids(user),
+        "sorted_by": SORTS.get(filters["sort"], SORTS["due"]).lower(),
     }
     if request.htmx and request.htmx.target == "queue-results":
         return render(request, "work/includes/queue_results.html", context)
@@ -243,6 +258,7 @@ def _forms_for(sr, user, bound: dict | None = None) -> dict:
         "start": StatusForm(initial=initial, prefix="start"),
         "close": CloseForm(initial=initial, prefix="close"),
         "refer": ReferForm(initial=initial, partners=_referral_targets(sr), prefix="refer"),
+        "attach": AttachForm(initial=initial, prefix="attach"),
     }
     if Complaint.objects.filter(request=sr).exists():
         forms["complaint_respond"] = ComplaintResponseForm(
@@ -290,6 +306,7 @@ def _request_context(request: HttpRequest, sr, bound: dict | None = None) -> dic
     allowed = TRANSITIONS[sr.status]
     can = _permissions(user, sr, complaint)
     forms = _forms_for(sr, user, bound)
+    photos, attachments = request_files(user, sr)
     failed = [f for f in (bound or {}).values() if getattr(f, "errors", None)]
     if bound_referral is not None and bound_referral.errors:
         failed.append(bound_referral)
@@ -311,6 +328,9 @@ def _request_context(request: HttpRequest, sr, bound: dict | None = None) -> dic
         "complaint": complaint,
         "now": timezone.now(),
         "attributes": _attribute_rows(sr),
+        "photos": photos,
+        "attachments": attachments,
+        "accept_files": ACCEPT_DOCUMENTS,
     }
 
 
@@ -360,6 +380,7 @@ ACTIONS = {
     "refer",
     "complaint_respond",
     "complaint_escalate",
+    "attach",
 }
 
 
@@ -592,6 +613,29 @@ def _complaint_escalate(request, sr):
     return form, None
 
 
+def _attach(request, sr):
+    form = AttachForm(request.POST, request.FILES, prefix="attach")
+    if not form.is_valid():
+        return form, None
+    attached = []
+
+    def attach():
+        checked = check_file(form.cleaned_data["file"])
+        attached.append(
+            attach_file(
+                user=request.user,
+                request=sr,
+                checked=checked,
+                description=form.cleaned_data["description"],
+                expected_version=form.cleaned_data["version"],
+            )
+        )
+
+    if _run(form, attach):
+        return form, f"Attached {attached[0].name}."
+    return form, None
+
+
 _HANDLERS = {
     "note": _update(NoteForm, "note", public=False, done="Internal note added."),
     "public": _update(
@@ -609,6 +653,7 @@ _HANDLERS = {
     "refer": _refer,
     "complaint_respond": _complaint_respond,
     "complaint_escalate": _complaint_escalate,
+    "attach": _attach,
 }
 
 
@@ -642,6 +687,45 @@ def referral_respond(request: HttpRequest, reference: str, pk: int) -> HttpRespo
     sr = get_request(request.user, reference)
     return render(
         request, "work/request.html", _request_context(request, sr, {"referral": (pk, form)})
+    )
+
+
+# --- photos and attachments ----------------------------------------------------------------
+
+
+def _file_response(stored, content_type: str, download_name: str, *, inline: bool):
+    """A stored file for staff: never cached, never sniffed as something else, and anything
+    but a photo downloaded rather than opened in the page's origin."""
+    try:
+        handle = stored.open("rb")
+    except (FileNotFoundError, OSError):
+        raise Http404("The file is no longer kept.") from None
+    response = FileResponse(
+        handle, content_type=content_type, as_attachment=not inline, filename=download_name
+    )
+    response["Cache-Control"] = "no-store, private"
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; img-src 'self'; sandbox"
+    return response
+
+
+@login_required
+@personal_data
+def photo_file(request: HttpRequest, pk: int) -> HttpResponse:
+    """A resident's photo of a request, for staff who read its internal timeline (not the
+    public Open311 copy): 404 for anyone else, audited."""
+    photo = get_photo(request.user, pk)
+    name = f"{photo.request.reference}-photo-{photo.pk}.{photo.extension}"
+    return _file_response(photo.file, photo.content_type, name, inline=True)
+
+
+@login_required
+@personal_data
+def attachment_file(request: HttpRequest, pk: int) -> HttpResponse:
+    """A file kept with a request (staff's or a resident's evidence), as for photos."""
+    attachment = get_attachment(request.user, pk)
+    return _file_response(
+        attachment.file, attachment.content_type, attachment.name, inline=attachment.is_image
     )
 
 

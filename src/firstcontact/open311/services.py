@@ -37,6 +37,7 @@ from django_tasks_db.models import DBTaskResult
 from firstcontact.catalogue import sla
 from firstcontact.catalogue.attributes import validate_answers
 from firstcontact.catalogue.models import Service
+from firstcontact.catalogue.priority import decide as decide_priority
 from firstcontact.catalogue.routing import resolve_delivery
 from firstcontact.contacts.models import Outcome
 from firstcontact.contacts.services import end_contact, start_contact
@@ -538,8 +539,12 @@ def _recategorise_request(
         request.team = delivery.team
         request.assignee = None
     request.responsible_partner = delivery.partner
-    if service.sla_policy is not None:
-        request.sla_due_at = sla.due_at(service.sla_policy, request.created_at)
+    # The new service's priority rules decide again (catalogue/priority.py).
+    decision = decide_priority(service, cleaned)
+    request.priority, request.priority_reason = decision.priority, decision.reason[:200]
+    request.sla_policy = decision.sla_policy
+    if decision.sla_policy is not None:
+        request.sla_due_at = sla.due_at(decision.sla_policy, request.created_at)
         request.sla_alert, request.sla_alert_at = "", None
     request.updated_at = now
     request.version += 1

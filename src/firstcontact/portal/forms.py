@@ -479,3 +479,95 @@ class FeedbackForm(forms.Form):
     def clean_reference(self) -> str:
         text = self.cleaned_data.get("reference", "")
         return clean_reference(text) if text.strip() else ""
+
+
+# ---------------------------------------------------------------------------- evidence
+
+
+class EvidenceForm(forms.Form):
+    """One file for each piece of evidence the service asks for (catalogue
+    EvidenceRequirement), each checked by its content (servicerequests/attachments.py). A
+    file already sent in this application need not be sent again."""
+
+    def __init__(self, *args, requirements=(), stored=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        from firstcontact.catalogue.models import EvidenceKind
+        from firstcontact.servicerequests.attachments import ACCEPT_DOCUMENTS, ACCEPT_PHOTOS
+
+        stored = stored or {}
+        self.requirements = list(requirements)
+        for requirement in self.requirements:
+            photo = requirement.kind == EvidenceKind.PHOTO
+            hint = catalogue(requirement.hint) if requirement.hint else ""
+            sizes = (
+                _("A JPEG, PNG, GIF or WebP photo up to 10 MB.")
+                if photo
+                else _("A PDF, Word, Excel or OpenDocument file up to 20 MB, or a photo.")
+            )
+            self.fields[requirement.code] = forms.FileField(
+                label=catalogue(requirement.label)
+                + ("" if requirement.required else " " + str(_("(optional)"))),
+                help_text=f"{hint} {sizes}".strip(),
+                required=requirement.required and requirement.code not in stored,
+                widget=forms.ClearableFileInput(
+                    attrs={"accept": ACCEPT_PHOTOS if photo else ACCEPT_DOCUMENTS}
+                ),
+                error_messages={
+                    "required": _("Choose a file for “%(label)s”")
+                    % {"label": catalogue(requirement.label)}
+                },
+            )
+            self.fields[requirement.code].photos_only = photo
+            self.fields[requirement.code].stored = stored.get(requirement.code)
+
+    def clean(self):
+        from firstcontact.servicerequests.attachments import check_file
+
+        cleaned = super().clean()
+        self.checked = {}
+        for code, field in self.fields.items():
+            upload = cleaned.get(code)
+            if not upload:
+                continue
+            try:
+                self.checked[code] = check_file(
+                    upload, field=code, photos_only=getattr(field, "photos_only", False)
+                )
+            except ValidationError as exc:
+                for message in exc.message_dict.get(code, exc.messages):
+                    self.add_error(code, message)
+        return cleaned
+
+
+class ComplaintAboutForm(forms.Form):
+    """What a complaint is about: the service (which decides who answers it) and, if there
+    is one, the reference of the request it is about."""
+
+    service = forms.ChoiceField(
+        label=_("Which service is your complaint about?"),
+        error_messages={"required": _("Select the service your complaint is about")},
+    )
+    reference = forms.CharField(
+        label=_("Reference of the request it is about (optional)"),
+        help_text=_("If your complaint is about something you reported or applied for."),
+        required=False,
+        max_length=40,
+        widget=_text(
+            40, autocomplete="off", spellcheck="false", **{"class": "govuk-input--width-10"}
+        ),
+    )
+
+    def __init__(self, *args, services=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        groups: dict[str, list] = {}
+        for service in services:
+            groups.setdefault(catalogue(service.group) or str(_("Other")), []).append(
+                (service.code, catalogue(service.name))
+            )
+        self.fields["service"].choices = [("", _("Choose a service"))] + [
+            (group, choices) for group, choices in groups.items()
+        ]
+
+    def clean_reference(self) -> str:
+        value = self.cleaned_data.get("reference", "").strip()
+        return clean_reference(value) if value else ""

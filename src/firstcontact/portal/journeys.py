@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from firstcontact.catalogue.models import (
     Datatype,
     EligibilityQuestion,
+    EvidenceRequirement,
     Service,
     ServiceAttribute,
     ServiceKind,
@@ -100,6 +101,8 @@ class ServiceJourney:
             "address": {},
             "details": {"description": "", "photos": []},
             "contact": {},
+            "evidence": {},
+            "about": {},
         }
 
     def save(self) -> None:
@@ -110,6 +113,8 @@ class ServiceJourney:
         if delete_photos:
             for photo in self.state["details"].get("photos", []):
                 default_storage.delete(photo["path"])
+            for upload in self.state.get("evidence", {}).values():
+                default_storage.delete(upload["path"])
         self.request.session.get(SESSION_KEY, {}).pop(self.key, None)
         self.request.session.modified = True
 
@@ -124,8 +129,19 @@ class ServiceJourney:
         return list(self.service.eligibility_questions.all())
 
     @cached_property
+    def evidence_requirements(self) -> list[EvidenceRequirement]:
+        return list(self.service.evidence_requirements.all())
+
+    @property
+    def is_complaint(self) -> bool:
+        return self.service.kind == ServiceKind.COMPLAINT
+
+    @cached_property
     def steps(self) -> list[Step]:
         steps: list[Step] = []
+        if self.flow == APPLY and self.is_complaint:
+            # What the complaint is about decides who answers it (complaints.route_complaint).
+            steps.append(Step("about", "about", required=True))
         if self.flow == APPLY:
             steps += [
                 Step(f"eligibility-{q.code}", "eligibility", question=q, required=True)
@@ -140,6 +156,8 @@ class ServiceJourney:
         if self.flow == REPORT:
             steps += [Step("details", "details", required=True), Step("contact", "contact")]
         else:
+            if self.evidence_requirements:
+                steps.append(Step("evidence", "evidence", required=True))
             steps += [
                 Step("address", "address", required=True),
                 Step("contact", "contact", required=True),
@@ -275,6 +293,30 @@ class ServiceJourney:
                         self.url(step, change=True),
                     )
                 )
+            elif step.kind == "about":
+                about = self.state.get("about", {})
+                rows.append(
+                    row(
+                        _("What it is about"),
+                        "\n".join(
+                            p
+                            for p in [about.get("service_name", ""), about.get("reference", "")]
+                            if p
+                        ),
+                        self.url(step, change=True),
+                    )
+                )
+            elif step.kind == "evidence":
+                stored = self.state.get("evidence", {})
+                for requirement in self.evidence_requirements:
+                    upload = stored.get(requirement.code)
+                    rows.append(
+                        row(
+                            catalogue(requirement.label),
+                            upload["name"] if upload else _("Not sent"),
+                            self.url(step, change=True),
+                        )
+                    )
             elif step.kind == "address":
                 rows.append(
                     row(

@@ -24,3 +24,9 @@ OUTCOME_LABELS = {
     "duplicate": _("Already reported"),
     "cancelled": _("Cancelled"),
 }
+# A complaint's own outcome, shown instead of the closure outcome ("Fixed") it is closed with.
+COMPLAINT_DECISION_LABELS = {
+    "upheld": _("Complaint upheld"),
+    "partly_upheld": _("Complaint partly upheld"),
+    "not_upheld": _("Complaint not upheld"),
+}

@@ -16,7 +16,7 @@ What is in it, for covered partners P and the person's records R (the record cho
 records linked to it by CustomerLink at any partner, and any the DPO ticked as the same
 person, with theirs): the customer records in R held by P; their consents (with the wording);
 contacts, callbacks and service requests about R held by P, with every update of those
-requests (public and internal), their photos, referrals, tell-us-once bundles and messages
+requests (public and internal), their photos and attached files, referrals, tell-us-once bundles and messages
 sent; and the audit trail's rows about the records in R held by P (who viewed them).
 """
 
@@ -30,6 +30,7 @@ import json
 import zipfile
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from itertools import chain
 
 from django.core.files.storage import default_storage
 from django.db.models import Q, QuerySet
@@ -44,6 +45,7 @@ from firstcontact.privacy.models import AuditEvent, SubjectAccessRequest
 from firstcontact.privacy.selectors import linked_customer_ids
 from firstcontact.servicerequests.models import (
     Referral,
+    RequestAttachment,
     RequestPhoto,
     RequestUpdate,
     ServiceRequest,
@@ -215,6 +217,15 @@ class SubjectAccessExport:
                 ["request", "uploaded_at", "content_type", "size", "file"],
             ),
             Kind(
+                "attachments",
+                "Files kept with requests (letters, evidence)",
+                RequestAttachment.objects.filter(request_id__in=requests)
+                .select_related("request")
+                .order_by("request_id", "pk"),
+                self._attachment_row,
+                ["request", "uploaded_at", "name", "description", "file"],
+            ),
+            Kind(
                 "tell_us_once",
                 "Tell us once",
                 Bundle.objects.filter(items__request_id__in=requests)
@@ -383,6 +394,19 @@ class SubjectAccessExport:
             "file": path,
         }
 
+    def _attachment_row(self, a: RequestAttachment) -> dict:
+        path = f"files/{a.request.reference}/file-{a.pk}.{a.extension}"
+        return {
+            "request": a.request.formatted_reference,
+            "uploaded_at": _when(a.uploaded_at),
+            "name": a.name,
+            "description": a.description,
+            "sent_by": a.get_source_display(),
+            "content_type": a.content_type,
+            "size": a.size,
+            "file": path,
+        }
+
     def _bundle_row(self, b: Bundle) -> dict:
         references = (
             b.items.filter(request_id__in=self.requests().values("pk"))
@@ -487,9 +511,14 @@ class SubjectAccessExport:
             yield "(none)\n"
 
     def _write_files(self, archive: zipfile.ZipFile) -> Iterator[None]:
-        photos = self.kinds[[k.name for k in self.kinds].index("photos")]
-        for photo in photos.queryset.iterator(chunk_size=200):
-            path = self._photo_row(photo)["file"]
+        names = [k.name for k in self.kinds]
+        photos = self.kinds[names.index("photos")].queryset.iterator(chunk_size=200)
+        attachments = self.kinds[names.index("attachments")].queryset.iterator(chunk_size=200)
+        rows = chain(
+            ((p, self._photo_row(p)["file"]) for p in photos),
+            ((a, self._attachment_row(a)["file"]) for a in attachments),
+        )
+        for photo, path in rows:
             try:
                 source = default_storage.open(photo.file.name, "rb")
             except (OSError, ValueError):
@@ -568,7 +597,7 @@ class SubjectAccessExport:
                 cells = []
                 for col in kind.summary:
                     value = _text(row.get(col))
-                    if kind.name == "photos" and col == "file":
+                    if kind.name in {"photos", "attachments"} and col == "file":
                         value = f"<a href='{esc(value)}'>{esc(value)}</a>"
                     else:
                         value = esc(value)

@@ -53,6 +53,7 @@ from firstcontact.retention.models import (
 from firstcontact.servicerequests.models import (
     Complaint,
     Referral,
+    RequestAttachment,
     RequestPhoto,
     RequestUpdate,
     ServiceRequest,
@@ -69,6 +70,7 @@ REMOVED = "(removed)"
 
 CONTACT, REQUEST, CUSTOMER, NOTIFICATION = "contact", "service_request", "customer", "notification"
 PHOTO, UPLOAD = "request_photo", "portal_upload"
+ATTACHMENT = "request_attachment"
 
 # Where the resident site keeps photos for a report not yet sent (portal/views/journey.py).
 DEFAULT_UPLOADS_DIR = "portal-uploads"
@@ -188,6 +190,18 @@ def delete_photo(photo: RequestPhoto, *, reason: str, user: AbstractBaseUser | N
     _audit(user, AuditEvent.Action.DELETE, PHOTO, pk, f"{reason} (request {request_id})")
 
 
+def delete_attachment(
+    attachment: RequestAttachment, *, reason: str, user: AbstractBaseUser | None = None
+) -> None:
+    """As delete_photo, for a file kept with a request (a letter, a resident's evidence)."""
+    name, storage = attachment.file.name, attachment.file.storage
+    pk, request_id = attachment.pk, attachment.request_id
+    attachment.delete()
+    if name:
+        transaction.on_commit(lambda: _delete_file(storage, name))
+    _audit(user, AuditEvent.Action.DELETE, ATTACHMENT, pk, f"{reason} (request {request_id})")
+
+
 def _delete_file(storage, name: str) -> None:
     try:
         storage.delete(name)
@@ -254,6 +268,8 @@ def anonymise_request(
     )
     for photo in RequestPhoto.objects.filter(request_id=request.pk):
         delete_photo(photo, reason=reason, user=user)
+    for attachment in RequestAttachment.objects.filter(request_id=request.pk):
+        delete_attachment(attachment, reason=reason, user=user)
     _mark(REQUEST, request.pk, reason)
     _audit(user, AuditEvent.Action.ANONYMISE, REQUEST, request.pk, reason, request.customer_id)
 
@@ -445,6 +461,21 @@ class Photos(Kind):
         return True
 
 
+class Attachments(Photos):
+    """Files kept with requests go by the photos rule, as photos do (RecordKind.PHOTOS)."""
+
+    def base(self, rule, scope, cutoff):
+        return RequestAttachment.objects.filter(
+            _partner_filter(scope, "request__responsible_partner_id"),
+            uploaded_at__lt=cutoff,
+            request__status=Status.CLOSED,
+        )
+
+    def apply(self, obj, rule, reason):
+        delete_attachment(obj, reason=reason)
+        return True
+
+
 class InactiveCustomers(Kind):
     object_type = CUSTOMER
 
@@ -506,6 +537,7 @@ KINDS: dict[str, Kind] = {
     RecordKind.INACTIVE_CUSTOMERS: InactiveCustomers(),
     RecordKind.NOTIFICATIONS: Notifications(),
 }
+ATTACHMENTS = Attachments()
 ORDER = list(RecordKind.values)
 
 
@@ -587,9 +619,10 @@ def plan(
         elif rule.kind == RecordKind.AUDIT_EVENTS:
             item.due = AuditEvent.objects.filter(at__lt=cutoff).count()
         else:
-            handler = KINDS[rule.kind]
-            item.due = handler.due(rule, scope, cutoff).count()
-            item.held = handler.candidates(rule, scope, cutoff).count() - item.due
+            for handler in _handlers(rule.kind):
+                due = handler.due(rule, scope, cutoff).count()
+                item.due += due
+                item.held += handler.candidates(rule, scope, cutoff).count() - due
         plans.append(item)
     return plans
 
@@ -636,7 +669,17 @@ def apply_plan(
             else:
                 result.done += 1
         return result
-    handler = KINDS[rule.kind]
+    for handler in _handlers(rule.kind):
+        _apply_kind(handler, item, rule, reason, result, wrap)
+    return result
+
+
+def _handlers(kind: str) -> list[Kind]:
+    """The record kinds a rule disposes of: the photos rule takes attached files too."""
+    return [KINDS[kind], ATTACHMENTS] if kind == RecordKind.PHOTOS else [KINDS[kind]]
+
+
+def _apply_kind(handler: Kind, item: RulePlan, rule, reason: str, result: RuleResult, wrap):
     ids = list(
         handler.due(rule, item.scope, item.cutoff).order_by("pk").values_list("pk", flat=True)
     )
@@ -661,7 +704,6 @@ def apply_plan(
             result.done += 1
         else:
             result.kept += 1
-    return result
 
 
 def apply_retention(

@@ -17,7 +17,10 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from firstcontact.catalogue.models import Service, ServiceDelivery
+from firstcontact.catalogue.routing import resolve_delivery
 from firstcontact.catalogue.sla import WorkingCalendar, calendar_for
+from firstcontact.partners.geography import Location
 from firstcontact.servicerequests.models import (
     ClosureOutcome,
     Complaint,
@@ -45,7 +48,7 @@ def stage_working_days(partner_id: int) -> tuple[int, int]:
 
 
 def _calendar(request: ServiceRequest) -> WorkingCalendar:
-    policy = request.service.sla_policy
+    policy = request.sla_policy or request.service.sla_policy
     return calendar_for(policy) if policy is not None else WorkingCalendar()
 
 
@@ -54,11 +57,75 @@ def working_days_after(request: ServiceRequest, start: dt.datetime, days: int) -
     return calendar.add(start, calendar.day_length * days)
 
 
-def open_complaint(request: ServiceRequest) -> Complaint:
+def route_complaint(
+    complaint_service: Service,
+    location: Location | None,
+    *,
+    about_service: Service | None = None,
+    about_request: ServiceRequest | None = None,
+) -> ServiceDelivery:
+    """Who answers a complaint: the partner holding the request it is about, else the
+    partner that delivers the service it is about at that place (a complaint about roads
+    goes to the county, about bins to the district), with that partner's complaints team
+    (else the team that delivers the service). Never the complainant's district just
+    because they live there."""
+    if about_request is not None:
+        partner = about_request.responsible_partner
+        about_team = about_request.team
+        about_service = about_service or about_request.service
+    else:
+        assert about_service is not None
+        try:
+            delivery = resolve_delivery(about_service, location)
+        except ValidationError as exc:
+            messages = exc.message_dict
+            if "location" in messages:
+                raise ValidationError({"location": messages["location"][0]}) from None
+            raise ValidationError(
+                {"about_service": f"Nobody here delivers “{about_service.name}”."}
+            ) from None
+        partner, about_team = delivery.partner, delivery.team
+    own = (
+        ServiceDelivery.objects.filter(service=complaint_service, partner=partner)
+        .select_related("partner", "team")
+        .first()
+    )
+    if own is not None and own.team is not None:
+        return own
+    return ServiceDelivery(service=complaint_service, partner=partner, team=about_team)
+
+
+def complaint_subject(request: ServiceRequest) -> str:
+    """What the complaint is about, for its letter: “your request ABC 2345 about
+    “Pothole”” or ““Pothole””; never the complaint service's own name ("about complaint")."""
+    complaint = (
+        Complaint.objects.filter(request=request)
+        .select_related("about_service", "about_request__service")
+        .first()
+    )
+    about = complaint.about_request if complaint else None
+    if about is not None:
+        return f"your request {about.formatted_reference} about “{about.service.name}”"
+    if complaint is not None and complaint.about_service is not None:
+        return f"“{complaint.about_service.name}”"
+    return "our service"
+
+
+def open_complaint(
+    request: ServiceRequest,
+    *,
+    about_service: Service | None = None,
+    about_request: ServiceRequest | None = None,
+) -> Complaint:
     """Start the complaint clock for a newly raised complaint request (stage 1)."""
     stage1_days, _ = stage_working_days(request.responsible_partner_id)
     due = working_days_after(request, request.created_at, stage1_days)
-    complaint = Complaint.objects.create(request=request, stage1_due_at=due)
+    complaint = Complaint.objects.create(
+        request=request,
+        stage1_due_at=due,
+        about_service=about_service or (about_request.service if about_request else None),
+        about_request=about_request,
+    )
     ServiceRequest.objects.filter(pk=request.pk).update(sla_due_at=due)
     request.sla_due_at = due
     return complaint
@@ -81,7 +148,7 @@ def draft_response(request: ServiceRequest, *, stage: int | None = None) -> str:
     opening = (
         f"Dear {name},\n\n"
         f"Thank you for your complaint (reference {request.formatted_reference}) about "
-        f"{request.service.name.lower()}. "
+        f"{complaint_subject(request)}. "
     )
     if stage == ComplaintStage.STAGE_1:
         _, stage2_days = stage_working_days(request.responsible_partner_id)
@@ -144,6 +211,7 @@ def respond_to_complaint(
             text=letter,
             public=True,
             at=now,
+            outcome_label=f"your complaint is {ComplaintDecision(decision).label.lower()}",
         )
         if complaint.stage == ComplaintStage.STAGE_2:
             complaint.stage2_responded_at, complaint.stage2_decision = now, decision

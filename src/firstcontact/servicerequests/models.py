@@ -8,6 +8,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from firstcontact.catalogue.models import Priority
 from firstcontact.customers.models import Channel
 
 
@@ -97,6 +98,20 @@ class ServiceRequest(models.Model):
     postcode = models.CharField(max_length=8, blank=True)
     uprn = models.CharField(max_length=12, blank=True, verbose_name="UPRN")
     sla_due_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    # Set when raised from the service's priority rules (catalogue/priority.py): the standard
+    # the due time was worked out by (null: the service's), how urgent, and which rule said so.
+    sla_policy = models.ForeignKey(
+        "catalogue.SLAPolicy",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name="service standard",
+    )
+    priority = models.PositiveSmallIntegerField(
+        choices=Priority.choices, default=Priority.NORMAL, db_index=True
+    )
+    priority_reason = models.CharField(max_length=200, blank=True)
     on_hold_since = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
     updated_at = models.DateTimeField(default=timezone.now)
@@ -309,6 +324,18 @@ class Complaint(models.Model):
     stage2_responded_at = models.DateTimeField(null=True, blank=True)
     stage2_decision = models.CharField(max_length=20, choices=ComplaintDecision.choices, blank=True)
     stage2_response = models.TextField(blank=True, help_text="The final response letter.")
+    # What it is about: it goes to whoever delivers that service (or holds that request),
+    # not to the council where the complainant lives.
+    about_service = models.ForeignKey(
+        "catalogue.Service", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    about_request = models.ForeignKey(
+        ServiceRequest,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="complaints_about",
+    )
 
     class Meta:
         constraints = [
@@ -331,3 +358,73 @@ class Complaint(models.Model):
         if self.stage == ComplaintStage.STAGE_2:
             return self.stage2_responded_at
         return self.stage1_responded_at
+
+    @property
+    def decision(self) -> str:
+        """The decision of the latest response ("" while none has been sent)."""
+        return self.stage2_decision if self.stage2_decision else self.stage1_decision
+
+    def get_decision_display(self) -> str:
+        return ComplaintDecision(self.decision).label if self.decision else ""
+
+
+def _attachment_path(instance: RequestAttachment, filename: str) -> str:
+    import secrets
+
+    now = timezone.now()
+    return f"attachments/{now:%Y/%m}/{secrets.token_hex(16)}.{instance.extension}"
+
+
+class RequestAttachment(models.Model):
+    """A file kept with a request: a letter or a photo from site that staff attach, or the
+    evidence a resident sends with an application. Accepted by its content (not its name);
+    images are re-encoded without their metadata. Staff only (docs/access.md): never public."""
+
+    class Source(models.TextChoices):
+        STAFF = "staff", "Staff"
+        RESIDENT = "resident", "Resident"
+
+    EXTENSIONS = {
+        "image/jpeg": "jpg",
+        "image/png": "png",
+        "image/gif": "gif",
+        "image/webp": "webp",
+        "application/pdf": "pdf",
+        "application/msword": "doc",
+        "application/vnd.ms-excel": "xls",
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document": "docx",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": "xlsx",
+        "application/vnd.openxmlformats-officedocument.presentationml.presentation": "pptx",
+        "application/vnd.oasis.opendocument.text": "odt",
+        "application/vnd.oasis.opendocument.spreadsheet": "ods",
+    }
+
+    request = models.ForeignKey(
+        ServiceRequest, on_delete=models.CASCADE, related_name="attachments"
+    )
+    file = models.FileField(upload_to=_attachment_path, max_length=200)
+    name = models.CharField(max_length=120, help_text="The file's name as it was sent.")
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField()
+    description = models.CharField(max_length=200, blank=True)
+    source = models.CharField(max_length=10, choices=Source.choices, default=Source.STAFF)
+    # The evidence requirement it answers (catalogue.EvidenceRequirement.code), if any.
+    evidence_code = models.SlugField(max_length=60, blank=True)
+    uploaded_at = models.DateTimeField(default=timezone.now)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["uploaded_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.request.reference})"
+
+    @property
+    def extension(self) -> str:
+        return self.EXTENSIONS.get(self.content_type, "bin")
+
+    @property
+    def is_image(self) -> bool:
+        return self.content_type.startswith("image/")

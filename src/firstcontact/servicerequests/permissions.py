@@ -41,6 +41,7 @@ class Action(StrEnum):
     NOTE = "note"
     CLOSE = "close"
     REFER = "refer"
+    ATTACH = "attach"  # keep a file (a letter, a photo from site) with the request
     COMPLAINT_RESPOND = "complaint_respond"  # the stage 1 response
     COMPLAINT_ESCALATE = "complaint_escalate"
     COMPLAINT_FINAL = "complaint_final"  # the stage 2 (final) response
@@ -58,6 +59,7 @@ ACTION_ROLES: dict[Action, frozenset[str]] = {
     Action.NOTE: WORK_ROLES,
     Action.CLOSE: WORK_ROLES,
     Action.REFER: WORK_ROLES,
+    Action.ATTACH: WORK_ROLES,
     Action.COMPLAINT_RESPOND: WORK_ROLES,
     Action.COMPLAINT_ESCALATE: LEAD_ROLES,
     Action.COMPLAINT_FINAL: LEAD_ROLES,

@@ -26,6 +26,8 @@ SLA_FILTERS = {
     "overdue": "Overdue",
     "on_time": "On time",
 }
+# How the queue may be sorted: earliest due first (the default), or most urgent first.
+SORTS = {"due": "Earliest due first", "priority": "Most urgent first"}
 # Status filter values besides the statuses themselves.
 STATUS_OPEN = "open_any"  # anything not closed: the default
 
@@ -71,8 +73,12 @@ def work_queue(
     sla: str = "",
     assignee: str = "",
     now: dt.datetime | None = None,
+    priority: int | None = None,
+    sort: str = "due",
 ) -> QuerySet[ServiceRequest]:
-    """A team's queue, earliest due first (requests without a due time last).
+    """A team's queue, earliest due first (requests without a due time last), or with
+    `sort` "priority" the most urgent first (catalogue.Priority), then by due time.
+    `priority`: only requests of that priority.
 
     `assignee`: "" anyone, "me", "none" (unassigned) or a user's id. A request referred to
     the team is in its queue while the referral is open.
@@ -100,9 +106,14 @@ def work_queue(
         requests = requests.filter(assignee__isnull=True)
     elif assignee.isdigit():
         requests = requests.filter(assignee_id=int(assignee))
+    if priority:
+        requests = requests.filter(priority=priority)
+    order = [F("sla_due_at").asc(nulls_last=True), "created_at", "pk"]
+    if sort == "priority":
+        order.insert(0, "priority")
     return requests.select_related(
         "service", "responsible_partner", "team", "assignee", "customer"
-    ).order_by(F("sla_due_at").asc(nulls_last=True), "created_at", "pk")
+    ).order_by(*order)
 
 
 @dataclass(frozen=True)

@@ -20,7 +20,14 @@ from firstcontact.customers.selectors import (
 from firstcontact.partners.selectors import own_partner_ids
 from firstcontact.privacy.models import AuditEvent, DataCategory
 from firstcontact.privacy.services import record_audit_event
-from firstcontact.servicerequests.models import Referral, RequestUpdate, ServiceRequest, Status
+from firstcontact.servicerequests.models import (
+    Referral,
+    RequestAttachment,
+    RequestPhoto,
+    RequestUpdate,
+    ServiceRequest,
+    Status,
+)
 from firstcontact.servicerequests.permissions import OPEN_REFERRAL_STATES, relation
 from firstcontact.servicerequests.references import (
     ReferenceError,
@@ -139,3 +146,42 @@ def sla_counts(requests: QuerySet[ServiceRequest], now: dt.datetime | None = Non
         overdue=Count("pk", filter=running & Q(sla_due_at__lt=now)),
     )
     return SLACounts(**counts)
+
+
+def _readable_file(user: User, queryset, pk: int, kind: str):
+    """A request's photo or attachment for staff (docs/access.md: own, hub and referred
+    readers; not those who read the request through a data-sharing agreement), audited when
+    the request is about a customer; Http404 otherwise, as for a record that does not exist."""
+    found = (
+        queryset.filter(pk=pk, request__in=visible_requests(user))
+        .select_related("request", "request__responsible_partner")
+        .first()
+    )
+    if found is None or not shows_internal_updates(user, found.request):
+        raise Http404("No such file that you may see.")
+    if found.request.customer_id:
+        record_audit_event(
+            user=user,
+            action=AuditEvent.Action.VIEW,
+            object_type=kind,
+            object_id=str(found.pk),
+            customer_id=found.request.customer_id,
+            detail=f"of request {found.request.reference}",
+        )
+    return found
+
+
+def get_photo(user: User, pk: int) -> RequestPhoto:
+    return _readable_file(user, RequestPhoto.objects.all(), pk, "request_photo")
+
+
+def get_attachment(user: User, pk: int) -> RequestAttachment:
+    return _readable_file(user, RequestAttachment.objects.all(), pk, "request_attachment")
+
+
+def request_files(user: User, request: ServiceRequest) -> tuple[list, list]:
+    """(photos, attachments) of a request the user reads, or two empty lists for a reader
+    through a data-sharing agreement, who sees only its public updates."""
+    if not shows_internal_updates(user, request):
+        return [], []
+    return list(request.photos.all()), list(request.attachments.select_related("uploaded_by"))

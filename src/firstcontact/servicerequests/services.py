@@ -14,6 +14,7 @@ from django.utils import timezone
 from firstcontact.catalogue import sla
 from firstcontact.catalogue.attributes import validate_answers
 from firstcontact.catalogue.models import Service, ServiceKind
+from firstcontact.catalogue.priority import decide as decide_priority
 from firstcontact.catalogue.routing import resolve_delivery
 from firstcontact.contacts.models import Contact
 from firstcontact.customers.contact_points import clean_postcode, clean_uprn
@@ -127,6 +128,8 @@ def raise_request(
     acknowledge: bool = True,
     reference: str | None = None,
     description_public: bool | None = None,
+    about_service: Service | None = None,
+    about_request: ServiceRequest | None = None,
 ) -> ServiceRequest:
     """Raise a service request, routed to the partner responsible for the service at the
     location, with its SLA clock started. `user` None: raised by a resident themselves.
@@ -136,7 +139,12 @@ def raise_request(
     `acknowledge` False: the caller sends the customer one acknowledgement of its own (a
     tell-us-once bundle of several requests). `reference`: one already given to the resident
     (Open311 answers with it before the request is raised); only if another request has
-    taken it meanwhile (odds of about one in 34 billion) is a fresh one drawn."""
+    taken it meanwhile (odds of about one in 34 billion) is a fresh one drawn.
+    `about_service`, `about_request`: for a complaint, what it is about; it goes to the
+    partner that delivers that service there (or holds that request), not to whoever
+    delivers complaints where the complainant lives (complaints.route_complaint).
+    The service's priority rules (catalogue/priority.py) set the priority and the service
+    standard from the answers."""
     errors: dict[str, str] = {}
     if not service.active:
         errors["service_code"] = f"“{service.name}” is not currently offered."
@@ -167,7 +175,14 @@ def raise_request(
     delivery = None
     if "service_code" not in errors:
         try:
-            delivery = resolve_delivery(service, location)
+            if service.kind == ServiceKind.COMPLAINT and (about_service or about_request):
+                from firstcontact.servicerequests.complaints import route_complaint
+
+                delivery = route_complaint(
+                    service, location, about_service=about_service, about_request=about_request
+                )
+            else:
+                delivery = resolve_delivery(service, location)
         except ValidationError as exc:
             errors.update({k: v[0] for k, v in exc.message_dict.items()})
     if errors:
@@ -176,7 +191,9 @@ def raise_request(
 
     created_at = created_at or timezone.now()
     location = location or Location()
-    due = sla.due_at(service.sla_policy, created_at) if service.sla_policy else None
+    decision = decide_priority(service, cleaned)
+    policy = decision.sla_policy
+    due = sla.due_at(policy, created_at) if policy else None
     if description_public is None:
         description_public = user is None and channel in {Channel.WEB, Channel.OPEN311}
     description_public = bool(description_public and service.requests_public)
@@ -199,6 +216,9 @@ def raise_request(
             postcode=location.postcode,
             uprn=location.uprn,
             sla_due_at=due,
+            sla_policy=policy,
+            priority=decision.priority,
+            priority_reason=decision.reason[:200],
             created_at=created_at,
             updated_at=created_at,
             raised_by=_user_or_none(user),
@@ -216,7 +236,7 @@ def raise_request(
             # A complaint's clock is its stage 1 deadline (complaints.py).
             from firstcontact.servicerequests.complaints import open_complaint
 
-            open_complaint(request)
+            open_complaint(request, about_service=about_service, about_request=about_request)
         if customer is not None:
             if acknowledge:
                 _tell_customer(
@@ -379,9 +399,12 @@ def change_status(
     text: str = "",
     public: bool = True,
     at: dt.datetime | None = None,
+    outcome_label: str = "",
 ) -> ServiceRequest:
     """Move a request along its workflow. Putting on hold pauses the SLA clock; resuming
-    pushes the due time back by the working time spent on hold."""
+    pushes the due time back by the working time spent on hold. `outcome_label`: the
+    outcome as the resident is told it, where the closure outcome is not the words for it
+    (a complaint's decision)."""
     if status not in Status.values:
         raise ValidationError({"status": "Choose a status from the list."})
     if errors := unstorable_fields({"text": text}):
@@ -401,7 +424,7 @@ def change_status(
         if status != Status.CLOSED and outcome:
             raise ValidationError({"outcome": "Only a closed request has an outcome."})
         fields = ["status"]
-        policy = current.service.sla_policy
+        policy = current.sla_policy or current.service.sla_policy
         if current.status == Status.ON_HOLD:
             if policy and current.sla_due_at:
                 current.sla_due_at = sla.extend_for_pause(
@@ -437,7 +460,8 @@ def change_status(
         if public and (text.strip() or status == Status.CLOSED):
             message = text.strip() or "We have finished working on your request."
             if status == Status.CLOSED:
-                message = f"{message}\n\nOutcome: {ClosureOutcome(outcome).label}."
+                said = outcome_label or ClosureOutcome(outcome).label
+                message = f"{message}\n\nOutcome: {said[:1].upper()}{said[1:]}."
             _tell_customer(current, message)
     return current
 

@@ -7,7 +7,12 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
-from firstcontact.portal.labels import OUTCOME_LABELS, STATUS_COLOURS, STATUS_LABELS
+from firstcontact.portal.labels import (
+    COMPLAINT_DECISION_LABELS,
+    OUTCOME_LABELS,
+    STATUS_COLOURS,
+    STATUS_LABELS,
+)
 
 register = template.Library()
 
@@ -32,11 +37,22 @@ def outcome_label(outcome: str) -> str:
 
 
 @register.filter
+def decision_label(decision: str) -> str:
+    return str(COMPLAINT_DECISION_LABELS.get(decision, decision))
+
+
+@register.filter
 def catalogue(text: object) -> SafeString:
-    """Text from the catalogue or the partners (always English): marked lang="en-GB" on a page
-    in another language, so screen readers pronounce it right (WCAG 3.1.2)."""
-    if (get_language() or "en").lower().startswith("en"):
+    """Text from the catalogue or the partners (English): its translation into the page's
+    language where the catalogue has one (firstcontact.translations), else the English marked
+    lang="en-GB" on a page in another language, so screen readers pronounce it right
+    (WCAG 3.1.2)."""
+    language = get_language() or "en"
+    if language.lower().startswith("en"):
         return format_html("{}", text)
+    translated = translate_text(text, language)
+    if translated is not None:
+        return format_html("{}", translated)
     return format_html('<span lang="en-GB">{}</span>', text)
 
 

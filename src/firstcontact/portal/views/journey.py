@@ -16,15 +16,17 @@ from django.urls import reverse
 from django.utils.translation import get_language
 from django.views.decorators.http import require_http_methods
 
-from firstcontact.catalogue.models import Service
+from firstcontact.catalogue.models import Service, ServiceKind
 from firstcontact.customers.models import ConsentPurpose
 from firstcontact.customers.services import create_customer
 from firstcontact.portal import places
 from firstcontact.portal.forms import (
     AddressForm,
+    ComplaintAboutForm,
     ContactForm,
     DetailsForm,
     EligibilityForm,
+    EvidenceForm,
     LocationForm,
     QuestionForm,
     initial_answer,
@@ -44,9 +46,14 @@ from firstcontact.portal.journeys import (
 from firstcontact.portal.ratelimit import is_limited
 from firstcontact.portal.rendering import portal_context, render_portal
 from firstcontact.security import personal_data
+from firstcontact.servicerequests.attachments import attach_evidence
 from firstcontact.servicerequests.models import RequestPhoto, ServiceRequest
 from firstcontact.servicerequests.photos import attach_photos
-from firstcontact.servicerequests.references import ReferenceError, parse_reference
+from firstcontact.servicerequests.references import (
+    ReferenceError,
+    format_reference,
+    parse_reference,
+)
 from firstcontact.servicerequests.services import raise_request
 
 NOT_ELIGIBLE = "not-eligible-"
@@ -57,7 +64,7 @@ def _service(flow: str, code: str) -> Service:
     return get_object_or_404(
         Service.objects.public()
         .filter(kind__in=FLOW_KINDS[flow])
-        .prefetch_related("attributes", "eligibility_questions"),
+        .prefetch_related("attributes", "eligibility_questions", "evidence_requirements"),
         code=code,
     )
 
@@ -145,6 +152,8 @@ def journey_step(request: HttpRequest, flow: str, code: str, step: str) -> HttpR
         "address": _address,
         "contact": _contact,
         "check": _check,
+        "about": _about,
+        "evidence": _evidence,
     }[current.kind]
     return handler(request, journey, current)
 
@@ -298,6 +307,74 @@ def _details(request, journey: ServiceJourney, step: Step) -> HttpResponse:
     )
 
 
+def _complained_about_services():
+    return (
+        Service.objects.public()
+        .exclude(kind__in=[ServiceKind.COMPLAINT, ServiceKind.LIFE_EVENT])
+        .filter(deliveries__isnull=False)
+        .distinct()
+        .order_by("group", "name")
+    )
+
+
+def _about(request, journey: ServiceJourney, step: Step) -> HttpResponse:
+    """What a complaint is about: the service decides who answers it."""
+    about = journey.state.setdefault("about", {})
+    services = list(_complained_about_services())
+    form = ComplaintAboutForm(
+        (request.POST if request.method == "POST" else None),
+        services=services,
+        initial={"service": about.get("service", ""), "reference": about.get("reference", "")},
+    )
+    if request.method == "POST" and form.is_valid():
+        chosen = next(s for s in services if s.code == form.cleaned_data["service"])
+        reference = form.cleaned_data["reference"]
+        journey.state["about"] = {
+            "service": chosen.code,
+            "service_name": chosen.name,
+            "reference": format_reference(reference) if reference else "",
+        }
+        return _advance(request, journey, step)
+    return _page(
+        request,
+        journey,
+        step,
+        "portal/complaint_about.html",
+        {"form": form, "title": form.fields["service"].label},
+    )
+
+
+def _evidence(request, journey: ServiceJourney, step: Step) -> HttpResponse:
+    """The files the application asks for, each kept (re-encoded if a photo) until the
+    application is sent, then moved to the request (servicerequests/attachments.py)."""
+    stored = journey.state.setdefault("evidence", {})
+    form = EvidenceForm(
+        (request.POST if request.method == "POST" else None),
+        (request.FILES if request.method == "POST" else None),
+        requirements=journey.evidence_requirements,
+        stored=stored,
+    )
+    if request.method == "POST" and form.is_valid():
+        for code, checked in form.checked.items():
+            old = stored.pop(code, None)
+            if old:
+                default_storage.delete(old["path"])
+            checked.content.seek(0)
+            path = default_storage.save(
+                f"{UPLOADS}/{secrets.token_hex(16)}.{checked.name.rsplit('.', 1)[-1]}",
+                checked.content,
+            )
+            stored[code] = {
+                "path": path,
+                "name": checked.name,
+                "content_type": checked.content_type,
+                "size": checked.size,
+            }
+        return _advance(request, journey, step)
+    rows = [(field, stored.get(field.name)) for field in form]
+    return _page(request, journey, step, "portal/evidence.html", {"form": form, "rows": rows})
+
+
 def _address(request, journey: ServiceJourney, step: Step) -> HttpResponse:
     form = AddressForm(
         (request.POST if request.method == "POST" else None), initial=journey.state["address"]
@@ -362,6 +439,10 @@ def _step_for_error(journey: ServiceJourney, field: str) -> Step:
         return journey.step("location") or journey.step("address") or journey.steps[0]
     if field == "description":
         return journey.step("details") or journey.steps[0]
+    if field in {"about_service", "about_request"}:
+        return journey.step("about") or journey.steps[0]
+    if field == "evidence":
+        return journey.step("evidence") or journey.steps[0]
     return journey.step("contact") or journey.steps[0]
 
 
@@ -402,6 +483,7 @@ def _submit(request: HttpRequest, journey: ServiceJourney) -> ServiceRequest:
     contact = journey.state["contact"]
     email, phone = contact.get("email", ""), contact.get("phone", "")
     details = journey.state["details"]
+    about_service, about_request = _complaint_about(journey)
     with transaction.atomic():
         customer = None
         if email or phone:
@@ -427,7 +509,21 @@ def _submit(request: HttpRequest, journey: ServiceJourney) -> ServiceRequest:
             attributes=journey.answers(),
             description=details.get("description", "") if journey.flow == REPORT else "",
             customer=customer,
+            about_service=about_service,
+            about_request=about_request,
         )
+        evidence = journey.state.get("evidence", {}) if journey.flow == APPLY else {}
+        labels = {r.code: r.label for r in journey.evidence_requirements}
+        if evidence:
+            files = [
+                (code, labels.get(code, ""), upload["name"], default_storage.open(upload["path"]))
+                for code, upload in evidence.items()
+            ]
+            try:
+                attach_evidence(service_request, files)
+            finally:
+                for *_rest, file in files:
+                    file.close()
         photos = details.get("photos", []) if journey.flow == REPORT else []
         if photos:
             files = [(default_storage.open(p["path"]), p["content_type"]) for p in photos]
@@ -437,6 +533,28 @@ def _submit(request: HttpRequest, journey: ServiceJourney) -> ServiceRequest:
                 for file, _type in files:
                     file.close()
     return service_request
+
+
+def _complaint_about(journey: ServiceJourney):
+    """(service, request) a complaint is about, from the journey; a reference that finds
+    nothing is kept in the complaint's answers for the officer, never refused (which would
+    tell the resident whether someone else's reference exists)."""
+    about = journey.state.get("about", {}) if journey.is_complaint else {}
+    if not about:
+        return None, None
+    service = Service.objects.filter(code=about.get("service", "")).first()
+    request = None
+    if about.get("reference"):
+        try:
+            stored = parse_reference(about["reference"])
+        except ReferenceError:
+            stored = ""
+        request = (
+            ServiceRequest.objects.select_related("service", "responsible_partner", "team")
+            .filter(reference=stored)
+            .first()
+        )
+    return service, request
 
 
 @personal_data

@@ -36,7 +36,7 @@ from firstcontact.portal.rendering import render_portal
 from firstcontact.privacy.models import AuditEvent
 from firstcontact.privacy.services import record_audit_event
 from firstcontact.security import personal_data
-from firstcontact.servicerequests.models import RequestUpdate, ServiceRequest
+from firstcontact.servicerequests.models import Complaint, RequestUpdate, ServiceRequest, Status
 
 TRACKED_BUNDLES_KEY = "portal_bundles"
 
@@ -79,6 +79,8 @@ class TrackResult:
     updates: QuerySet[RequestUpdate] | list = field(default_factory=list)
     bundle: Bundle | None = None
     requests: list[ServiceRequest] = field(default_factory=list)
+    # For a complaint: its decision ("partly_upheld"), shown instead of "Closed · Fixed".
+    decision: str = ""
 
 
 def public_updates(request: ServiceRequest) -> QuerySet[RequestUpdate]:
@@ -110,11 +112,26 @@ def find(reference: str, contact: str) -> TrackResult | None:
             customer_id=request.customer_id,
             detail="tracked by the resident on the web",
         )
-        return TrackResult(kind="request", request=request, updates=public_updates(request))
+        updates = list(public_updates(request))
+        decision = _complaint_decisions(request, updates)
+        return TrackResult(kind="request", request=request, updates=updates, decision=decision)
     bundle = bundle_by_reference(reference)
     if bundle is None:
         return None
     return TrackResult(kind="bundle", bundle=bundle, requests=bundle_requests(bundle))
+
+
+def _complaint_decisions(request: ServiceRequest, updates: list[RequestUpdate]) -> str:
+    """A complaint's latest decision, and each response's own on the timeline (the stage 1
+    response, then the final one), as `decision` on those updates."""
+    complaint = Complaint.objects.filter(request=request).first()
+    if complaint is None:
+        return ""
+    decisions = [d for d in (complaint.stage1_decision, complaint.stage2_decision) if d]
+    responses = [u for u in reversed(updates) if u.outcome]  # oldest first
+    for update, decision in zip(responses, decisions, strict=False):
+        update.decision = decision
+    return complaint.decision if request.status == Status.CLOSED else ""
 
 
 @personal_data
