@@ -118,3 +118,9 @@ def test_a_successful_sign_in_is_audited_with_its_address(client, partnership):
     event = AuditEvent.objects.get(action="sign_in", user=partnership.hub_adviser)
     assert event.ip_address == "192.0.2.80" and event.detail == "password"
     assert event.object_type == "user" and event.object_id == str(partnership.hub_adviser.pk)
+
+
+def test_an_overlong_username_is_refused_plainly(client, partnership, axes_on):
+    response = sign_in(client, "x" * 300, "whatever-it-is")
+    assert response.status_code == 200
+    assert "Usernames are 150 characters or fewer" in response.content.decode()

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
+from django.core.validators import MaxLengthValidator
 
 from firstcontact.accounts.services import normalise_code
 
@@ -20,6 +21,12 @@ class SignInForm(AuthenticationForm):
         self.fields["username"].error_messages["required"] = "Enter your username"
         self.fields["password"].error_messages["required"] = "Enter your password"
         self.fields["username"].widget.attrs.update(spellcheck="false", autocapitalize="none")
+        # Django sets the username field's max_length after building it, so without this a
+        # longer one reaches authenticate() (and axes' varchar(255) columns on PostgreSQL).
+        limit = self.fields["username"].max_length or 150
+        self.fields["username"].validators.append(
+            MaxLengthValidator(limit, f"Usernames are {limit} characters or fewer")
+        )
 
 
 class CodeForm(forms.Form):
