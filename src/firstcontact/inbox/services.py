@@ -135,7 +135,7 @@ def process_raw(raw_id: int, *, ignore_rate_limit: bool = False) -> str:
     try:
         with transaction.atomic():
             raw = (
-                RawMessage.objects.select_for_update()
+                RawMessage.objects.select_for_update(of=("self",))
                 .select_related("mailbox", "mailbox__first_response_policy")
                 .filter(pk=raw_id)
                 .first()

@@ -29,7 +29,7 @@ def send_reply(message_id: int) -> str:
     References), so the resident's mail program shows it in the conversation."""
     with transaction.atomic():
         message = (
-            Message.objects.select_for_update()
+            Message.objects.select_for_update(of=("self",))
             .select_related("conversation__mailbox")
             .filter(pk=message_id, direction=Direction.OUT)
             .first()
