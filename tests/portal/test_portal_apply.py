@@ -207,11 +207,17 @@ def test_the_list_of_applications(client, portal):
     assert "Complaint" not in html and "Pothole" not in html
 
 
-def test_a_complaint_goes_to_the_council_for_the_address(client, portal):
+def test_a_complaint_goes_to_whoever_delivers_the_service_it_is_about(client, portal):
     response = client.get("/complain/")
     assert response["Location"] == "/apply/complaint/"
     base = "/apply/complaint"
-    assert "Start now" in client.get(f"{base}/").content.decode()
+    assert f'href="{base}/about/"' in client.get(f"{base}/").content.decode()
+    assert_error(
+        client.post(f"{base}/about/", {}),
+        "Select the service your complaint is about",
+        "id_service",
+    )
+    client.post(f"{base}/about/", {"service": "missed-bin", "reference": ""})
     client.post(f"{base}/question-about/", {"answer": "Bins"})
     assert_error(client.post(f"{base}/question-what_happened/", {}), "Enter an answer", "id_answer")
     client.post(f"{base}/question-what_happened/", {"answer": "Missed three weeks running."})
@@ -220,8 +226,50 @@ def test_a_complaint_goes_to_the_council_for_the_address(client, portal):
     client.post(f"{base}/check/")
     request = ServiceRequest.objects.get()
     assert request.service == portal.complaint
+    # Bins are the district's where the resident lives (the south).
     assert request.responsible_partner == portal.south
+    assert request.complaint.about_service.code == "missed-bin"
     assert request.attributes["what_happened"] == "Missed three weeks running."
+
+
+def test_a_complaint_about_roads_goes_to_the_county_not_the_district(client, portal):
+    base = "/apply/complaint"
+    client.post(f"{base}/about/", {"service": "pothole", "reference": ""})
+    client.post(f"{base}/question-about/", {"answer": "Roads"})
+    client.post(f"{base}/question-what_happened/", {"answer": "The pothole is still there."})
+    client.post(f"{base}/address/", {"line1": "2 Low Road", "postcode": "WX3 1AA"})
+    client.post(f"{base}/contact/", CONTACT)
+    check = client.get(f"{base}/check/").content.decode()
+    assert "What it is about" in check and "Pothole" in check
+    client.post(f"{base}/check/")
+    request = ServiceRequest.objects.get()
+    assert request.responsible_partner == portal.county
+    assert request.complaint.about_service == portal.pothole
+
+
+def test_a_complaint_about_a_reference_is_linked_to_that_request(client, portal):
+    from firstcontact.servicerequests.services import clean_location, raise_request
+
+    bin_request = raise_request(
+        user=None,
+        service=portal.missed_bin,
+        channel="web",
+        location=clean_location(postcode="WX1 2AB"),
+    )
+    base = "/apply/complaint"
+    client.post(
+        f"{base}/about/",
+        {"service": "pothole", "reference": bin_request.formatted_reference.lower()},
+    )
+    client.post(f"{base}/question-about/", {"answer": "Bins"})
+    client.post(f"{base}/question-what_happened/", {"answer": "Still not collected."})
+    client.post(f"{base}/address/", {"line1": "2 Low Road", "postcode": "WX3 1AA"})
+    client.post(f"{base}/contact/", CONTACT)
+    client.post(f"{base}/check/")
+    complaint = ServiceRequest.objects.get(service=portal.complaint).complaint
+    assert complaint.about_request == bin_request
+    # The partner holding the request answers: the north, though the resident is in the south.
+    assert complaint.request.responsible_partner == portal.north
 
 
 def test_without_a_complaint_service_the_page_says_who_to_contact(client, partnership):
