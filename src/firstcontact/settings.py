@@ -88,6 +88,7 @@ INSTALLED_APPS = [
     "firstcontact.retention",
     "firstcontact.inbox",
     "firstcontact.directory",
+    "firstcontact.translations",
 ]
 
 MIDDLEWARE = [

@@ -1,5 +1,5 @@
-"""What the staff pages' hints promise holds in the demo: the desk search box's example
-(misspelt) finds the person it names."""
+"""What the demo shows: the desk search box's example (misspelt) finds the person it names,
+Polish pages show the catalogue in Polish, tell us once is set up."""
 
 from __future__ import annotations
 
@@ -36,3 +36,15 @@ def test_the_desk_search_hint_finds_the_person_it_names(demo):
     assert typed != named  # the example is misspelt on purpose
     results = client.get("/desk/", {"q": typed}).content.decode()
     assert named in results
+
+
+def test_polish_resident_pages_show_the_catalogue_in_polish(demo):
+    client = Client()
+    client.post("/i18n/setlang/", {"language": "pl", "next": "/"})
+    page = client.get("/report/").content.decode()
+    for polish in ["Dziura w jezdni", "Nieodebrane odpady", "Nielegalne wysypisko śmieci"]:
+        assert polish in page
+    page = client.get("/report/pothole/", follow=True).content.decode()
+    assert '<span class="govuk-caption-l">Dziura w jezdni</span>' in page
+    page = client.get("/tell-us-once/").content.decode()
+    assert "Zgłoś zgon" in page

@@ -22,11 +22,12 @@ from firstcontact.demo.catalogue import create_catalogue
 from firstcontact.demo.community_safety import create_community_safety_demo
 from firstcontact.demo.directory import create_directory
 from firstcontact.demo.examples import create_hint_examples
-from firstcontact.demo.examples import create_hint_examples
 from firstcontact.demo.geography import build_gazetteer
 from firstcontact.demo.partnership import COUNTY, DEMO_SLUGS, create_partnership
 from firstcontact.demo.people import create_people
 from firstcontact.demo.subject_access import create_subject_access_demo
+from firstcontact.demo.translations import create_translations
+from firstcontact.lifeevents.defaults import install_default_life_events
 from firstcontact.partners.models import Partner
 from firstcontact.retention.demo import create_retention_demo
 
@@ -123,8 +124,10 @@ def load(*, people: int = DEFAULT_PEOPLE, seed: int = SEED, progress: bool = Fal
         create_community_safety_demo(rng, partnership, services, now, sizes.people)
         # The people the staff pages' hints name (the desk search's "Harriet Ambleside").
         create_hint_examples(partnership)
-        # The people the staff pages' hints name (the desk search's "Harriet Ambleside").
-        create_hint_examples(partnership)
+        # Tell us once's templates (load_life_events does the same for another catalogue),
+        # then the Polish of what residents read (service names, questions, life events).
+        install_default_life_events()
+        create_translations()
         # The directory of services (Open Referral UK) and the demo postcodes' centroids.
         directory = create_directory(partnership, services, gazetteer, seed + 14)
     return {

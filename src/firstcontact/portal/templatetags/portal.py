@@ -13,6 +13,7 @@ from firstcontact.portal.labels import (
     STATUS_COLOURS,
     STATUS_LABELS,
 )
+from firstcontact.translations.services import translate_text
 
 register = template.Library()
 
