@@ -1,6 +1,6 @@
 from django.urls import path
 
-from firstcontact.desk import views, work_views
+from firstcontact.desk import tell_us_once, views, work_views
 
 app_name = "desk"
 urlpatterns = [
@@ -24,6 +24,10 @@ urlpatterns = [
     path("desk/raise/", views.raise_pick, name="raise_pick"),
     path("desk/raise/done/<str:reference>/", views.raise_done, name="raise_done"),
     path("desk/raise/<slug:code>/", views.raise_form, name="raise_form"),
+    # Tell us once from the desk (a death, a move): the resident site's journey on one page.
+    path("desk/tell-us-once/", tell_us_once.choose, name="tuo_pick"),
+    path("desk/tell-us-once/done/<str:reference>/", tell_us_once.done, name="tuo_done"),
+    path("desk/tell-us-once/<slug:slug>/", tell_us_once.journey, name="tuo_form"),
     # The request page is the same for advisers and officers (actions only for the latter).
     path("desk/requests/<str:reference>/", work_views.request_detail, name="request"),
     # The back office.

@@ -22,7 +22,7 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
-from firstcontact.catalogue.models import Service
+from firstcontact.catalogue.models import Service, ServiceKind
 from firstcontact.contacts.models import Contact, Outcome
 from firstcontact.contacts.selectors import (
     callbacks_due,
@@ -54,6 +54,7 @@ from firstcontact.desk.forms import (
     error_dict,
 )
 from firstcontact.desk.services import raised_confirmation
+from firstcontact.desk.tell_us_once import life_event_for_service
 from firstcontact.partners.models import Membership, Partner
 from firstcontact.partners.selectors import (
     STAFF_ROLES,
@@ -718,6 +719,12 @@ def raise_form(request: HttpRequest, code: str) -> HttpResponse:
     )
     customer = _customer_param(request)
     contact = session.current_contact(request)
+    if service.kind == ServiceKind.LIFE_EVENT:
+        # A death or a move is told once to everyone, as on the resident site.
+        event = life_event_for_service(service)
+        if event is not None:
+            url = reverse("desk:tuo_form", args=[event.slug])
+            return redirect(f"{url}?customer={customer.pk}" if customer else url)
     if request.method == "POST":
         form = RaiseRequestForm(request.POST, service=service)
         if form.is_valid():

@@ -7,7 +7,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from firstcontact.catalogue.attributes import validate_answers
 from firstcontact.catalogue.models import ServiceAttribute, ServiceDelivery
 from firstcontact.catalogue.routing import resolve_delivery
+from firstcontact.contacts.models import Contact
 from firstcontact.customers.models import ConsentPurpose, Customer, CustomerLink
 from firstcontact.customers.services import create_customer, record_consent
 from firstcontact.lifeevents.models import Bundle, BundleItem, LifeEvent, LifeEventService
@@ -24,6 +25,7 @@ from firstcontact.partners.geography import Location
 from firstcontact.privacy.models import AuditEvent
 from firstcontact.privacy.services import record_audit_event
 from firstcontact.servicerequests.models import ServiceRequest
+from firstcontact.servicerequests.permissions import may_raise_requests
 from firstcontact.servicerequests.references import new_reference
 from firstcontact.servicerequests.services import raise_request
 
@@ -157,6 +159,9 @@ def raise_bundle(
     channel: str = "web",
     language: str = "en",
     user: AbstractBaseUser | None = None,
+    adviser: AbstractBaseUser | None = None,
+    contact: Contact | None = None,
+    existing_customer: Customer | None = None,
 ) -> Bundle:
     """Raise one request per chosen service, each routed to its partner at `location`, and
     group them as one bundle. The informant is recorded as a customer of each partner that
@@ -166,7 +171,17 @@ def raise_bundle(
     All or nothing: ValidationError naming fields ("consent", "items", "location",
     "attribute[code]", "email", "phone", "family_name") and nothing raised when anything
     is wrong. One acknowledgement is sent for the whole bundle, not one per request.
+
+    From the desk (`adviser`): the adviser tells every partner on the resident's behalf, as
+    the resident would on the web, so each partner's record and request is the resident's own
+    (partners the adviser does not act for get theirs too), named as raised by the adviser,
+    in their `contact`, and audited as theirs. `existing_customer`, the record the adviser
+    found, is used for its own partner instead of a new one, and linked to the others.
     """
+    if adviser is not None and not may_raise_requests(adviser):
+        raise PermissionDenied(
+            "Only advisers, caseworkers, team leaders and managers tell partners for a resident."
+        )
     errors: dict[str, str] = {}
     if not consent:
         errors["consent"] = (
@@ -212,6 +227,9 @@ def raise_bundle(
         how = f"Tell us once {bundle.formatted_reference} ({channel}): {consent_wording}"[:200]
         customers: dict[int, Customer] = {}
         for partner in plan.partners:
+            if existing_customer is not None and existing_customer.partner_id == partner.pk:
+                customers[partner.pk] = existing_customer
+                continue
             customer = create_customer(
                 user=user,
                 partner=partner,
@@ -241,7 +259,7 @@ def raise_bundle(
         # The resident told us these records are the same person: link them, never merge.
         records = list(customers.values())
         CustomerLink.objects.bulk_create(
-            CustomerLink(from_customer=records[0], to_customer=other, linked_by=None)
+            CustomerLink(from_customer=records[0], to_customer=other, linked_by=adviser)
             for other in records[1:]
         )
         rows = []
@@ -258,15 +276,19 @@ def raise_bundle(
                 attributes=answers_for(item, answers),
                 description=description,
                 customer=customers[planned.delivery.partner_id],
+                contact=contact,
                 created_at=now,
                 acknowledge=False,
             )
+            if adviser is not None:
+                ServiceRequest.objects.filter(pk=request.pk).update(raised_by=adviser)
+                request.raised_by = adviser
             BundleItem.objects.create(
                 bundle=bundle, request=request, life_event_service=item, order=order
             )
             rows.append((item, request))
         record_audit_event(
-            user=user,
+            user=user or adviser,
             action=AuditEvent.Action.CREATE,
             object_type="bundle",
             object_id=bundle.reference,
@@ -276,18 +298,24 @@ def raise_bundle(
         with translation.override(language):
             subject, body = _acknowledgement(bundle, rows)
         first = rows[0][1]
-        if informant.email:
+        # The informant's own (cleaned) contact point, from a record made for this bundle.
+        made = [r for r in records if r is not existing_customer] + [
+            r for r in records if r is existing_customer
+        ]
+        email = next((e.address for r in made for e in r.emails.all()[:1]), "")
+        phone = next((p.number for r in made for p in r.phones.all()[:1]), "")
+        if informant.email and email:
             queue_notification(
                 channel=NotificationChannel.EMAIL,
-                recipient=records[0].emails.first().address,
+                recipient=email,
                 subject=subject,
                 body=body,
                 service_request=first,
             )
-        elif informant.phone:
+        elif informant.phone and phone:
             queue_notification(
                 channel=NotificationChannel.SMS,
-                recipient=records[0].phones.first().number,
+                recipient=phone,
                 subject=subject,
                 body=body,
                 service_request=first,
