@@ -28,7 +28,14 @@ from firstcontact.partners.geography import Location
 from firstcontact.partners.models import HubAgreement, Membership, Partner, PartnerKind, Role
 from firstcontact.partners.selectors import is_partnership_admin, partners_covering
 from firstcontact.privacy.models import DataSharingAgreement
-from firstcontact.servicerequests.models import Referral, RequestUpdate, ServiceRequest, Status
+from firstcontact.servicerequests.complaints import route_complaint
+from firstcontact.servicerequests.models import (
+    Complaint,
+    Referral,
+    RequestUpdate,
+    ServiceRequest,
+    Status,
+)
 from firstcontact.servicerequests.references import is_valid
 
 # A small population keeps the test quick; the default (3,000 people) is for `make run`.
@@ -247,7 +254,14 @@ def test_requests_are_routed_and_consistent(demo_output):
         location = Location(
             latitude=request.latitude, longitude=request.longitude, postcode=request.postcode
         )
-        delivery = resolve_delivery(request.service, location)
+        complaint = Complaint.objects.filter(request=request).first()
+        if complaint is not None and complaint.about_service is not None:
+            # A complaint goes to whoever delivers the service it is about.
+            delivery = route_complaint(
+                request.service, location, about_service=complaint.about_service
+            )
+        else:
+            delivery = resolve_delivery(request.service, location)
         assert (delivery.partner_id, delivery.team_id) == (
             request.responsible_partner_id,
             request.team_id,
@@ -259,7 +273,9 @@ def test_requests_are_routed_and_consistent(demo_output):
         assert request.version == len(updates)
         assert (request.status == Status.CLOSED) == bool(request.outcome)
         if not request.updates.filter(status=Status.ON_HOLD).exists():
-            assert request.sla_due_at == sla.due_at(request.service.sla_policy, request.created_at)
+            # The standard a priority rule chose (catalogue/priority.py), else the service's.
+            policy = request.sla_policy or request.service.sla_policy
+            assert request.sla_due_at == sla.due_at(policy, request.created_at)
 
 
 def test_people_have_valid_contact_points_in_the_demo_area(demo_output):
@@ -270,3 +286,42 @@ def test_people_have_valid_contact_points_in_the_demo_area(demo_output):
     assert not Customer.objects.filter(search_name="").exists()
     window_start = ServiceRequest.objects.order_by("created_at").first().created_at
     assert window_start > dt.datetime.now(dt.UTC) - dt.timedelta(days=92)
+
+
+def test_the_demo_shows_priority_rules_evidence_and_complaints_by_service(demo_output):
+    from firstcontact.catalogue.models import EvidenceRequirement, Priority, PriorityRule
+    from firstcontact.servicerequests.models import RequestAttachment, RequestPhoto
+
+    # The adviser scripts' "24 hours" are rules: deep potholes, offensive graffiti, emergencies.
+    rules = {r.service.code: r for r in PriorityRule.objects.select_related("service")}
+    assert {"pothole", "graffiti", "housing-repair"} <= set(rules)
+    assert rules["graffiti"].sla_policy.name == "24 hours"
+    urgent = ServiceRequest.objects.filter(priority__lte=Priority.HIGH)
+    assert urgent.filter(service__code="pothole", attributes__depth="deep").exists()
+    assert not ServiceRequest.objects.filter(
+        service__code="pothole", attributes__depth="shallow", priority__lte=Priority.HIGH
+    ).exists()
+    badge = EvidenceRequirement.objects.filter(service__code="blue-badge", required=True)
+    assert badge.count() == 2
+    # Complaints about the county's services (potholes, street lights) are the county's,
+    # whoever's district the complainant lives in; about bins, the district's.
+    complaints = Complaint.objects.exclude(about_service=None)
+    assert complaints.exists()
+    for about, kind in [("county", "county"), ("district", "district")]:
+        partners = set(
+            complaints.filter(about_service__tier=about).values_list(
+                "request__responsible_partner__kind", flat=True
+            )
+        )
+        assert partners <= {kind}
+    assert complaints.filter(about_service__tier="county").exists()
+    answered = complaints.exclude(about_request=None).get(stage1_decision="partly_upheld")
+    assert answered.request.responsible_partner.kind == "county"
+    # The staff request page's photo and the application's evidence.
+    assert RequestPhoto.objects.filter(request__service__code="fly-tipping").exists()
+    assert (
+        RequestAttachment.objects.filter(
+            request__service__code="blue-badge", source="resident"
+        ).count()
+        == 2
+    )

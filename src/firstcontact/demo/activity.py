@@ -42,6 +42,8 @@ from firstcontact.partners.geography import Location
 from firstcontact.partners.models import Membership, Role
 from firstcontact.servicerequests.models import (
     ClosureOutcome,
+    Complaint,
+    ComplaintDecision,
     Referral,
     RequestUpdate,
     ServiceRequest,
@@ -627,6 +629,38 @@ class _Event:
     author_name: str = ""
 
 
+def _create_complaints(
+    rows: list[ServiceRequest],
+    timelines: list[list],
+    about: dict[int, Service],
+    rng: random.Random,
+) -> None:
+    """The complaint behind each complaint request: what it is about, its stage 1 deadline
+    (the request's due time) and, once closed, its decision and the response letter."""
+    complaints = []
+    for index, service in about.items():
+        request = rows[index]
+        closed = request.status == Status.CLOSED
+        if not closed:
+            decision = ""
+        elif request.outcome == ClosureOutcome.FIXED:
+            decision = rng.choice([ComplaintDecision.UPHELD, ComplaintDecision.PARTLY_UPHELD])
+        else:
+            decision = ComplaintDecision.NOT_UPHELD
+        letter = next((e.text for e in reversed(timelines[index]) if e.public and closed), "")
+        complaints.append(
+            Complaint(
+                request=request,
+                stage1_due_at=request.sla_due_at or request.created_at,
+                stage1_responded_at=request.closed_at if closed else None,
+                stage1_decision=decision,
+                stage1_response=letter,
+                about_service=service,
+            )
+        )
+    Complaint.objects.bulk_create(complaints, batch_size=500)
+
+
 def create_requests(
     rng: random.Random,
     partnership: Partnership,
@@ -652,6 +686,22 @@ def create_requests(
     for unit in gazetteer:
         units_by_outward.setdefault(unit.outward, []).append(unit)
 
+    # Complaints are about a service and go to whoever delivers it there (a complaint about
+    # potholes to the county, about bins to the district), as raise_request routes them. Drawn
+    # from their own generator so the rest of the demo stays as it was.
+    about_rng = random.Random(1853)
+    complaint_topics = list(
+        Service.objects.filter(
+            code__in=["pothole", "street-light", "missed-bin", "council-tax-discount", "graffiti"]
+        ).order_by("code")
+    )
+    complaint_teams = {
+        (d.service_id, d.partner_id): d.team
+        for d in ServiceDelivery.objects.filter(service__kind=ServiceKind.COMPLAINT).select_related(
+            "team"
+        )
+    }
+    complaints_about: dict[int, Service] = {}
     rules_by_service: dict[int, list[PriorityRule]] = {}
     for rule in PriorityRule.objects.filter(active=True).select_related("sla_policy"):
         rules_by_service.setdefault(rule.service_id, []).append(rule)
@@ -674,6 +724,12 @@ def create_requests(
         outward = location.outward_code
         delivery = router.delivery(service, outward)
         partner, team = delivery.partner, delivery.team
+        if spec.kind == ServiceKind.COMPLAINT and complaint_topics:
+            about = about_rng.choice(complaint_topics)
+            about_delivery = router.delivery(about, outward)
+            partner = about_delivery.partner
+            team = complaint_teams.get((service.pk, partner.pk)) or about_delivery.team
+            complaints_about[len(rows)] = about
         created = plan.created_at
         who = plan.customer.display_name if plan.customer else ""
         answers = make_answers(
@@ -946,6 +1002,7 @@ def create_requests(
                 )
 
     ServiceRequest.objects.bulk_create(rows, batch_size=500)
+    _create_complaints(rows, timelines, complaints_about, about_rng)
 
     referral_rows = []
     for index, info in referrals:

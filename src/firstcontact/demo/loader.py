@@ -18,6 +18,7 @@ from firstcontact.demo.activity import (
     create_requests,
     plan_self_service_requests,
 )
+from firstcontact.demo.case_work import create_case_work_examples
 from firstcontact.demo.catalogue import create_catalogue
 from firstcontact.demo.community_safety import create_community_safety_demo
 from firstcontact.demo.directory import create_directory
@@ -124,6 +125,8 @@ def load(*, people: int = DEFAULT_PEOPLE, seed: int = SEED, progress: bool = Fal
         create_community_safety_demo(rng, partnership, services, now, sizes.people)
         # The people the staff pages' hints name (the desk search's "Harriet Ambleside").
         create_hint_examples(partnership)
+        # A photo on a request, urgent and 24-hour reports, evidence, complaints by service.
+        create_case_work_examples(partnership)
         # Tell us once's templates (load_life_events does the same for another catalogue),
         # then the Polish of what residents read (service names, questions, life events).
         install_default_life_events()
