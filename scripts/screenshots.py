@@ -1,7 +1,7 @@
 """Screenshots of the resident site for the README: `make screenshots`.
 
-Builds a throwaway SQLite database with the demo partnership (`load_demo --people 300`) and the
-tell-us-once templates (`load_life_events`), serves it with `runserver` on a free port, and
+Builds a throwaway SQLite database with the demo partnership (`load_demo --people 300`, which
+sets up everything `make run` shows), serves it with `runserver` on a free port, and
 walks the resident journeys in Chromium (Playwright), saving a PNG of each page, 1000 pixels
 wide, into docs/screenshots/. Offline by default: the map has no tiles unless
 LEAFLET_TILE_URL is set in the environment.
@@ -49,18 +49,8 @@ def manage(env: dict, *args: str) -> None:
 def prepare(env: dict) -> None:
     manage(env, "migrate", "--no-input", "-v", "0")
     manage(env, "load_demo", "--people", "300", "--no-progress", "-v", "0")
-    manage(env, "load_life_events")
-    # The Blue Badge's eligibility questions, if the demo catalogue has none, so that page
-    # has something to show.
-    code = (
-        "from firstcontact.catalogue.models import EligibilityQuestion, Service\n"
-        "s = Service.objects.filter(code='blue-badge').first()\n"
-        "if s is not None and not s.eligibility_questions.exists():\n"
-        "    EligibilityQuestion.objects.create(service=s, code='lives-here', order=1,\n"
-        "        question='Does the person the badge is for live in Wessex?',\n"
-        "        not_eligible_message='Apply to the council where they live.')\n"
-    )
-    manage(env, "shell", "-c", code)
+    # The demo loader sets up everything the pages show (tell us once, eligibility questions,
+    # "also offer" prompts, licensing, Polish): the same data as `make run`.
 
 
 def wait_for(url: str, seconds: float = 30) -> None:

@@ -15,10 +15,12 @@ from dataclasses import dataclass, field
 from firstcontact.catalogue.models import (
     Automated,
     Datatype,
+    EligibilityQuestion,
     EvidenceKind,
     EvidenceRequirement,
     Priority,
     PriorityRule,
+    ProactivePrompt,
     PublicLocation,
     Service,
     ServiceAttribute,
@@ -1670,6 +1672,261 @@ SERVICES: list[ServiceSpec] = [
         contact_weight=1,
         request_weight=1,
     ),
+    # ------------------------------------------------------------------ districts: licensing
+    ServiceSpec(
+        "taxi-licence",
+        "Taxi and private hire licence",
+        None,
+        Tier.DISTRICT,
+        K.APPLICATION,
+        "Licensing",
+        "Licensing",
+        "20 working days",
+        "districts",
+        "taxi, private hire, hackney carriage, cab, driver licence, operator licence",
+        "Apply for or renew a taxi or private hire driver, vehicle or operator licence.",
+        "Taxi and private hire licences are issued by the **district council's licensing "
+        "team**. Drivers need an enhanced DBS check, a medical and 12 months with a full "
+        "licence; vehicles an inspection. New driver licences take about 20 working days.",
+        [
+            Attr(
+                "licence",
+                "Which licence?",
+                D.SINGLEVALUELIST,
+                required=True,
+                values=choices(
+                    "driver",
+                    "Driver",
+                    "vehicle",
+                    "Vehicle",
+                    "operator",
+                    "Private hire operator",
+                ),
+            ),
+            Attr("renewal", "Is this a renewal?", D.SINGLEVALUELIST, values=YES_NO),
+            Attr("registration", "Vehicle registration, for a vehicle licence", D.STRING),
+        ],
+        contact_weight=0.4,
+        request_weight=0.3,
+    ),
+    ServiceSpec(
+        "street-trading",
+        "Street trading consent",
+        None,
+        Tier.DISTRICT,
+        K.APPLICATION,
+        "Licensing",
+        "Licensing",
+        "20 working days",
+        "districts",
+        "street trading, market stall, food van, pitch, trader",
+        "Apply for consent to sell from a stall, van or pitch in the street.",
+        "Street trading needs the **district council's consent**. Ask what will be sold, "
+        "where and on which days; food traders also need food business registration.",
+        [
+            Attr("goods", "What will be sold?", D.STRING, required=True),
+            Attr("pitch", "Where is the pitch?", D.STRING, required=True),
+            Attr(
+                "days",
+                "Which days?",
+                D.MULTIVALUELIST,
+                values=choices("weekdays", "Weekdays", "saturday", "Saturday", "sunday", "Sunday"),
+            ),
+        ],
+        contact_weight=0.2,
+        request_weight=0.2,
+    ),
+    ServiceSpec(
+        "car-boot-sale",
+        "Car boot sale notice",
+        None,
+        Tier.DISTRICT,
+        K.APPLICATION,
+        "Licensing",
+        "Licensing",
+        "10 working days",
+        "districts",
+        "car boot sale, boot fair, jumble sale, temporary market",
+        "Tell us about a car boot sale at least 28 days before it is held.",
+        "Car boot sales held more than a few times a year need notice to the **district "
+        "council's licensing team** at least 28 days ahead. Take the date, the site and how "
+        "many pitches.",
+        [
+            Attr("sale_date", "When is the sale?", D.DATETIME, required=True),
+            Attr("site", "Where will it be held?", D.STRING, required=True),
+            Attr("pitches", "About how many pitches?", D.NUMBER),
+        ],
+        contact_weight=0.2,
+        request_weight=0.2,
+    ),
+    ServiceSpec(
+        "animal-licence",
+        "Animal activity licence",
+        None,
+        Tier.DISTRICT,
+        K.APPLICATION,
+        "Licensing",
+        "Licensing",
+        "20 working days",
+        "districts",
+        "animal licence, pet shop, dog boarding, dog breeding, kennels, riding school",
+        "Apply for a licence to sell pets, board or breed dogs, hire out horses or show animals.",
+        "Animal activity licences are issued by the **district council**. An inspector "
+        "visits before a licence is granted and gives it a star rating.",
+        [
+            Attr(
+                "activity",
+                "Which activity?",
+                D.SINGLEVALUELIST,
+                required=True,
+                values=choices(
+                    "selling",
+                    "Selling animals as pets",
+                    "boarding",
+                    "Boarding cats or dogs",
+                    "breeding",
+                    "Breeding dogs",
+                    "horses",
+                    "Hiring out horses",
+                    "exhibiting",
+                    "Keeping or training animals for exhibition",
+                ),
+            ),
+        ],
+        contact_weight=0.2,
+        request_weight=0.2,
+    ),
+    ServiceSpec(
+        "premises-licence",
+        "Premises licence",
+        None,
+        Tier.DISTRICT,
+        K.APPLICATION,
+        "Licensing",
+        "Licensing",
+        "20 working days",
+        "districts",
+        "premises licence, alcohol licence, pub, entertainment, late night refreshment",
+        "Apply for or change a licence to sell alcohol, put on entertainment or serve hot "
+        "food late at night.",
+        "Premises licences are granted by the **district council's licensing team** after a "
+        "28-day consultation (police, fire, environmental health, neighbours).",
+        [
+            Attr(
+                "activities",
+                "What will happen there?",
+                D.MULTIVALUELIST,
+                required=True,
+                values=choices(
+                    "alcohol",
+                    "Selling alcohol",
+                    "entertainment",
+                    "Music, plays or films",
+                    "late_night",
+                    "Hot food or drink after 11pm",
+                ),
+            ),
+            Attr("premises", "Name and address of the premises", D.STRING, required=True),
+        ],
+        contact_weight=0.2,
+        request_weight=0.2,
+    ),
+]
+
+# Eligibility questions (service, code, question, hint, answer that lets them carry on,
+# what to tell someone who cannot): asked before an application at the desk and online.
+ELIGIBILITY: list[tuple[str, str, str, str, bool, str]] = [
+    (
+        "blue-badge",
+        "lives-here",
+        "Does the person the badge is for live in Wessex?",
+        "",
+        True,
+        "Apply to the council where they live: GOV.UK's Blue Badge service finds it.",
+    ),
+    (
+        "bus-pass",
+        "lives-here",
+        "Does the applicant live in Wessex?",
+        "",
+        True,
+        "Apply to the council where the applicant lives.",
+    ),
+    (
+        "bus-pass",
+        "age-or-disability",
+        "Is the applicant of State Pension age, or disabled?",
+        "Disabled includes being blind or partially sighted, profoundly deaf, without speech, "
+        "or unable to drive for medical reasons.",
+        True,
+        "A free bus pass is for people of State Pension age or disabled people. Ask about "
+        "young persons' and jobseekers' discounts with the bus companies.",
+    ),
+    (
+        "free-school-meals",
+        "gets-benefit",
+        "Does the family get Universal Credit or another qualifying benefit?",
+        "Universal Credit (household earnings under £7,400 a year), income-related ESA, "
+        "income-based JSA, Pension Credit or asylum support.",
+        True,
+        "Free school meals need one of the qualifying benefits. Every child in Reception, "
+        "Year 1 and Year 2 gets free lunches anyway.",
+    ),
+    (
+        "council-tax-discount",
+        "others-live-there",
+        "Does anyone else aged 18 or over live at the address?",
+        "Leave out students, carers and people who are severely mentally impaired.",
+        False,
+        "The single person discount is only when one adult lives at the address. Ask about "
+        "other discounts and Council Tax Reduction.",
+    ),
+    (
+        "taxi-licence",
+        "held-licence",
+        "Has the applicant held a full driving licence for at least 12 months?",
+        "For a driver licence. Answer yes for a vehicle or operator licence.",
+        True,
+        "Drivers need 12 months with a full driving licence before they can apply.",
+    ),
+    (
+        "premises-licence",
+        "over-18",
+        "Is the applicant 18 or over?",
+        "",
+        True,
+        "Only someone aged 18 or over can hold a premises licence.",
+    ),
+]
+
+# "Also offer" prompts shown on the desk's customer page: (name, service to offer, message,
+# minimum age, maximum age, unless they asked for this service in the last year).
+PROMPTS: list[tuple[str, str, str, int | None, int | None, str | None]] = [
+    (
+        "Bus pass at State Pension age",
+        "bus-pass",
+        "The customer may be entitled to a free bus pass: offer to apply now.",
+        66,
+        None,
+        "bus-pass",
+    ),
+    (
+        "Benefits check at State Pension age",
+        "council-tax-reduction",
+        "Offer a benefits check: pensioners on a low income often miss Council Tax Reduction "
+        "and Pension Credit.",
+        66,
+        None,
+        "housing-benefit",
+    ),
+    (
+        "Library card for children",
+        "library-join",
+        "Children can join the library free: offer a card.",
+        None,
+        15,
+        None,
+    ),
 ]
 
 # Street-scene faults: their requests are public (status, street, the resident's own words)
@@ -1879,5 +2136,30 @@ def create_catalogue(partnership: Partnership) -> dict[str, Service]:
         )
         for order, (code, slug, label, hint, kind, required) in enumerate(EVIDENCE, 1)
         if code in services
+    )
+    EligibilityQuestion.objects.bulk_create(
+        EligibilityQuestion(
+            service=services[code],
+            code=slug,
+            question=question,
+            hint=hint,
+            eligible_answer=eligible,
+            not_eligible_message=message,
+            order=order,
+        )
+        for order, (code, slug, question, hint, eligible, message) in enumerate(ELIGIBILITY, 1)
+        if code in services
+    )
+    ProactivePrompt.objects.bulk_create(
+        ProactivePrompt(
+            name=name,
+            offer_service=services[offer],
+            message=message,
+            min_age=min_age,
+            max_age=max_age,
+            unless_has_request_for=services.get(unless) if unless else None,
+        )
+        for name, offer, message, min_age, max_age, unless in PROMPTS
+        if offer in services
     )
     return services

@@ -67,6 +67,7 @@ DISTRICT_TEAMS = [
     "Parking Services",
     "Customer Relations",
     "Customer Services",
+    "Licensing",
 ]
 
 PARTNERS = [

@@ -183,6 +183,45 @@ POLISH: dict[str, str] = {
     "Apply for a sheltered or supported housing flat.": (
         "Złóż wniosek o mieszkanie chronione lub wspierane."
     ),
+    "Taxi and private hire licence": "Licencja taksówki i przewozu na zamówienie",
+    "Apply for or renew a taxi or private hire driver, vehicle or operator licence.": (
+        "Złóż wniosek o licencję kierowcy, pojazdu lub przewoźnika taksówek albo przewozu na "
+        "zamówienie lub ją odnów."
+    ),
+    "Street trading consent": "Zgoda na handel uliczny",
+    "Apply for consent to sell from a stall, van or pitch in the street.": (
+        "Złóż wniosek o zgodę na sprzedaż ze straganu, samochodu lub stanowiska na ulicy."
+    ),
+    "Car boot sale notice": "Zgłoszenie giełdy z bagażnika (car boot sale)",
+    "Tell us about a car boot sale at least 28 days before it is held.": (
+        "Zgłoś giełdę z bagażnika co najmniej 28 dni przed jej terminem."
+    ),
+    "Animal activity licence": "Licencja na działalność ze zwierzętami",
+    "Apply for a licence to sell pets, board or breed dogs, hire out horses or show animals.": (
+        "Złóż wniosek o licencję na sprzedaż zwierząt, hotel lub hodowlę psów, wynajem koni "
+        "lub pokazy zwierząt."
+    ),
+    "Premises licence": "Licencja dla lokalu",
+    "Apply for or change a licence to sell alcohol, put on entertainment or serve hot food "
+    "late at night.": (
+        "Złóż wniosek o licencję (lub jej zmianę) na sprzedaż alkoholu, rozrywkę lub podawanie "
+        "ciepłych posiłków późnym wieczorem."
+    ),
+    # Eligibility questions
+    "Does the person the badge is for live in Wessex?": (
+        "Czy osoba, dla której jest karta, mieszka w Wessex?"
+    ),
+    "Apply to the council where they live: GOV.UK's Blue Badge service finds it.": (
+        "Złóż wniosek w radzie, na której terenie ta osoba mieszka: znajdzie ją usługa Blue "
+        "Badge na GOV.UK."
+    ),
+    "Does the applicant live in Wessex?": "Czy wnioskodawca mieszka w Wessex?",
+    "Is the applicant of State Pension age, or disabled?": (
+        "Czy wnioskodawca jest w wieku emerytalnym lub ma niepełnosprawność?"
+    ),
+    "Does anyone else aged 18 or over live at the address?": (
+        "Czy pod tym adresem mieszka ktoś jeszcze w wieku 18 lat lub więcej?"
+    ),
     # Common choices
     "Yes": "Tak",
     "No": "Nie",
