@@ -1,7 +1,7 @@
 from django.contrib import admin
 
 from firstcontact.admin_site import site
-from firstcontact.partners.admin import PartnershipAdminPermissions
+from firstcontact.partners.admin import CaseWorkSuperusersOnly, PartnershipAdminPermissions
 from firstcontact.privacy.models import AuditEvent, DataSharingAgreement
 
 
@@ -11,24 +11,11 @@ class DataSharingAgreementAdmin(PartnershipAdminPermissions, admin.ModelAdmin):
 
 
 @admin.register(AuditEvent, site=site)
-class AuditEventAdmin(admin.ModelAdmin):
-    """Read-only: the audit trail is append-only."""
+class AuditEventAdmin(CaseWorkSuperusersOnly, admin.ModelAdmin):
+    """Read-only: the audit trail is append-only. It names the records viewed (request
+    references, customers), so it is read by data protection officers at /dpo/ and here by
+    superusers only, not by a partnership administrator (docs/access.md)."""
 
     list_display = ["at", "username", "action", "object_type", "object_id", "customer_id"]
     list_filter = ["action", "object_type"]
     search_fields = ["object_id", "username"]
-
-    def has_module_permission(self, request):
-        return True
-
-    def has_view_permission(self, request, obj=None):
-        return True
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
