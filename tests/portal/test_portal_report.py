@@ -163,7 +163,9 @@ def test_a_service_nobody_provides_at_the_place_names_who_does_cover_it(client, 
 @pytest.mark.parametrize(
     ("data", "message"),
     [
-        ({}, "Enter the postcode nearest to the problem, or put a pin on the map"),
+        # Without JavaScript there is no map, so the error does not offer one; with it, it does.
+        ({}, "Enter the postcode nearest to the problem</"),
+        ({"map_shown": "1"}, "Enter the postcode nearest to the problem, or put a pin on the map"),
         ({"postcode": "not a postcode", "address": "High St"}, "Enter a real postcode, like WX1"),
         ({"latitude": "91", "longitude": "-1.5"}, "The pin is not on a real place"),
         ({"latitude": "abc", "longitude": "def"}, "The pin is not on a real place"),

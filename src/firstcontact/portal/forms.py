@@ -163,6 +163,9 @@ class LocationForm(forms.Form):
 
     latitude = forms.CharField(required=False, widget=forms.HiddenInput, max_length=30)
     longitude = forms.CharField(required=False, widget=forms.HiddenInput, max_length=30)
+    # "1" when the page showed the map (map.js sets it): without JavaScript there is no map,
+    # so the error does not offer one.
+    map_shown = forms.CharField(required=False, widget=forms.HiddenInput, max_length=1)
     postcode = forms.CharField(
         label=_("Postcode"),
         required=False,
@@ -190,9 +193,11 @@ class LocationForm(forms.Form):
             and not cleaned.get("postcode")
             and not (cleaned.get("latitude") and cleaned.get("longitude"))
         ):
-            self.add_error(
-                "postcode", _("Enter the postcode nearest to the problem, or put a pin on the map")
-            )
+            if cleaned.get("map_shown") == "1":
+                message = _("Enter the postcode nearest to the problem, or put a pin on the map")
+            else:
+                message = _("Enter the postcode nearest to the problem")
+            self.add_error("postcode", message)
         return cleaned
 
 

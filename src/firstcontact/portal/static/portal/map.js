@@ -13,7 +13,11 @@
   var longitude = document.getElementById("id_longitude");
   var status = document.getElementById("fc-map-status");
   var centre = document.getElementById("fc-map-centre");
+  var shown = document.getElementById("id_map_shown");
   panel.hidden = false;
+  if (shown) {
+    shown.value = "1"; // the postcode error may then offer the map
+  }
 
   var map = window.L.map(element, { scrollWheelZoom: false });
   var bounds = element.dataset.bounds ? JSON.parse(element.dataset.bounds) : null;
@@ -42,7 +46,12 @@
     }
     latitude.value = latlng.lat.toFixed(6);
     longitude.value = latlng.lng.toFixed(6);
-    status.textContent = element.dataset.pinPlaced + ": " + latitude.value + ", " + longitude.value;
+    // Announce the pin in words, not raw coordinates; emptied first so that placing it again
+    // is announced again.
+    status.textContent = "";
+    window.setTimeout(function () {
+      status.textContent = element.dataset.pinPlaced;
+    }, 50);
   }
 
   if (latitude.value && longitude.value) {
