@@ -24,6 +24,7 @@ from firstcontact.demo.community_safety import create_community_safety_demo
 from firstcontact.demo.directory import create_directory
 from firstcontact.demo.examples import create_demo_callbacks, create_hint_examples
 from firstcontact.demo.geography import build_gazetteer
+from firstcontact.demo.inbox import create_inbox_demo
 from firstcontact.demo.partnership import COUNTY, DEMO_SLUGS, create_partnership
 from firstcontact.demo.people import create_people
 from firstcontact.demo.subject_access import create_subject_access_demo
@@ -128,6 +129,7 @@ def load(*, people: int = DEFAULT_PEOPLE, seed: int = SEED, progress: bool = Fal
         create_demo_callbacks(partnership, now)
         # A photo on a request, urgent and 24-hour reports, evidence, complaints by service.
         create_case_work_examples(partnership)
+        create_inbox_demo(partnership, now)  # mailboxes, SMS numbers, conversations
         # Tell us once's templates (load_life_events does the same for another catalogue),
         # then the Polish of what residents read (service names, questions, life events).
         install_default_life_events()
