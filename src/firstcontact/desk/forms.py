@@ -459,6 +459,29 @@ class ReferralResponseForm(forms.Form):
         self.fields["state"].choices = list(states)
 
 
+class ReferralFeedbackForm(VersionedForm):
+    """The prompt after a partner answers a referral: the drafted public update, edited."""
+
+    referral = forms.IntegerField(widget=forms.HiddenInput)
+    text = forms.CharField(
+        label="Update for the resident",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=5000,
+        required=False,
+    )
+
+
+class WithdrawReferralForm(VersionedForm):
+    referral = forms.IntegerField(widget=forms.HiddenInput)
+    reason = forms.CharField(
+        label="Why are you withdrawing it?",
+        help_text="The partner is told it was sent in error, and can no longer see the request.",
+        error_messages={"required": "Say why you are withdrawing it."},
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=5000,
+    )
+
+
 class ComplaintResponseForm(VersionedForm):
     decision = forms.ChoiceField(
         label="Decision", choices=ComplaintDecision.choices, widget=forms.RadioSelect

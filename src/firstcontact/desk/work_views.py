@@ -33,8 +33,10 @@ from firstcontact.desk.forms import (
     PublicUpdateForm,
     QueueFilterForm,
     ReferForm,
+    ReferralFeedbackForm,
     ReferralResponseForm,
     StatusForm,
+    WithdrawReferralForm,
     apply_errors,
     error_dict,
 )
@@ -76,8 +78,13 @@ from firstcontact.servicerequests.queues import (
 )
 from firstcontact.servicerequests.referrals import (
     REFERRAL_TRANSITIONS,
+    awaiting_feedback,
+    draft_feedback,
+    give_feedback,
     notify_referral_received,
+    resident_hears_back,
     respond_to_referral,
+    withdraw_referral,
 )
 from firstcontact.servicerequests.selectors import (
     get_attachment,
@@ -307,6 +314,7 @@ def _request_context(request: HttpRequest, sr, bound: dict | None = None) -> dic
     can = _permissions(user, sr, complaint)
     forms = _forms_for(sr, user, bound)
     photos, attachments = request_files(user, sr)
+    feedback, withdrawals = _referral_forms(sr, referrals, can, bound or {})
     failed = [f for f in (bound or {}).values() if getattr(f, "errors", None)]
     if bound_referral is not None and bound_referral.errors:
         failed.append(bound_referral)
@@ -331,7 +339,41 @@ def _request_context(request: HttpRequest, sr, bound: dict | None = None) -> dic
         "photos": photos,
         "attachments": attachments,
         "accept_files": ACCEPT_DOCUMENTS,
+        "feedback_forms": feedback,
+        "withdraw_forms": withdrawals,
+        "hears_back": bool(feedback) and resident_hears_back(sr),
     }
+
+
+def _referral_forms(sr, referrals, can, bound: dict) -> tuple[list, list]:
+    """The prompts to tell the resident what a partner did (drafted from its outcome), and a
+    withdraw form per open referral, for those who may use them; a bound form (with errors)
+    replaces its referral's."""
+
+    def pick(action, referral_pk, fresh):
+        form = bound.get(action)
+        if form is not None and str(form.data.get(f"{action}-referral")) == str(referral_pk):
+            return form
+        return fresh
+
+    initial = {"version": sr.version}
+    feedback = []
+    if can.get(Action.REFERRAL_FEEDBACK):
+        for r in awaiting_feedback(sr):
+            fresh = ReferralFeedbackForm(
+                initial={**initial, "referral": r.pk, "text": draft_feedback(r)},
+                prefix="referral_feedback",
+            )
+            feedback.append((r, pick("referral_feedback", r.pk, fresh)))
+    withdrawals = []
+    if can.get(Action.WITHDRAW_REFERRAL):
+        for r in referrals:
+            if r.state in (Referral.State.SENT, Referral.State.ACCEPTED):
+                fresh = WithdrawReferralForm(
+                    initial={**initial, "referral": r.pk}, prefix="withdraw_referral"
+                )
+                withdrawals.append((r, pick("withdraw_referral", r.pk, fresh)))
+    return feedback, withdrawals
 
 
 def _forbidden(request: HttpRequest, reason: str, *, back: str = "", label: str = ""):
@@ -381,6 +423,8 @@ ACTIONS = {
     "complaint_respond",
     "complaint_escalate",
     "attach",
+    "referral_feedback",
+    "withdraw_referral",
 }
 
 
@@ -636,6 +680,47 @@ def _attach(request, sr):
     return form, None
 
 
+def _referral_feedback(request, sr):
+    form = ReferralFeedbackForm(request.POST, prefix="referral_feedback")
+    publish = "skip" not in request.POST
+    if form.is_valid() and _run(
+        form,
+        lambda: give_feedback(
+            user=request.user,
+            request=sr,
+            referral_id=form.cleaned_data["referral"],
+            text=form.cleaned_data["text"],
+            publish=publish,
+            expected_version=form.cleaned_data["version"],
+        ),
+    ):
+        if not publish:
+            return form, "Noted: no update to the resident."
+        if resident_hears_back(sr):
+            return form, "Update added: the resident can see it and has been sent it."
+        return form, (
+            "Update added: the resident sees it when they track their request. It was not "
+            "sent, as they have not agreed to hear from us."
+        )
+    return form, None
+
+
+def _withdraw_referral(request, sr):
+    form = WithdrawReferralForm(request.POST, prefix="withdraw_referral")
+    if form.is_valid() and _run(
+        form,
+        lambda: withdraw_referral(
+            user=request.user,
+            request=sr,
+            referral_id=form.cleaned_data["referral"],
+            reason=form.cleaned_data["reason"],
+            expected_version=form.cleaned_data["version"],
+        ),
+    ):
+        return form, "Referral withdrawn: the partner has been told."
+    return form, None
+
+
 _HANDLERS = {
     "note": _update(NoteForm, "note", public=False, done="Internal note added."),
     "public": _update(
@@ -654,6 +739,8 @@ _HANDLERS = {
     "complaint_respond": _complaint_respond,
     "complaint_escalate": _complaint_escalate,
     "attach": _attach,
+    "referral_feedback": _referral_feedback,
+    "withdraw_referral": _withdraw_referral,
 }
 
 

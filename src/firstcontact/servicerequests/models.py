@@ -203,6 +203,7 @@ class Referral(models.Model):
         ACCEPTED = "accepted", "Accepted"
         DECLINED = "declined", "Declined"
         COMPLETED = "completed", "Completed"
+        WITHDRAWN = "withdrawn", "Withdrawn"  # by the referrer: sent in error
 
     request = models.ForeignKey(ServiceRequest, on_delete=models.CASCADE, related_name="referrals")
     from_partner = models.ForeignKey(
@@ -224,6 +225,10 @@ class Referral(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # When the partner completed or declined it (insight's time to feedback), and when the
+    # responsible team answered the prompt to tell the resident (null: still prompted).
+    answered_at = models.DateTimeField(null=True, blank=True)
+    feedback_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]

@@ -46,6 +46,8 @@ class Action(StrEnum):
     COMPLAINT_ESCALATE = "complaint_escalate"
     COMPLAINT_FINAL = "complaint_final"  # the stage 2 (final) response
     RETRY_NOTIFICATION = "retry_notification"
+    WITHDRAW_REFERRAL = "withdraw_referral"  # one sent in error, by the referring partner
+    REFERRAL_FEEDBACK = "referral_feedback"  # tell the resident what the partner did
 
 
 # Each action on a request: the roles of a member of the responsible partner that may take it.
@@ -64,6 +66,8 @@ ACTION_ROLES: dict[Action, frozenset[str]] = {
     Action.COMPLAINT_ESCALATE: LEAD_ROLES,
     Action.COMPLAINT_FINAL: LEAD_ROLES,
     Action.RETRY_NOTIFICATION: WORK_ROLES,
+    Action.WITHDRAW_REFERRAL: WORK_ROLES,
+    Action.REFERRAL_FEEDBACK: WORK_ROLES,
 }
 
 # What the user is told when an action is refused.
