@@ -6,6 +6,7 @@ from __future__ import annotations
 import html
 import itertools
 import logging
+import random
 import re
 import time
 from dataclasses import dataclass, field
@@ -21,6 +22,9 @@ from django.utils import timezone
 
 from firstcontact.customers.contact_points import format_phone
 from firstcontact.customers.models import Customer
+from firstcontact.desk.customer_forms import CustomerEditForm
+from firstcontact.lifeevents.models import BundleItem
+from firstcontact.open311.models import Open311Submission
 from firstcontact.partners.models import Membership, Partner
 from firstcontact.servicerequests.models import (
     Complaint,
@@ -213,7 +217,16 @@ def _customer_strings(customer) -> set[str]:
 
 
 def is_public_request(sr) -> bool:
-    return bool(getattr(sr.service, "requests_public", False)) and sr.service.active
+    """A request of a service whose requests are public, not raised in a tell-us-once bundle
+    (docs/access.md, "Public")."""
+    if not (getattr(sr.service, "requests_public", False) and sr.service.active):
+        return False
+    if sr.pk not in _BUNDLED:
+        _BUNDLED[sr.pk] = BundleItem.objects.filter(request_id=sr.pk).exists()
+    return not _BUNDLED[sr.pk]
+
+
+_BUNDLED: dict[int, bool] = {}  # emptied at the start of each run
 
 
 class Scanner:
@@ -228,9 +241,16 @@ class Scanner:
             f"{u.first_name} {u.last_name}" for u in User.objects.all() if u.last_name
         } | set(Partner.objects.values_list("name", flat=True))
         self._cache: dict[object, re.Pattern | None] = {}
+        # Open311 clients' own ids for reports: (client, its id, the request).
+        self.client_ids = [
+            (s.client_id, s.client_request_id, s.service_request)
+            for s in Open311Submission.objects.filter(
+                client_request_id__startswith="leak-"
+            ).select_related("service_request")
+        ]
 
-    def pattern(self, user) -> re.Pattern | None:
-        key = user.pk if user.is_authenticated else None
+    def pattern(self, user, client_pk: int | None = None) -> re.Pattern | None:
+        key = (user.pk if user.is_authenticated else None, client_pk)
         if key in self._cache:
             return self._cache[key]
         world, oracle = self.world, self.oracle
@@ -266,6 +286,23 @@ class Scanner:
             if not (user.is_authenticated and oracle.can_read_conversation(user, conversation)):
                 hidden[conversation.subject] = _label(conversation)
                 hidden[conversation.sender] = _label(conversation)
+        for sr in world.requests:
+            # Internal notes: own, hub and referred readers only (not `shared` ones).
+            note = world.internal_notes.get(sr.pk)
+            if note and not (user.is_authenticated and oracle.can_read_internal(user, sr)):
+                hidden[note] = f"internal note on {_label(sr)}"
+            public = world.public_updates.get(sr.pk)
+            readable = user.is_authenticated and oracle.can_read_request(user, sr)
+            if public and not (readable or is_public_request(sr)):
+                hidden[public] = f"public update on {_label(sr)}"
+        for client_id, text, sr in self.client_ids:
+            # A client sees its own ids; staff who read the request may see them too.
+            mine = client_pk is not None and client_id == client_pk
+            readable = (
+                user.is_authenticated and sr is not None and oracle.can_read_request(user, sr)
+            )
+            if not (mine or readable):
+                hidden[text] = f"Open311 client {client_id}'s id"
         for text in shown:
             hidden.pop(text, None)
         self._labels = getattr(self, "_labels", {})
@@ -283,8 +320,10 @@ class Scanner:
         self._cache[key] = compiled
         return compiled
 
-    def find(self, user, body: str, exclude: set[str] = frozenset()) -> str:
-        pattern = self.pattern(user)
+    def find(
+        self, user, body: str, exclude: set[str] = frozenset(), client_pk: int | None = None
+    ) -> str:
+        pattern = self.pattern(user, client_pk)
         if pattern is None or not body:
             return ""
         for match in pattern.finditer(body):
@@ -293,8 +332,7 @@ class Scanner:
                 break
         else:
             return ""
-        key = user.pk if user.is_authenticated else None
-        label = self._labels[key].get(text, "")
+        label = self._labels[(user.pk if user.is_authenticated else None, client_pk)].get(text, "")
         return f"{text!r} ({label})" if label else repr(text)
 
 
@@ -324,6 +362,7 @@ def snapshot(kind: str, obj) -> tuple:
         return (
             obj.callbacks.count(),
             obj.consents.count(),
+            obj.changes.count(),
             obj.contacts.count() if hasattr(obj, "contacts") else 0,
         )
     fields = [f.attname for f in model._meta.concrete_fields]
@@ -369,7 +408,17 @@ def prepare_and_payload(page: Page, kind: str | None, obj, kwargs: dict) -> dict
         elif action == "close":
             data.update({"close-outcome": "fixed", "close-text": "Leak matrix closed"})
         elif action == "refer":
-            target = Partner.objects.exclude(pk=sr.responsible_partner_id).order_by("pk").first()
+            # A partner the request has no open referral to (a second one is refused).
+            target = (
+                Partner.objects.exclude(pk=sr.responsible_partner_id)
+                .exclude(
+                    pk__in=Referral.objects.filter(
+                        request=sr, state__in=["sent", "accepted"]
+                    ).values("to_partner")
+                )
+                .order_by("pk")
+                .first()
+            )
             data.update(
                 {
                     "refer-to": f"p{target.pk}",
@@ -404,6 +453,11 @@ def prepare_and_payload(page: Page, kind: str | None, obj, kwargs: dict) -> dict
         return {}
     if key == "desk:callback":
         return {"result": "spoke", "notes": "Leak matrix"}
+    if key == "desk:customer_edit":
+        data = CustomerEditForm.post_data_for(Customer.objects.get(pk=obj.pk))
+        return {**data, "accessibility_needs": "Leak matrix: large print"}
+    if key == "desk:consent_new":
+        return {"purpose": "surveys", "channel": "phone", "step": "confirm", "agreed": "on"}
     if key.startswith("inbox:") and kind == "conversation":
         type(obj).objects.filter(pk=obj.pk).update(
             status="unassigned", assignee=None, resolved_at=None, customer=None
@@ -427,6 +481,13 @@ class Subject:
     name: str
     user: object
     client: Client
+    # An Open311 client holding a key (an anonymous visitor otherwise): tried on Open311
+    # pages only, with its api_key added to the query.
+    api_key: str = ""
+    open311_client: int | None = None
+
+
+OPEN311_CLIENTS = 3
 
 
 def make_subjects(world: World) -> list[Subject]:
@@ -435,6 +496,16 @@ def make_subjects(world: World) -> list[Subject]:
         client = Client(raise_request_exception=False)
         client.force_login(user)
         subjects.append(Subject(name, user, client))
+    for open311_client, key in world.open311_clients[:OPEN311_CLIENTS]:
+        subjects.append(
+            Subject(
+                f"Open311 client of {open311_client.partner.slug}",
+                AnonymousUser(),
+                Client(raise_request_exception=False),
+                api_key=key,
+                open311_client=open311_client.pk,
+            )
+        )
     return subjects
 
 
@@ -499,6 +570,8 @@ def expected(rule: Rule, subject: Subject, kind, obj, kwargs, oracle: Oracle) ->
         ok = oracle.can_respond_to_referral(user, obj)
     elif kind == "conversation":
         ok = oracle.can_act_on_conversation(user, obj)
+    elif kind == "customer":
+        ok = oracle.can_edit_customer(user, obj)
     else:
         action = kwargs.get("action") or ("bulk_assign" if rule.page.endswith("assign") else "")
         ok = oracle.can_act_on_request(user, obj, action)
@@ -563,48 +636,132 @@ def run_matrix(pages: list[tuple[Page, Rule]], world: World, result: Result) -> 
 
 
 def _run(pages: list[tuple[Page, Rule]], world: World, result: Result) -> Result:
+    _BUNDLED.clear()
     oracle = Oracle()
     scanner = Scanner(world, oracle)
     subjects = make_subjects(world)
-    for page, rule in pages:
+    for turn, (page, rule) in enumerate(pages):
         started = time.monotonic()
-        _page_cases(page, rule, world, subjects, oracle, scanner, result)
-        result.seconds[page.key] = time.monotonic() - started
+        _page_cases(page, rule, world, subjects, oracle, scanner, result, turn)
+        result.seconds[page.key] = result.seconds.get(page.key, 0) + time.monotonic() - started
     return result
 
 
-def _page_cases(page, rule, world, subjects, oracle, scanner, result) -> None:
+@dataclass(frozen=True)
+class Target:
+    kind: str | None
+    obj: object
+    kwargs: dict
+    url: str
+
+
+def _targets(page, rule, world) -> list[Target]:
     objects = objects_of(rule.kind, world) if rule.kind else [None]
     if rule.kind == "request" and rule.methods == ("POST",):
-        # Actions: the requests with referrals (one per partner and a complaint each) are
-        # enough, and each POST costs a savepoint.
+        # Actions: the requests with referrals (one per partner and a complaint each).
         objects = list({r.request_id: r.request for r in world.referrals}.values())
-    kinds_objs = [(rule.kind, o) for o in objects]
-    for kind, obj in kinds_objs:
+    targets = []
+    for obj in objects:
+        kind = rule.kind if obj is not None else None
         bound = object_kwargs(kind, obj, page.params) if kind else {}
         for extra in other_params(page, world, set(bound)):
             kwargs = {**extra, **bound}
             url = build_url(page, kwargs)
             for query in _expand_query(rule.query, kind, obj, world):
                 full = f"{url}?{query}" if query else url
-                for method in rule.methods:
-                    for subject in subjects:
-                        _one_case(
-                            page,
-                            rule,
-                            method,
-                            full,
-                            kind,
-                            obj,
-                            kwargs,
-                            subject,
-                            oracle,
-                            scanner,
-                            result,
-                        )
+                targets.append(Target(kind, obj, kwargs, full))
+    return targets
+
+
+def _refused_by_role(rule: Rule, subject: Subject, oracle: Oracle) -> bool:
+    if rule.who == "anyone":
+        return False
+    roles = oracle.roles(subject.user) if subject.user.is_authenticated else set()
+    if rule.who == "staff":
+        return not roles
+    return not roles & rule.roles
+
+
+def _relation(kind, obj, user, oracle: Oracle) -> str:
+    """The user's relation to the object's holder (own, hub, referred, shared, none)."""
+    if obj is None or not user.is_authenticated:
+        return "none"
+    if kind == "referral":
+        kind, obj = "request", obj.request
+    if kind in {"photo", "file"}:
+        kind, obj = "request", obj.request
+    if kind == "request":
+        return oracle.relation(
+            user, obj.responsible_partner_id, "service_requests", obj.customer_id, obj.pk
+        )
+    if kind == "customer":
+        return oracle.relation(user, obj.partner_id, "identity", obj.pk)
+    if kind in {"callback", "conversation"}:
+        return oracle.relation(user, obj.partner_id, "contacts", None)
+    return ""
+
+
+def _page_cases(page, rule, world, subjects, oracle, scanner, result, turn: int) -> None:
+    """Every GET as every subject the row lets in; a subject refused by role stands for the
+    others with the same roles (taking turns over the targets); a POST on one target per
+    class (the user's relation to the object, what the policy answers, the action), again
+    taking turns, so each partner's objects are tried by someone."""
+    targets = _targets(page, rule, world)
+    open311 = page.key.startswith("open311:")
+    chosen = [s for s in subjects if s.api_key == "" or open311]
+    groups: dict[tuple, list[Subject]] = {}
+    for subject in chosen:
+        if subject.api_key or not _refused_by_role(rule, subject, oracle):
+            groups[("self", subject.name)] = [subject]
+        elif not subject.user.is_authenticated:
+            groups[("anonymous",)] = [subject]
+        else:
+            # Without an object the page refuses by role alone: one signed-in stand-in.
+            roles = frozenset(oracle.roles(subject.user)) if rule.kind else frozenset()
+            groups.setdefault(("refused", roles), []).append(subject)
+    for method in rule.methods:
+        for g, members in enumerate(groups.values()):
+            order = list(enumerate(targets))
+            if method == "POST" and rule.kind:
+                # A fixed shuffle per page and group: which object stands for a class changes
+                # from action to action and page to page, so every partner's are tried.
+                random.Random(f"{page.key} {g}").shuffle(order)
+            seen: set[tuple] = set()
+            for n, target in order:
+                subject = members[(n + turn + g) % len(members)]
+                if method == "POST" and target.kind:
+                    _, answer = expected(
+                        rule, subject, target.kind, target.obj, target.kwargs, oracle
+                    )
+                    cls = (
+                        answer,
+                        subject.user.is_authenticated
+                        and _readable(target.kind, target.obj, subject.user, oracle),
+                        _relation(target.kind, target.obj, subject.user, oracle),
+                        target.kwargs.get("action"),
+                    )
+                    if cls in seen:
+                        continue
+                    seen.add(cls)
+                _one_case(
+                    page,
+                    rule,
+                    method,
+                    target.url,
+                    target.kind,
+                    target.obj,
+                    target.kwargs,
+                    subject,
+                    oracle,
+                    scanner,
+                    result,
+                )
 
 
 def _one_case(page, rule, method, url, kind, obj, kwargs, subject, oracle, scanner, result):
+    sent = url
+    if subject.api_key:  # (left out of the findings' URLs)
+        sent = f"{url}{'&' if '?' in url else '?'}api_key={subject.api_key}"
     allowed, answer = expected(rule, subject, kind, obj, kwargs, oracle)
     label = _label(obj) if obj is not None else "-"
     result.cases += 1
@@ -614,14 +771,14 @@ def _one_case(page, rule, method, url, kind, obj, kwargs, subject, oracle, scann
         # In a savepoint too: on PostgreSQL one failed query would abort the whole transaction,
         # and what a page writes (audit events) is not kept for the next case.
         with transaction.atomic():
-            response = subject.client.get(url)
+            response = subject.client.get(sent)
             transaction.set_rollback(True)
     else:
         # Each POST in a savepoint rolled back afterwards: the next case sees the same world.
         with transaction.atomic():
             payload = prepare_and_payload(page, kind, obj, kwargs)
             before = snapshot(kind, obj) if kind and obj is not None else None
-            response = subject.client.post(url, payload or {})
+            response = subject.client.post(sent, payload or {})
             if before is not None:
                 changed = snapshot(kind, obj) != before
             transaction.set_rollback(True)
@@ -655,7 +812,7 @@ def _one_case(page, rule, method, url, kind, obj, kwargs, subject, oracle, scann
             own = _customer_strings(obj) if kind == "customer" else set()
             if "partnership_dpo" in oracle.roles(subject.user):
                 body = ""
-        shown = scanner.find(subject.user, body, exclude=own)
+        shown = scanner.find(subject.user, body, exclude=own, client_pk=subject.open311_client)
     finding = Finding(page.key, method, url, subject.name, label, answer, got, shown)
     if shown:
         result.leaks.append(finding)

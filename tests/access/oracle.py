@@ -156,6 +156,13 @@ class Oracle:
             != "none"
         )
 
+    def can_read_internal(self, user, sr) -> bool:
+        """A request's internal notes: own, hub and referred readers; `shared` ones see its
+        public updates only."""
+        return self.relation(
+            user, sr.responsible_partner_id, "service_requests", sr.customer_id, sr.pk
+        ) in {"own", "hub", "referred"}
+
     def can_read_callback(self, user, callback) -> bool:
         if self.relation(user, callback.partner_id, "contacts", None) not in {"own", "hub"}:
             return False
@@ -206,6 +213,10 @@ class Oracle:
                 ):
                     return True
         return False
+
+    def can_edit_customer(self, user, customer) -> bool:
+        """Editing a customer ("Other writes"): staff roles of the holder, or through a hub."""
+        return self.can_act_on_conversation(user, customer)  # the same rule, on partner_id
 
     def can_read_referral(self, user, referral) -> bool:
         return self.can_read_request(user, referral.request)

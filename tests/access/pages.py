@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import fnmatch
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from django.urls import URLPattern, URLResolver, get_resolver
@@ -25,6 +25,18 @@ KINDS = {
     "conversation",
     "attachment",
     "file",  # a file kept with a service request (servicerequests.RequestAttachment)
+}
+# The roles a "who" cell may name: partners.models.Role, and `community_safety` (a caseworker
+# whose team delivers a community-safety service: docs/access.md, "Roles").
+ROLES = {
+    "adviser",
+    "caseworker",
+    "team_leader",
+    "manager",
+    "partnership_admin",
+    "dpo",
+    "partnership_dpo",
+    "community_safety",
 }
 NEEDS = {"read", "act", "public", "dpo", "browser"}
 OTHERWISE = {"404", "403", "redirect"}
@@ -135,6 +147,9 @@ def parse_rules(markdown: str | None = None) -> list[Rule]:
         assert kind is None or kind in KINDS, f"Unknown object kind {kind!r} in: {line}"
         assert needs is None or needs in NEEDS, f"Unknown need {needs!r} in: {line}"
         assert otherwise is None or otherwise in OTHERWISE, f"Unknown answer in: {line}"
+        if who not in {"anyone", "staff"}:
+            unknown = {r.strip() for r in who.split(",")} - ROLES
+            assert not unknown, f"Unknown role {sorted(unknown)} in: {line}"
         assert (kind is None) == (needs is None) or kind in {"service", "token"}, (
             f"An object needs a relation and a relation an object: {line}"
         )
@@ -144,3 +159,19 @@ def parse_rules(markdown: str | None = None) -> list[Rule]:
 
 def rule_for(page: Page, rules: list[Rule]) -> Rule | None:
     return next((rule for rule in rules if rule.matches(page.key)), None)
+
+
+def rules_for(page: Page, rules: list[Rule]) -> list[Rule]:
+    """The first row matching the page and the rows after it with the same page cell (one
+    row per method where GET and POST differ); a method already given is not given again."""
+    first = rule_for(page, rules)
+    if first is None:
+        return []
+    chosen, methods = [], set()
+    for rule in rules:
+        if rule.page == first.page:
+            fresh = tuple(m for m in rule.methods if m not in methods)
+            if fresh:
+                methods |= set(fresh)
+                chosen.append(rule if fresh == rule.methods else replace(rule, methods=fresh))
+    return chosen

@@ -29,6 +29,7 @@ from firstcontact.servicerequests.models import (
     Referral,
     RequestAttachment,
     RequestPhoto,
+    RequestUpdate,
     ServiceRequest,
     Status,
 )
@@ -57,6 +58,12 @@ class World:
     conversations: list = field(default_factory=list)
     attachments: list = field(default_factory=list)
     files: list = field(default_factory=list)  # RequestAttachment, one per partner
+    # Each partner's Open311 client and its api_key (an integrator holding a key).
+    open311_clients: list[tuple[Open311Client, str]] = field(default_factory=list)
+    # Texts that only some may see: a request's internal note (own, hub and referred readers,
+    # not `shared` ones) and its public update.
+    internal_notes: dict[int, str] = field(default_factory=dict)
+    public_updates: dict[int, str] = field(default_factory=dict)
 
 
 def subjects() -> list[str]:
@@ -184,8 +191,13 @@ def build_world() -> World:
         kept.file.save("leak.pdf", ContentFile(b"%PDF-1.4\n%leak matrix"), save=True)
         world.files.append(kept)
         client = Open311Client(partner=partner, name=f"Leak matrix client {partner.slug}")
-        client.set_new_key()
+        raw_key = client.set_new_key()
         client.save()
+        world.open311_clients.append((client, raw_key))
+        add_public_submission(client, partner, now)
+        add_sharing_consent(first, now)
+        for sr in requests:
+            add_updates(world, sr, staff_user)
         Open311Submission.objects.create(
             client=client,
             partner=partner,
@@ -223,6 +235,69 @@ def build_world() -> World:
     for partner in partners:
         add_conversations(world, partner, now)
     return world
+
+
+def add_public_submission(client: Open311Client, partner: Partner, now) -> None:
+    """A report the client sent about a request of a public service: its client id is shown
+    to that client in Open311's public lists, and to no other client."""
+    sr = (
+        ServiceRequest.objects.filter(
+            responsible_partner=partner, service__requests_public=True, service__active=True
+        )
+        .exclude(open311_submissions__isnull=False)
+        .order_by("pk")
+        .first()
+    )
+    if sr is not None:
+        Open311Submission.objects.create(
+            client=client,
+            partner=partner,
+            service_request=sr,
+            reference=sr.reference,
+            service=sr.service,
+            responsible_partner=partner,
+            processed_at=now,
+            client_request_id=f"leak-{partner.slug}-public",
+        )
+
+
+def add_sharing_consent(sr: ServiceRequest, now) -> None:
+    """The request's customer consents to sharing with a partner that has an agreement
+    covering service requests: that partner's staff read the request as `shared` (public
+    updates only)."""
+    if sr.customer_id is None:
+        return
+    recipient = next(
+        (
+            agreement.recipient_id
+            for agreement in DataSharingAgreement.objects.filter(
+                provider_id=sr.responsible_partner_id
+            ).order_by("recipient__slug")
+            if "service_requests" in (agreement.categories or [])
+        ),
+        None,
+    )
+    if recipient is not None:
+        Consent.objects.create(
+            customer_id=sr.customer_id,
+            purpose=ConsentPurpose.SHARE_WITH_PARTNERS,
+            recipient_id=recipient,
+            given_at=now - dt.timedelta(days=2),
+            how="Leak matrix: agreed at the desk",
+        )
+
+
+def add_updates(world: World, sr: ServiceRequest, author) -> None:
+    internal = f"Leak matrix internal note on {sr.reference}: neighbour dispute"
+    public = f"Leak matrix public update on {sr.reference}: crew booked"
+    RequestUpdate.objects.create(
+        request=sr, author=author, kind="note", status=sr.status, public=False, text=internal
+    )
+    RequestUpdate.objects.create(
+        request=sr, author=author, kind="note", status=sr.status, public=True, text=public
+    )
+    world.internal_notes[sr.pk] = internal
+    world.public_updates[sr.pk] = public
 
 
 def add_conversations(world: World, partner: Partner, now) -> None:
