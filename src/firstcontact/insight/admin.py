@@ -11,7 +11,7 @@ from firstcontact.insight.models import (
     SurveyInvitation,
     UnitCost,
 )
-from firstcontact.partners.admin import PartnershipAdminPermissions
+from firstcontact.partners.admin import CaseWorkSuperusersOnly, PartnershipAdminPermissions
 
 
 @admin.register(IndicatorSettings, site=site)
@@ -71,7 +71,9 @@ class SamplingRateChangeAdmin(PartnershipAdminPermissions, admin.ModelAdmin):
 
 
 @admin.register(SurveyInvitation, site=site)
-class SurveyInvitationAdmin(PartnershipAdminPermissions, admin.ModelAdmin):
+class SurveyInvitationAdmin(CaseWorkSuperusersOnly, admin.ModelAdmin):
+    """Each names a resident's contact or request: case work, superusers only."""
+
     list_display = ["created_at", "partner", "channel", "rate", "sent_by", "expires_at"]
     list_filter = ["partner", "sent_by"]
     exclude = ["token"]
@@ -85,7 +87,9 @@ class SurveyInvitationAdmin(PartnershipAdminPermissions, admin.ModelAdmin):
 
 
 @admin.register(SatisfactionResponse, site=site)
-class SatisfactionResponseAdmin(PartnershipAdminPermissions, admin.ModelAdmin):
+class SatisfactionResponseAdmin(CaseWorkSuperusersOnly, admin.ModelAdmin):
+    """Residents' own words (comments): superusers only; insight shows the figures."""
+
     list_display = ["submitted_at", "partner", "service", "channel", "score", "resolved"]
     list_filter = ["partner", "score", "channel"]
 
