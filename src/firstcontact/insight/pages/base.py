@@ -56,6 +56,7 @@ NAV: list[NavItem] = [
     NavItem("insight:staffing", "Staffing"),
     NavItem("insight:pooling", "Hub pooling"),
     NavItem("insight:recharges", "Recharges"),
+    NavItem("insight:referrals", "Referrals"),
     NavItem("insight:satisfaction", "Satisfaction"),
 ]
 
