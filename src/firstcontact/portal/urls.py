@@ -2,7 +2,15 @@
 
 from django.urls import path
 
-from firstcontact.portal.views import feedback, journey, privacy, start, tell_us_once, track
+from firstcontact.portal.views import (
+    directory,
+    feedback,
+    journey,
+    privacy,
+    start,
+    tell_us_once,
+    track,
+)
 
 app_name = "portal"
 urlpatterns = [
@@ -35,6 +43,10 @@ urlpatterns = [
         tell_us_once.life_event_step,
         name="life_event_step",
     ),
+    # Find a service: the directory (Open Referral UK) for residents.
+    path("find-a-service/", directory.find_service, name="find_service"),
+    path("find-a-service/list/", directory.service_list, name="service_list"),
+    path("find-a-service/<str:id>/", directory.service_page, name="directory_service"),
     path("feedback/", feedback.feedback, name="feedback"),
     path("feedback/thanks/", feedback.feedback_thanks, name="feedback_thanks"),
     path("accessibility/", start.accessibility, name="accessibility"),
