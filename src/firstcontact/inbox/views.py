@@ -39,7 +39,13 @@ STATUSES = [
 
 class ReplyForm(forms.Form):
     text = forms.CharField(
-        label="Your reply", widget=forms.Textarea(attrs={"rows": 6}), max_length=10_000
+        label="Your reply",
+        widget=forms.Textarea(attrs={"rows": 6}),
+        max_length=10_000,
+        error_messages={
+            "required": "Enter your reply",
+            "max_length": "Your reply must be 10,000 characters or fewer",
+        },
     )
 
 
@@ -48,6 +54,10 @@ class NoteForm(forms.Form):
         label="Internal note (not sent)",
         widget=forms.Textarea(attrs={"rows": 3}),
         max_length=10_000,
+        error_messages={
+            "required": "Enter the note",
+            "max_length": "The note must be 10,000 characters or fewer",
+        },
     )
 
 
@@ -56,6 +66,7 @@ class ResolveForm(forms.Form):
         label="How did it end?",
         choices=[c for c in services.RESOLVE_OUTCOMES if c[0] != "request_raised"],
         widget=forms.RadioSelect,
+        error_messages={"required": "Choose how the conversation ended"},
     )
 
 
