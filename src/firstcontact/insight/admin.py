@@ -8,6 +8,7 @@ from firstcontact.insight.models import (
     SamplingRateChange,
     SamplingRule,
     SatisfactionResponse,
+    ServiceAgreement,
     SurveyInvitation,
     UnitCost,
 )
@@ -34,6 +35,20 @@ class UnitCostAdmin(PartnershipAdminPermissions, admin.ModelAdmin):
 class RechargeRateAdmin(PartnershipAdminPermissions, admin.ModelAdmin):
     list_display = ["hub", "client", "per_contact", "per_call", "charge_phone_contacts", "starts"]
     list_filter = ["hub"]
+
+
+@admin.register(ServiceAgreement, site=site)
+class ServiceAgreementAdmin(PartnershipAdminPermissions, admin.ModelAdmin):
+    list_display = [
+        "agreement",
+        "service_level_target",
+        "abandonment_max",
+        "fcr_target",
+        "sla_target",
+        "charging_basis",
+    ]
+    filter_horizontal = ["services"]
+    list_select_related = ["agreement__hub", "agreement__client"]
 
 
 @admin.register(SamplingRule, site=site)

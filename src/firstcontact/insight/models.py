@@ -127,6 +127,66 @@ class RechargeRate(models.Model):
         return f"{self.hub} for {self.client or 'every client'} from {self.starts}"
 
 
+class ChargingBasis(models.TextChoices):
+    PER_CONTACT = "per_contact", "Per contact and per call, at the recharge rates"
+    FIXED_FEE = "fixed_fee", "A fixed monthly fee"
+    COST_SHARE = "cost_share", "A share of the centre's running costs"
+
+
+class ServiceAgreement(models.Model):
+    """The terms of a hub agreement (issue 17, item 4): the services the hub handles for the
+    client, the standards agreed, and how it is charged. Its dates are the agreement's."""
+
+    agreement = models.OneToOneField(
+        "partners.HubAgreement", on_delete=models.CASCADE, related_name="terms"
+    )
+    services = models.ManyToManyField(
+        "catalogue.Service", blank=True, related_name="+", help_text="Services the hub handles."
+    )
+    service_level_seconds = models.PositiveIntegerField(
+        default=20, help_text="Service level: calls answered within this many seconds."
+    )
+    service_level_target = models.FloatField(
+        default=0.8, validators=RATE, help_text="The share to answer in that time, 0–1."
+    )
+    abandonment_max = models.FloatField(
+        default=0.05, validators=RATE, help_text="The most calls abandoned, 0–1."
+    )
+    fcr_target = models.FloatField(
+        default=0.7, validators=RATE, help_text="First-contact resolution to reach, 0–1."
+    )
+    sla_target = models.FloatField(
+        default=0.9, validators=RATE, help_text="Requests closed within their SLA, 0–1."
+    )
+    charging_basis = models.CharField(
+        max_length=20, choices=ChargingBasis.choices, default=ChargingBasis.PER_CONTACT
+    )
+    monthly_fee = models.DecimalField(
+        max_digits=10,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0"))],
+        help_text="For a fixed monthly fee.",
+    )
+    cost_share = models.FloatField(
+        null=True, blank=True, validators=RATE, help_text="For a share of costs, 0–1."
+    )
+    notes = models.TextField(blank=True)
+
+    class Meta:
+        verbose_name = "shared-service agreement"
+
+    def __str__(self) -> str:
+        return f"Terms of {self.agreement}"
+
+    def clean(self) -> None:
+        if self.charging_basis == ChargingBasis.FIXED_FEE and self.monthly_fee is None:
+            raise ValidationError({"monthly_fee": "Enter the monthly fee."})
+        if self.charging_basis == ChargingBasis.COST_SHARE and self.cost_share is None:
+            raise ValidationError({"cost_share": "Enter the client's share of the costs."})
+
+
 class SamplingRule(models.Model):
     """Whom to invite to a satisfaction survey: a share of contacts on a queue, raised while
     the queue's abandonment rate is high.

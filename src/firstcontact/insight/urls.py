@@ -1,6 +1,7 @@
 from django.urls import path
 
 from firstcontact.insight.pages import (
+    agreements,
     calls,
     dashboard,
     live,
@@ -21,6 +22,7 @@ urlpatterns = [
     path("calls/", calls.calls_page, name="calls"),
     path("staffing/", staffing.staffing_page, name="staffing"),
     path("pooling/", pooling.pooling_page, name="pooling"),
+    path("agreements/", agreements.agreements_page, name="agreements"),
     path("recharges/", recharges.recharges_page, name="recharges"),
     path("referrals/", referrals.referrals_page, name="referrals"),
     path("satisfaction/", satisfaction.satisfaction_page, name="satisfaction"),

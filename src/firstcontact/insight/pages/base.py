@@ -55,6 +55,7 @@ NAV: list[NavItem] = [
     NavItem("insight:calls", "Calls"),
     NavItem("insight:staffing", "Staffing"),
     NavItem("insight:pooling", "Hub pooling"),
+    NavItem("insight:agreements", "Agreements"),
     NavItem("insight:recharges", "Recharges"),
     NavItem("insight:referrals", "Referrals"),
     NavItem("insight:satisfaction", "Satisfaction"),
