@@ -1,6 +1,6 @@
 from django.urls import path
 
-from firstcontact.desk import tell_us_once, views, work_views
+from firstcontact.desk import directory_views, tell_us_once, views, work_views
 
 app_name = "desk"
 urlpatterns = [
@@ -21,6 +21,11 @@ urlpatterns = [
     path("desk/callbacks/<int:pk>/", views.callback_detail, name="callback"),
     path("desk/knowledge/", views.knowledge, name="knowledge"),
     path("desk/knowledge/<slug:code>/", views.knowledge_article, name="knowledge_article"),
+    # The directory of services beside the customer, and signposting to it.
+    path("desk/directory/", directory_views.directory, name="directory"),
+    path(
+        "desk/directory/signpost/", directory_views.directory_signpost, name="directory_signpost"
+    ),
     path("desk/raise/", views.raise_pick, name="raise_pick"),
     path("desk/raise/done/<str:reference>/", views.raise_done, name="raise_done"),
     path("desk/raise/<slug:code>/", views.raise_form, name="raise_form"),

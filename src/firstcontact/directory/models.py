@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import uuid
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
@@ -432,3 +433,31 @@ class Postcode(models.Model):
 
     def __str__(self) -> str:
         return self.postcode
+
+
+class Signpost(models.Model):
+    """An adviser signposting a customer to a directory service during a contact: the
+    contact's outcome is then "signposted" (docs/access.md: read with the contact)."""
+
+    contact = models.ForeignKey(
+        "contacts.Contact", on_delete=models.CASCADE, related_name="signposts"
+    )
+    service = models.ForeignKey(
+        Service, null=True, blank=True, on_delete=models.SET_NULL, related_name="signposts"
+    )
+    # The name as it was given to the customer: kept if the entry changes or goes.
+    service_name = models.CharField(max_length=300)
+    adviser = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    # The short list sent to the customer, if it was.
+    notification = models.ForeignKey(
+        "notify.Notification", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"Signposted to {self.service_name}"

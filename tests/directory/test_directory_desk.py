@@ -1,0 +1,162 @@
+"""The directory at the desk: an adviser finds a service beside the customer during a contact
+and signposts them to it; the contact ends "signposted to <service>", and the short list goes
+to the customer by email when asked."""
+
+from __future__ import annotations
+
+import pytest
+
+from firstcontact.contacts.models import Contact, Outcome
+from firstcontact.customers.services import create_customer
+from firstcontact.desk import session
+from firstcontact.directory.models import Signpost
+from firstcontact.notify.models import Notification
+from firstcontact.partners.models import Role
+from firstcontact.privacy.models import AuditEvent
+from tests.conftest import make_user
+
+pytestmark = pytest.mark.django_db
+
+DIRECTORY = "/desk/directory/"
+SIGNPOST = "/desk/directory/signpost/"
+
+
+@pytest.fixture
+def customer(partnership):
+    return create_customer(
+        user=None,
+        partner=partnership.north,
+        given_name="Harriet",
+        family_name="Ambleside",
+        emails=["harriet@example.org"],
+    )
+
+
+def start(client, partner, customer=None):
+    client.post("/desk/contact/start/", {"channel": "phone", "partner": partner.pk})
+    contact = Contact.objects.latest("pk")
+    if customer is not None:
+        client.post(f"/desk/customers/{customer.pk}/attach/")
+        contact.refresh_from_db()
+    return contact
+
+
+def test_the_directory_searches_beside_the_contact(client, partnership, directory, customer):
+    client.force_login(partnership.hub_adviser)
+    start(client, partnership.north, customer)
+    page = client.get(DIRECTORY, {"postcode": "WX1 1AA"}).content.decode()
+    assert "Phone contact</strong> for" in page and "Harriet" in page  # the contact bar
+    assert page.index("Emergency food parcels") < page.index("Debt advice")
+    assert "0.5 km away" in page
+    assert 'value="harriet@example.org"' in page  # offered for the short list
+    assert "Signpost and end the contact" in page
+    assert "Staff only helpline" not in client.get(DIRECTORY, {"q": "staff"}).content.decode()
+
+
+def test_without_a_contact_the_directory_only_searches(client, partnership, directory):
+    client.force_login(partnership.hub_adviser)
+    page = client.get(DIRECTORY, {"q": "food"}).content.decode()
+    assert "Emergency food parcels" in page
+    assert "Signpost and end the contact" not in page
+    response = client.post(SIGNPOST, {"service": str(directory.food_bank.pk)})
+    assert response.status_code == 302
+    assert not Signpost.objects.exists()
+
+
+def test_bad_searches_are_messages(client, partnership, directory):
+    client.force_login(partnership.hub_adviser)
+    for params in ({"postcode": "nonsense"}, {"postcode": "ZZ9 9ZZ"}, {"q": "a", "age": "x"}):
+        response = client.get(DIRECTORY, params)
+        assert response.status_code == 200
+        assert "There is a problem" in response.content.decode()
+
+
+def test_signposting_ends_the_contact_signposted_and_emails_the_list(
+    client, partnership, directory, customer
+):
+    client.force_login(partnership.hub_adviser)
+    contact = start(client, partnership.north, customer)
+    response = client.post(
+        f"{SIGNPOST}?postcode=WX1+1AA",
+        {
+            "service": [str(directory.food_bank.pk), str(directory.debt_advice.pk)],
+            "send": "1",
+            "email": "harriet@example.org",
+        },
+    )
+    assert response.status_code == 302 and response["Location"] == "/desk/"
+    contact.refresh_from_db()
+    assert contact.outcome == Outcome.SIGNPOSTED and not contact.is_open
+    assert "Signposted to Emergency food parcels; Debt advice" in contact.notes
+    assert [s.service_name for s in contact.signposts.all()] == [
+        "Emergency food parcels",
+        "Debt advice",
+    ]
+    sent = Notification.objects.get()
+    assert sent.recipient == "harriet@example.org"
+    assert "Emergency food parcels" in sent.body and "01632 960000" in sent.body
+    assert "Debt advice" in sent.body
+    assert AuditEvent.objects.filter(
+        customer_id=customer.pk, detail="signposting list sent by email"
+    ).exists()
+    assert session.CONTACT_KEY not in client.session
+    page = client.get("/desk/").content.decode()
+    assert "signposted to Emergency food parcels; Debt advice" in page
+
+
+def test_signposting_without_email_sends_nothing(client, partnership, directory):
+    client.force_login(partnership.hub_adviser)
+    contact = start(client, partnership.north)
+    client.post(SIGNPOST, {"service": str(directory.food_bank.pk)})
+    contact.refresh_from_db()
+    assert contact.outcome == Outcome.SIGNPOSTED
+    assert not Notification.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        {},
+        {"service": "not-a-uuid"},
+        {"service": "00000000-0000-0000-0000-000000000000"},
+        {"service": "PRIVATE"},
+        {"service": "FOOD", "send": "1", "email": "not an email"},
+        {"service": "FOOD", "send": "1", "email": ""},
+    ],
+)
+def test_bad_signposts_are_messages_and_leave_the_contact_open(
+    client, partnership, directory, data
+):
+    data = {
+        k: {"PRIVATE": str(directory.secret_entry.pk), "FOOD": str(directory.food_bank.pk)}.get(
+            v, v
+        )
+        for k, v in data.items()
+    }
+    client.force_login(partnership.hub_adviser)
+    contact = start(client, partnership.north)
+    response = client.post(SIGNPOST, data)
+    assert response.status_code == 302
+    contact.refresh_from_db()
+    assert contact.is_open
+    assert not Signpost.objects.exists() and not Notification.objects.exists()
+
+
+def test_after_a_request_was_raised_signposting_leaves_the_contact_open(
+    client, partnership, directory
+):
+    client.force_login(partnership.hub_adviser)
+    contact = start(client, partnership.north)
+    s = client.session
+    s[session.RAISED_KEY] = True
+    s.save()
+    client.post(SIGNPOST, {"service": str(directory.food_bank.pk)})
+    contact.refresh_from_db()
+    assert contact.is_open and contact.signposts.count() == 1
+
+
+def test_roles_that_take_no_contacts_cannot_signpost(client, partnership, directory):
+    dpo = make_user("a-dpo", partnership.north, Role.DATA_PROTECTION_OFFICER)
+    client.force_login(dpo)
+    assert client.get(DIRECTORY, {"q": "food"}).status_code == 200
+    assert client.post(SIGNPOST, {"service": str(directory.food_bank.pk)}).status_code == 403
