@@ -13,8 +13,10 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
+from django.utils import timezone
 
 from firstcontact.customers.matching import search_names
+from firstcontact.privacy.models import DataCategory
 
 
 class CustomerKind(models.TextChoices):
@@ -82,6 +84,15 @@ class Customer(models.Model):
         blank=True, help_text="E.g. large print, British Sign Language, hearing loop."
     )
     vulnerability = models.TextField(blank=True, help_text="Known vulnerabilities, for staff.")
+    # Tell us once: told of a death, nobody writes to them; told of a move away, their last
+    # address is a previous one and no letter goes there.
+    deceased = models.BooleanField(default=False)
+    date_of_death = models.DateField(null=True, blank=True)
+    moved_away = models.BooleanField(
+        default=False, help_text="Has moved away and left no current address."
+    )
+    # Bumped by every edit: a save that names an older version is told what changed since.
+    version = models.PositiveIntegerField(default=1)
     # Lower-case, accent-free "given family" (or organisation name) for fuzzy search, and a
     # person's two names apart (empty for an organisation) for the quick look-up of both names.
     search_name = models.CharField(max_length=300, db_index=True, editable=False)
@@ -223,11 +234,72 @@ class Consent(models.Model):
     how = models.CharField(
         max_length=200, blank=True, help_text="How it was given and the wording."
     )
+    data_category = models.CharField(
+        max_length=30,
+        blank=True,
+        choices=DataCategory.choices,
+        help_text="For sharing: the data it covers. Empty: all that an agreement covers.",
+    )
+    wording = models.TextField(blank=True, help_text="The words shown or read to the customer.")
+    channel = models.CharField(
+        max_length=20, choices=Channel.choices, blank=True, help_text="How it was given."
+    )
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     objects = ConsentQuerySet.as_manager()
 
     def __str__(self) -> str:
         return f"{self.customer}: {self.get_purpose_display()}"
+
+
+class CustomerChange(models.Model):
+    """One field of a customer record changed: who, when, the value before and after, as
+    staff read them (phones formatted, an address on one line)."""
+
+    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="changes")
+    version = models.PositiveIntegerField(help_text="The record's version this change made.")
+    changed_at = models.DateTimeField(default=timezone.now)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    changed_by_name = models.CharField(
+        max_length=150, blank=True, help_text="The user's name at the time (kept if deleted)."
+    )
+    field = models.CharField(max_length=40)
+    old_value = models.TextField(blank=True)
+    new_value = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-changed_at", "-pk"]
+        indexes = [models.Index(fields=["customer", "version"], name="customer_change_version")]
+
+    def __str__(self) -> str:
+        return f"{self.customer_id} v{self.version}: {self.field}"
+
+    @property
+    def label(self) -> str:
+        return CHANGE_LABELS.get(self.field, self.field)
+
+
+CHANGE_LABELS = {
+    "title": "Title",
+    "given_name": "First name",
+    "family_name": "Last name",
+    "organisation_name": "Organisation name",
+    "date_of_birth": "Date of birth",
+    "phones": "Phone numbers",
+    "emails": "Email addresses",
+    "address": "Current address",
+    "preferred_channel": "Preferred channel",
+    "preferred_language": "Preferred language",
+    "accessibility_needs": "Accessibility needs",
+    "vulnerability": "Vulnerability",
+    "deceased": "Deceased",
+    "date_of_death": "Date of death",
+    "moved_away": "Moved away",
+}
 
 
 class CustomerLink(models.Model):

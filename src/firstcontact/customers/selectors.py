@@ -27,7 +27,12 @@ from firstcontact.customers.contact_points import (
 from firstcontact.customers.matching import name_score, normalise_name, one_typo_away, trigrams
 from firstcontact.customers.models import Consent, ConsentPurpose, Customer
 from firstcontact.partners.geography import normalise_postcode
-from firstcontact.partners.selectors import acting_partner_ids, own_partner_ids
+from firstcontact.partners.selectors import (
+    STAFF_ROLES,
+    acting_partner_ids,
+    acts_in_role,
+    own_partner_ids,
+)
 from firstcontact.privacy.models import AuditEvent, DataCategory, DataSharingAgreement
 from firstcontact.privacy.services import record_audit_event
 
@@ -86,7 +91,9 @@ def sharing_scope(
         by_recipients.setdefault(frozenset(named), []).append(provider)
     scope = own
     for named, providers in by_recipients.items():
+        # A consent that names a data category covers that category alone.
         consent = Consent.objects.current().filter(
+            Q(data_category="") | Q(data_category=category),
             customer=OuterRef(customer_field or "pk"),
             purpose=ConsentPurpose.SHARE_WITH_PARTNERS,
             recipient_id__in=named,
@@ -110,6 +117,19 @@ def visible_customers(user: User) -> QuerySet[Customer]:
         )
         scope |= Q(Exists(referred))
     return Customer.objects.filter(scope)
+
+
+def can_edit_customer(user: User, customer: Customer) -> bool:
+    """Whether the user may change the record (docs/access.md, "Other writes"): advisers,
+    caseworkers, team leaders and managers of the holder, or acting for it through a hub.
+    Partners that read it by sharing or a referral do not change it."""
+    return customer.partner_id in acts_in_role(user, STAFF_ROLES)
+
+
+def customer_changes(customer: Customer, *, limit: int | None = None) -> list:
+    """The record's change history, newest first (for someone who may read the record)."""
+    changes = customer.changes.order_by("-changed_at", "-pk")
+    return list(changes[:limit] if limit else changes)
 
 
 def get_customer(user: User, pk: int, *, purpose: str = "") -> Customer:

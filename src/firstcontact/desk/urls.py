@@ -1,6 +1,12 @@
 from django.urls import path
 
-from firstcontact.desk import directory_views, tell_us_once, views, work_views
+from firstcontact.desk import (
+    customer_edit_views,
+    directory_views,
+    tell_us_once,
+    views,
+    work_views,
+)
 
 app_name = "desk"
 urlpatterns = [
@@ -12,6 +18,19 @@ urlpatterns = [
     path("desk/customers/<int:pk>/", views.customer_detail, name="customer"),
     path("desk/customers/<int:pk>/attach/", views.contact_attach, name="contact_attach"),
     path("desk/customers/<int:pk>/callback/", views.callback_book, name="callback_book"),
+    # Keeping the record right: its details with their history, and its consents.
+    path("desk/customers/<int:pk>/edit/", customer_edit_views.customer_edit, name="customer_edit"),
+    path(
+        "desk/customers/<int:pk>/history/",
+        customer_edit_views.customer_history,
+        name="customer_history",
+    ),
+    path("desk/customers/<int:pk>/consents/", customer_edit_views.consents, name="consents"),
+    path(
+        "desk/customers/<int:pk>/consents/new/",
+        customer_edit_views.consent_new,
+        name="consent_new",
+    ),
     path(
         "desk/customers/<int:pk>/consents/<int:consent>/withdraw/",
         views.consent_withdraw,

@@ -40,7 +40,13 @@ from firstcontact.contacts.services import (
 )
 from firstcontact.customers.models import Consent, Customer, CustomerKind, CustomerLink
 from firstcontact.customers.prompts import prompts_for
-from firstcontact.customers.selectors import get_customer, likely_duplicates, visible_customers
+from firstcontact.customers.selectors import (
+    can_edit_customer,
+    customer_changes,
+    get_customer,
+    likely_duplicates,
+    visible_customers,
+)
 from firstcontact.customers.services import create_customer, withdraw_consent
 from firstcontact.desk import session
 from firstcontact.desk.forms import (
@@ -79,6 +85,7 @@ CONTACT_LIST_FIELDS = (
 )  # fmt: skip
 RECENT_CLOSED = 10
 RECENT_CONTACTS = 20
+RECENT_CHANGES = 5  # on the customer page; the history page has them all
 
 
 def _safe_next(request: HttpRequest, default: str) -> str:
@@ -414,6 +421,8 @@ def customer_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "linked": linked,
             "prompts": prompts_for(user, customer),
             "consents": [c for c in customer.consents.all() if c.withdrawn_at is None],
+            "can_edit": can_edit_customer(user, customer),
+            "changes": customer_changes(customer, limit=RECENT_CHANGES),
             "start_form": StartContactForm(
                 partners=_partner_queryset(user),
                 initial={
