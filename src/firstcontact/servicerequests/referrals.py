@@ -216,7 +216,7 @@ def give_feedback(
     with transaction.atomic():
         current = _lock_for_change(user, request, expected_version, Action.REFERRAL_FEEDBACK)
         referral = (
-            Referral.objects.select_for_update()
+            Referral.objects.select_for_update(of=("self",))
             .select_related("to_partner")
             .filter(request=current, pk=referral_id)
             .first()
@@ -277,7 +277,7 @@ def withdraw_referral(
     with transaction.atomic():
         current = _lock_for_change(user, request, expected_version, Action.WITHDRAW_REFERRAL)
         referral = (
-            Referral.objects.select_for_update()
+            Referral.objects.select_for_update(of=("self",))
             .select_related("to_partner", "to_team", "from_partner")
             .filter(request=current, pk=referral_id)
             .first()
