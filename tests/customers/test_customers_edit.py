@@ -184,3 +184,16 @@ def test_who_may_edit(partnership, harriet):
             update_customer(user=user, customer=harriet, version=2, data={"title": "Dr"})
     harriet.refresh_from_db()
     assert harriet.title == "Ms"
+
+
+def test_anonymising_the_record_removes_its_history_of_old_values(partnership, harriet):
+    from firstcontact.retention.services import anonymise_customer
+
+    update_customer(
+        user=partnership.highways_officer,
+        customer=harriet,
+        version=1,
+        data={"family_name": "Ambleside-Knott"},
+    )
+    anonymise_customer(harriet, reason="erasure request")
+    assert not CustomerChange.objects.filter(customer=harriet).exists()

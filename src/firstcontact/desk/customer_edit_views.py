@@ -89,7 +89,6 @@ def customer_edit(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         "desk/customer_edit.html",
         {**desk_context(request), "customer": customer, "form": form, "conflict": conflict},
-        status=400 if (posted is not None and (form.errors or conflict)) else 200,
     )
 
 
@@ -203,5 +202,4 @@ def consent_new(request: HttpRequest, pk: int) -> HttpResponse:
             "confirming": confirming,
             "wording": wording,
         },
-        status=400 if form.errors else 200,
     )

@@ -29,6 +29,7 @@ from firstcontact.customers.models import (
     Consent,
     Customer,
     CustomerAddress,
+    CustomerChange,
     CustomerEmail,
     CustomerKind,
     CustomerLink,
@@ -305,6 +306,8 @@ def anonymise_customer(
     CustomerPhone.objects.filter(customer_id=customer.pk).delete()
     CustomerEmail.objects.filter(customer_id=customer.pk).delete()
     CustomerAddress.objects.filter(customer_id=customer.pk).delete()
+    # The history of edits holds the old names, numbers and addresses.
+    CustomerChange.objects.filter(customer_id=customer.pk).delete()
     CustomerLink.objects.filter(
         Q(from_customer_id=customer.pk) | Q(to_customer_id=customer.pk)
     ).delete()
