@@ -12,11 +12,18 @@ import random
 
 from firstcontact.catalogue.models import ServiceDelivery
 from firstcontact.catalogue.sla import due_at
+from firstcontact.demo.activity import make_answers
 from firstcontact.demo.geography import DISTRICT_AREAS
 from firstcontact.demo.partnership import POLICE, Partnership
 from firstcontact.insight.models import CommunitySafetyService
 from firstcontact.partners.models import PartnerArea
-from firstcontact.servicerequests.models import ClosureOutcome, ServiceRequest, Status
+from firstcontact.servicerequests.models import (
+    ClosureOutcome,
+    RequestUpdate,
+    ServiceRequest,
+    Status,
+    UpdateKind,
+)
 from firstcontact.servicerequests.references import new_reference
 
 CODES = ["asb", "noise", "fly-tipping", "graffiti", "abandoned-vehicle", "needles"]
@@ -63,7 +70,9 @@ def create_community_safety_demo(
         deliveries.setdefault(d.service_id, []).append(d)
     district_of = {a.slug: a.box for a in DISTRICT_AREAS}
     weights = [h[3] for h in HOTSPOTS]
-    made = []
+    attributes = {service.pk: list(service.attributes.all()) for service in chosen}
+    made: list[ServiceRequest] = []
+    timelines: list[list[tuple]] = []
     for _ in range(max(50, round(people * 0.8))):
         if rng.random() < BACKGROUND:
             lat, lon = rng.uniform(50.72, 51.28), rng.uniform(-2.48, -1.02)
@@ -104,10 +113,13 @@ def create_community_safety_demo(
         if created > now:
             created -= dt.timedelta(days=7)
         closed = days_ago > 10 or rng.random() < 0.4
+        channel = rng.choice(["phone", "web", "web"])
         sr = ServiceRequest(
             reference=new_reference(),
             service=service,
-            channel=rng.choice(["phone", "web", "web"]),
+            channel=channel,
+            # Answered as a resident would, and checked as any request's answers are.
+            attributes=make_answers(rng, attributes[service.pk], when=created, channel=channel),
             responsible_partner=delivery.partner,
             team=delivery.team,
             status=Status.CLOSED if closed else rng.choice([Status.OPEN, Status.IN_PROGRESS]),
@@ -117,9 +129,49 @@ def create_community_safety_demo(
             created_at=created,
             sla_due_at=due_at(service.sla_policy, created) if service.sla_policy else None,
         )
+        # A timeline like any request's: raised, and closed with its outcome.
+        events = [
+            (
+                created,
+                UpdateKind.CREATED,
+                Status.OPEN,
+                "",
+                f"Your request about “{service.name}” has been passed to {delivery.partner.name}.",
+            )
+        ]
+        if sr.status == Status.IN_PROGRESS:
+            started = min(created + dt.timedelta(hours=rng.randrange(1, 48)), now)
+            events.append(
+                (started, UpdateKind.STATUS, Status.IN_PROGRESS, "", "We are looking into this.")
+            )
         if closed:
             sr.outcome = rng.choice([ClosureOutcome.FIXED, ClosureOutcome.NO_FURTHER_ACTION])
             sr.closed_at = created + dt.timedelta(hours=rng.randrange(2, 240))
+            events.append((sr.closed_at, UpdateKind.STATUS, Status.CLOSED, sr.outcome, "Closed."))
+        sr.version = len(events)
+        sr.updated_at = events[-1][0]
         made.append(sr)
+        timelines.append(events)
     ServiceRequest.objects.bulk_create(made, batch_size=500)
+    RequestUpdate.objects.bulk_create(
+        [
+            RequestUpdate(
+                request=sr,
+                created_at=at,
+                kind=kind,
+                status=status,
+                outcome=outcome,
+                public=True,
+                text=text,
+            )
+            for sr, events in zip(made, timelines, strict=True)
+            for at, kind, status, outcome, text in events
+        ],
+        batch_size=1000,
+    )
+    # bulk_create leaves auto_now_add/auto_now to the moment of writing: set the demo's times.
+    for sr in made:
+        ServiceRequest.objects.filter(pk=sr.pk).update(
+            created_at=sr.created_at, updated_at=sr.updated_at
+        )
     return len(made)
