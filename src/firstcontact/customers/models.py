@@ -322,3 +322,24 @@ class CustomerLink(models.Model):
 
     def __str__(self) -> str:
         return f"Customer {self.from_customer_id} is customer {self.to_customer_id}"
+
+
+class SourceRecord(models.Model):
+    """A customer imported from a partner's other system (a legacy CRM, a housing system):
+    its id there, so importing the same extract again adds nobody twice."""
+
+    partner = models.ForeignKey("partners.Partner", on_delete=models.CASCADE, related_name="+")
+    source_id = models.CharField(max_length=100)
+    customer = models.OneToOneField(
+        Customer, on_delete=models.CASCADE, related_name="source_record"
+    )
+    imported_at = models.DateTimeField(default=timezone.now)
+    source_file = models.CharField(max_length=255, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["partner", "source_id"], name="source_record_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.source_id} → customer {self.customer_id}"
