@@ -214,11 +214,30 @@ def test_contacts_by_channel(contacts):
 
 
 def test_first_contact_resolution_reuses_the_contacts_definition(contacts):
-    """Ended, not abandoned: March 3 (2 resolved), April 4 (3 resolved) → 5/7."""
+    """Ended, not abandoned: March 3 (2 resolved), April 4 (3 resolved, 1 signposted, which
+    counts as resolved at first contact) → 6/7."""
     start, end = at(DAY, "00:00:00"), at(dt.date(2026, 5, 1), "00:00:00")
     fcr = indicators.first_contact_resolution_rate(contacts, start=start, end=end)
-    assert (fcr.resolved, fcr.eligible) == (5, 7)
+    assert (fcr.resolved, fcr.eligible) == (6, 7)
     assert fcr == first_contact_resolution(contacts, start=start, end=end)
+
+
+def test_rollups_count_signposted_contacts_as_resolved_like_the_raw_contacts(contacts):
+    """The dashboard reads rollups for built days and raw contacts for others: both give
+    April's 3 resolved + 1 signposted as 4 resolved (south, web 3 of them)."""
+    from firstcontact.insight.rollups import build_contact_rollups, daily_contact_counts
+
+    april = dt.date(2026, 4, 1)
+
+    def south_resolved() -> dict[str, int]:
+        rows = daily_contact_counts(None, april, april, interval="month")
+        return {
+            r["channel"]: r["resolved"] for r in rows if r["partner_id"] == contacts[0].partner_id
+        }
+
+    raw = south_resolved()
+    build_contact_rollups(april, april)
+    assert raw == south_resolved() == {"phone": 1, "web": 3}
 
 
 def test_channel_shift_and_cost(contacts, partnership):

@@ -134,12 +134,54 @@ def test_every_dashboard_table_downloads(client, staff):
         "contacts-by-channel",
         "channel-shift",
         "first-contact-resolution",
+        "fcr-by-outcome",
         "sla-compliance",
         "satisfaction",
     ]:
         response = client.get("/insight/", {**PERIOD, "format": "csv", "table": name})
         assert response.status_code == 200, name
     assert client.get("/insight/", {"format": "csv", "table": "nope"}).status_code == 404
+
+
+def test_fcr_by_outcome_shows_signposting_counted_as_resolved(client, staff, partnership):
+    from firstcontact.contacts.models import Contact
+
+    start = timezone.make_aware(dt.datetime(2026, 3, 2, 10))
+    for outcome in ["resolved", "signposted", "signposted", "request_raised", "abandoned"]:
+        Contact.objects.create(
+            partner=partnership.south,
+            channel="phone",
+            started_at=start,
+            ended_at=start + dt.timedelta(minutes=5),
+            outcome=outcome,
+        )
+    Contact.objects.create(  # another partner's: not the south team leader's to count
+        partner=partnership.north,
+        channel="phone",
+        started_at=start,
+        ended_at=start + dt.timedelta(minutes=5),
+        outcome="signposted",
+    )
+    client.force_login(staff["south_leader"])
+    rows = {
+        row["Outcome"]: row
+        for row in csv_rows(
+            client.get("/insight/", {**PERIOD, "format": "csv", "table": "fcr-by-outcome"})
+        )
+    }
+    assert rows["Signposted"]["Contacts"] == "2"
+    assert rows["Signposted"]["In first-contact resolution"] == "Resolved"
+    assert rows["Resolved at first contact"]["In first-contact resolution"] == "Resolved"
+    assert rows["Service request raised"]["In first-contact resolution"] == "Not resolved"
+    assert rows["Abandoned"]["In first-contact resolution"] == "Left out"
+    assert rows["All outcomes"]["Contacts"] == "5"
+    fcr = csv_rows(
+        client.get("/insight/", {**PERIOD, "format": "csv", "table": "first-contact-resolution"})
+    )
+    south = next(row for row in fcr if row["Partner"] == partnership.south.name)
+    assert (south["Ended contacts"], south["Resolved at first contact"]) == ("4", "3")
+    page = client.get("/insight/", PERIOD).content.decode()
+    assert "Ended contacts by outcome" in page and "Signposted" in page
 
 
 def test_dashboard_by_the_hour(client, staff):

@@ -30,6 +30,11 @@ class Outcome(models.TextChoices):
 # Outcomes that say nothing about resolution: FCR leaves them out of its denominator.
 NOT_COUNTED_IN_FCR = (Outcome.ABANDONED, Outcome.TIMED_OUT)
 
+# Outcomes that count as resolved at first contact, wherever FCR is computed (selectors,
+# insight rollups and dashboards): answered outright, or signposted to a service that meets
+# the need (issue 14: the customer needs nothing more from us).
+FCR_OUTCOMES = (Outcome.RESOLVED, Outcome.SIGNPOSTED)
+
 
 class Contact(models.Model):
     channel = models.CharField(max_length=20, choices=Channel.choices)

@@ -9,7 +9,13 @@ from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
-from firstcontact.contacts.models import Callback, CallbackStatus, Contact, Outcome
+from firstcontact.contacts.models import (
+    FCR_OUTCOMES,
+    Callback,
+    CallbackStatus,
+    Contact,
+    Outcome,
+)
 from firstcontact.customers.selectors import sharing_scope
 from firstcontact.partners.selectors import acting_partner_ids
 from firstcontact.privacy.models import DataCategory
@@ -44,10 +50,11 @@ def first_contact_resolution(
     start: dt.datetime | None = None,
     end: dt.datetime | None = None,
 ) -> FirstContactResolution:
-    """FCR: contacts resolved at first contact ÷ ended contacts, abandoned and timed-out ones
-    excluded (an abandoned call was never answered, so it had no chance of resolution; a
-    contact left in progress when the adviser's session ended has no known outcome). Timed-out
-    contacts are counted apart, so a desk that leaves contacts open shows it.
+    """FCR: contacts resolved at first contact (FCR_OUTCOMES: resolved, or signposted to a
+    service) ÷ ended contacts, abandoned and timed-out ones excluded (an abandoned call was
+    never answered, so it had no chance of resolution; a contact left in progress when the
+    adviser's session ended has no known outcome). Timed-out contacts are counted apart, so a
+    desk that leaves contacts open shows it.
 
     Pass an already-scoped queryset (e.g. `visible_contacts(user).filter(partner=...)`).
     """
@@ -58,7 +65,7 @@ def first_contact_resolution(
         qs = qs.filter(started_at__lt=end)
     counts = qs.aggregate(
         eligible=Count("pk", filter=~Q(outcome=Outcome.TIMED_OUT)),
-        resolved=Count("pk", filter=Q(outcome=Outcome.RESOLVED)),
+        resolved=Count("pk", filter=Q(outcome__in=FCR_OUTCOMES)),
         timed_out=Count("pk", filter=Q(outcome=Outcome.TIMED_OUT)),
     )
     return FirstContactResolution(**counts)

@@ -19,7 +19,7 @@ from django.db.models import CharField, Count, F, Func, Max, Q, Sum
 from django.db.models.functions import TruncMonth, TruncWeek
 from django.utils import timezone
 
-from firstcontact.contacts.models import NOT_COUNTED_IN_FCR, Contact, Outcome
+from firstcontact.contacts.models import FCR_OUTCOMES, NOT_COUNTED_IN_FCR, Contact
 from firstcontact.insight.indicators import (
     SUB_DAY_INTERVALS,
     CallStats,
@@ -126,7 +126,7 @@ def build_contact_rollups(first: dt.date, last: dt.date) -> int:
             .annotate(
                 contacts=Count("pk"),
                 ended=Count("pk", filter=ended),
-                resolved=Count("pk", filter=ended & Q(outcome=Outcome.RESOLVED)),
+                resolved=Count("pk", filter=ended & Q(outcome__in=FCR_OUTCOMES)),
                 abandoned=Count("pk", filter=ended & Q(outcome__in=NOT_COUNTED_IN_FCR)),
             )
             .order_by()
@@ -327,7 +327,7 @@ def daily_contact_counts(
                 .annotate(
                     n=Count("pk"),
                     ended=Count("pk", filter=ended_q),
-                    resolved=Count("pk", filter=ended_q & Q(outcome=Outcome.RESOLVED)),
+                    resolved=Count("pk", filter=ended_q & Q(outcome__in=FCR_OUTCOMES)),
                     abandoned=Count("pk", filter=ended_q & Q(outcome__in=NOT_COUNTED_IN_FCR)),
                 )
                 .order_by()
@@ -350,7 +350,7 @@ def daily_contact_counts(
                 t[0] += 1
                 if ended_at is not None:
                     t[1] += 1
-                    t[2] += outcome == Outcome.RESOLVED
+                    t[2] += outcome in FCR_OUTCOMES
                     t[3] += outcome in NOT_COUNTED_IN_FCR
     return [
         {

@@ -145,6 +145,19 @@ FIRST_CONTACT_RESOLUTION = Report(
     note="Abandoned contacts are left out: they had no chance of resolution.",
 )
 
+FCR_BY_OUTCOME = Report(
+    name="fcr-by-outcome",
+    caption="Ended contacts by outcome",
+    columns=(
+        Column("outcome", "Outcome"),
+        Column("contacts", "Contacts", "int"),
+        Column("share", "Share of ended contacts", "rate"),
+        Column("counts_as", "In first-contact resolution"),
+    ),
+    footer=Total("All outcomes", sums=("contacts",)),
+    note="Resolved and signposted contacts both count as resolved at first contact.",
+)
+
 SLA_COMPLIANCE = Report(
     name="sla-compliance",
     caption="Service requests closed within their SLA, by responsible partner",
@@ -299,6 +312,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
     partner_names = dict(Partner.objects.values_list("pk", "name"))
     tables.append(_fcr_table(user, partner, service, contact_rows, use_contact_rollups, start, end))
+    tables.append(_fcr_by_outcome_table(user, partner_ids, service, start, end))
 
     requests = scoped_requests(user)
     if partner is not None:
@@ -420,8 +434,46 @@ def _fcr_table(user, partner, service, contact_rows, use_contact_rollups, start,
     )
 
 
+def _fcr_by_outcome_table(user, partner_ids, service, start, end) -> Table:
+    """Ended contacts by how they ended, and which of them FCR counts as resolved (so a desk
+    sees signposting counted, and abandoned or timed-out contacts left out)."""
+    from django.db.models import Count
+
+    from firstcontact.contacts.models import FCR_OUTCOMES, NOT_COUNTED_IN_FCR, Contact, Outcome
+
+    contacts = scoped_contacts(user).filter(
+        started_at__gte=start, started_at__lt=end, ended_at__isnull=False
+    )
+    if partner_ids is not None:
+        contacts = contacts.filter(partner_id__in=partner_ids)
+    if service is not None:
+        contacts = contacts.filter(pk__in=Contact.objects.filter(reasons=service).values("pk"))
+    counts = dict(
+        contacts.values("outcome").annotate(n=Count("pk")).order_by().values_list("outcome", "n")
+    )
+    total = sum(counts.values())
+    rows = []
+    for value, label in Outcome.choices:
+        n = counts.get(value, 0)
+        if value in FCR_OUTCOMES:
+            counts_as = "Resolved"
+        elif value in NOT_COUNTED_IN_FCR:
+            counts_as = "Left out"
+        else:
+            counts_as = "Not resolved"
+        rows.append(
+            {
+                "outcome": label,
+                "contacts": n,
+                "share": n / total if total else None,
+                "counts_as": counts_as,
+            }
+        )
+    return FCR_BY_OUTCOME.table(rows)
+
+
 def _contact_rows_for_service(user, partner_ids, service, start, end, interval=None):
-    from firstcontact.contacts.models import NOT_COUNTED_IN_FCR, Contact, Outcome
+    from firstcontact.contacts.models import FCR_OUTCOMES, NOT_COUNTED_IN_FCR, Contact
 
     contacts = scoped_contacts(user).filter(
         started_at__gte=start,
@@ -440,7 +492,7 @@ def _contact_rows_for_service(user, partner_ids, service, start, end, interval=N
         t[0] += 1
         if ended_at is not None:
             t[1] += 1
-            t[2] += outcome == Outcome.RESOLVED
+            t[2] += outcome in FCR_OUTCOMES
             t[3] += outcome in NOT_COUNTED_IN_FCR
     return [
         {
