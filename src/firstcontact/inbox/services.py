@@ -542,6 +542,10 @@ def link_customer(
         current = _lock(user, conversation)
         if not visible_customers(user).filter(pk=customer.pk).exists():
             raise PermissionDenied("You cannot see that customer.")
+        # The conversation is the mailbox partner's: its customer is one that partner may read
+        # (a hub adviser's own customers are not the client's).
+        if not readable_customers(current.partner_id).filter(pk=customer.pk).exists():
+            raise PermissionDenied(f"{current.partner.name} cannot see that customer.")
         current.customer = customer
         current.save(update_fields=["customer"])
         if current.contact_id and current.contact.is_open:
@@ -556,6 +560,37 @@ def link_customer(
             detail="linked to the conversation",
         )
     return current
+
+
+def create_customer_for(
+    *,
+    user: AbstractBaseUser,
+    conversation: Conversation,
+    given_name: str,
+    family_name: str,
+) -> Customer:
+    """A new customer held by the mailbox's partner, with the sender's address (or number) as
+    their contact point, linked to the conversation. No consents are recorded: a message is
+    not a customer agreeing to updates or to sharing (record those from the customer's page)."""
+    from firstcontact.customers.services import create_customer
+
+    _may_act(user, conversation)
+    if conversation.customer_id is not None:
+        raise ValidationError({"family_name": "This conversation is already linked to a customer."})
+    sender = {"phones": [conversation.sender]}
+    if conversation.channel == Channel.EMAIL:
+        sender = {"emails": [conversation.sender]}
+    with transaction.atomic():
+        customer = create_customer(
+            user=user,
+            partner=conversation.partner,
+            given_name=given_name,
+            family_name=family_name,
+            preferred_channel=conversation.channel,
+            **sender,
+        )
+        link_customer(user=user, conversation=conversation, customer=customer)
+    return customer
 
 
 RESOLVE_OUTCOMES = [

@@ -12,6 +12,8 @@ urlpatterns = [
     path("messages/<int:pk>/note/", views.note, name="note"),
     path("messages/<int:pk>/resolve/", views.resolve, name="resolve"),
     path("messages/<int:pk>/link/", views.link, name="link"),
+    path("messages/<int:pk>/customer/", views.find_customer, name="find_customer"),
+    path("messages/<int:pk>/customer/new/", views.new_customer, name="new_customer"),
     path("messages/<int:pk>/raise/", views.raise_request, name="raise"),
     path("messages/attachments/<int:pk>/", views.attachment, name="attachment"),
     # Inbound webhooks (authenticated by the mailbox's secret, no session).

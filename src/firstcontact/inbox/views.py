@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from firstcontact.catalogue.models import Service
-from firstcontact.customers.selectors import visible_customers
+from firstcontact.customers.selectors import search_customers, visible_customers
 from firstcontact.inbox import services
 from firstcontact.inbox.models import Channel, ConversationStatus, Direction
 from firstcontact.inbox.selectors import (
@@ -83,6 +83,23 @@ class RaiseForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["service"].queryset = Service.objects.filter(active=True).order_by("name")
+
+
+class FindCustomerForm(forms.Form):
+    q = forms.CharField(
+        label="Name, email address, phone number or postcode",
+        max_length=200,
+        error_messages={"required": "Enter a name, email address, phone number or postcode"},
+    )
+
+
+class NewCustomerForm(forms.Form):
+    given_name = forms.CharField(label="First name", max_length=100, required=False)
+    family_name = forms.CharField(
+        label="Last name",
+        max_length=100,
+        error_messages={"required": "Enter the customer's last name"},
+    )
 
 
 def _forbidden(request: HttpRequest, reason: str, back: str = "") -> HttpResponse:
@@ -301,9 +318,86 @@ def link(request: HttpRequest, pk: int) -> HttpResponse:
     if customer is None:
         flash.error(request, "Choose a customer from the list.")
     else:
-        services.link_customer(user=request.user, conversation=conversation, customer=customer)
-        flash.success(request, f"Linked to {customer.display_name}.")
+        try:
+            services.link_customer(user=request.user, conversation=conversation, customer=customer)
+        except PermissionDenied as exc:
+            flash.error(request, str(exc))
+        else:
+            flash.success(request, f"Linked to {customer.display_name}.")
     return redirect("inbox:conversation", pk=conversation.pk)
+
+
+@login_required
+def find_customer(request: HttpRequest, pk: int) -> HttpResponse:
+    """Search for the sender among the customers both the user and the mailbox's partner may
+    read (the desk's search, audited), to link one to the conversation."""
+    conversation, refused = _act(request, pk)
+    if refused:
+        return refused
+    results = None
+    form = FindCustomerForm(request.GET if "q" in request.GET else None)
+    if form.is_bound and form.is_valid():
+        found = search_customers(
+            request.user,
+            form.cleaned_data["q"],
+            limit=20,
+            purpose=f"sender of conversation {conversation.formatted_reference}",
+        )
+        readable = set(
+            services.readable_customers(conversation.partner_id)
+            .filter(pk__in=[m.customer.pk for m in found])
+            .values_list("pk", flat=True)
+        )
+        results = [m.customer for m in found if m.customer.pk in readable]
+    elif not form.is_bound:
+        form = FindCustomerForm(initial={"q": conversation.sender})
+    return render(
+        request,
+        "inbox/find_customer.html",
+        {"conversation": conversation, "form": form, "results": results},
+        status=400 if form.is_bound and form.errors else 200,
+    )
+
+
+def _split_name(name: str) -> tuple[str, str]:
+    parts = name.strip().split()
+    if not parts:
+        return "", ""
+    return " ".join(parts[:-1]), parts[-1]
+
+
+@login_required
+def new_customer(request: HttpRequest, pk: int) -> HttpResponse:
+    """Create a customer of the mailbox's partner from the sender, and link them."""
+    conversation, refused = _act(request, pk)
+    if refused:
+        return refused
+    if request.method == "POST":
+        form = NewCustomerForm(request.POST)
+        if form.is_valid():
+            try:
+                customer = services.create_customer_for(
+                    user=request.user,
+                    conversation=conversation,
+                    given_name=form.cleaned_data["given_name"],
+                    family_name=form.cleaned_data["family_name"],
+                )
+            except ValidationError as exc:
+                _apply(form, exc, "family_name")
+            except PermissionDenied as exc:
+                return _forbidden(request, str(exc))
+            else:
+                flash.success(request, f"{customer.display_name} added and linked.")
+                return redirect("inbox:conversation", pk=conversation.pk)
+    else:
+        given, family = _split_name(conversation.sender_name)
+        form = NewCustomerForm(initial={"given_name": given, "family_name": family})
+    return render(
+        request,
+        "inbox/new_customer.html",
+        {"conversation": conversation, "form": form},
+        status=400 if form.is_bound and form.errors else 200,
+    )
 
 
 @login_required
