@@ -77,6 +77,9 @@ FEATURES = {
         and _exists("contacts.Callback")
         and _exists("catalogue.Service", adviser_script__gt="")  # knowledge answers
     ),
+    "Keeping the record right": lambda: (
+        _exists("customers.CustomerChange") and _exists("customers.Consent", wording__gt="")
+    ),
     "Back office": lambda: (
         _exists("servicerequests.ServiceRequest", status="closed")
         and _exists("servicerequests.Referral")

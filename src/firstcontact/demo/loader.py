@@ -21,6 +21,7 @@ from firstcontact.demo.activity import (
 from firstcontact.demo.case_work import create_case_work_examples
 from firstcontact.demo.catalogue import create_catalogue
 from firstcontact.demo.community_safety import create_community_safety_demo
+from firstcontact.demo.customer_history import create_customer_history_demo
 from firstcontact.demo.directory import create_directory
 from firstcontact.demo.examples import create_demo_callbacks, create_hint_examples
 from firstcontact.demo.geography import build_gazetteer
@@ -125,7 +126,8 @@ def load(*, people: int = DEFAULT_PEOPLE, seed: int = SEED, progress: bool = Fal
         create_retention_demo(partnership)
         create_community_safety_demo(rng, partnership, services, now, sizes.people)
         # The people the staff pages' hints name (the desk search's "Harriet Ambleside").
-        create_hint_examples(partnership)
+        # Her details changed since, and a consent in the adviser's words (issue 15).
+        create_customer_history_demo(partnership, create_hint_examples(partnership))
         create_demo_callbacks(partnership, now)
         # A photo on a request, urgent and 24-hour reports, evidence, complaints by service.
         create_case_work_examples(partnership)
