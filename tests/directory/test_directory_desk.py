@@ -104,6 +104,82 @@ def test_signposting_ends_the_contact_signposted_and_emails_the_list(
     assert "signposted to Emergency food parcels; Debt advice" in page
 
 
+@pytest.fixture
+def texting_customer(partnership):
+    return create_customer(
+        user=None,
+        partner=partnership.north,
+        given_name="Tomasz",
+        family_name="Kowalski",
+        phones=["01632 960999", "07700 900982"],
+    )
+
+
+def test_the_list_goes_by_text_to_the_customers_mobile(
+    client, partnership, directory, texting_customer
+):
+    client.force_login(partnership.hub_adviser)
+    contact = start(client, partnership.north, texting_customer)
+    page = client.get(DIRECTORY, {"postcode": "WX1 1AA"}).content.decode()
+    assert 'value="07700 900982"' in page  # the mobile, not the landline, is offered
+    assert "Send the customer the list by text message" in page
+    response = client.post(
+        SIGNPOST,
+        {
+            "service": [str(directory.food_bank.pk), str(directory.debt_advice.pk)],
+            "send_sms": "1",
+            "phone": "07700 900982",
+        },
+    )
+    assert response.status_code == 302 and response["Location"] == "/desk/"
+    contact.refresh_from_db()
+    assert contact.outcome == Outcome.SIGNPOSTED
+    text = Notification.objects.get()
+    assert (text.channel, text.recipient) == ("sms", "+447700900982")
+    assert text.body.splitlines()[0] == "Services we talked about:"
+    assert "1. Emergency food parcels, 01632 960000" in text.body
+    assert "2. Debt advice" in text.body
+    assert contact.signposts.first().notification == text
+    assert AuditEvent.objects.filter(
+        customer_id=texting_customer.pk, detail="signposting list sent by text message"
+    ).exists()
+    page = client.get("/desk/").content.decode()
+    assert "The list was texted to 07700 900982." in page
+
+
+def test_the_list_goes_by_email_and_text_together(client, partnership, directory, customer):
+    client.force_login(partnership.hub_adviser)
+    start(client, partnership.north, customer)
+    client.post(
+        SIGNPOST,
+        {
+            "service": str(directory.food_bank.pk),
+            "send": "1",
+            "email": "harriet@example.org",
+            "send_sms": "1",
+            "phone": "07700 900982",
+        },
+    )
+    assert sorted(Notification.objects.values_list("channel", "recipient")) == [
+        ("email", "harriet@example.org"),
+        ("sms", "+447700900982"),
+    ]
+
+
+def test_a_long_list_by_text_names_how_many_did_not_fit(directory):
+    from firstcontact.directory import finder
+    from firstcontact.directory.signposting import SMS_MAX_CHARS, sms_short_list
+
+    directory.food_bank.name = "Emergency food parcels " + "and more words " * 10
+    directory.food_bank.save()
+    food = finder.full_services_by_id([directory.food_bank.pk])[0]
+    text = sms_short_list([food] * 10)
+    assert len(text) <= SMS_MAX_CHARS
+    shown = [line for line in text.splitlines() if line[:1].isdigit()]
+    assert 1 < len(shown) < 10
+    assert text.splitlines()[-1] == f"and {10 - len(shown)} more: ask us for details."
+
+
 def test_signposting_without_email_sends_nothing(client, partnership, directory):
     client.force_login(partnership.hub_adviser)
     contact = start(client, partnership.north)
@@ -122,6 +198,9 @@ def test_signposting_without_email_sends_nothing(client, partnership, directory)
         {"service": "PRIVATE"},
         {"service": "FOOD", "send": "1", "email": "not an email"},
         {"service": "FOOD", "send": "1", "email": ""},
+        {"service": "FOOD", "send_sms": "1", "phone": "not a phone"},
+        {"service": "FOOD", "send_sms": "1", "phone": "123"},
+        {"service": "FOOD", "send_sms": "1", "phone": ""},
     ],
 )
 def test_bad_signposts_are_messages_and_leave_the_contact_open(

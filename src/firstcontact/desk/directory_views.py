@@ -1,5 +1,5 @@
 """The directory at the desk: find a service beside the customer during a contact, and
-signpost them to it (recorded as the contact's outcome, optionally sent by email).
+signpost them to it (recorded as the contact's outcome, optionally sent by email and by text).
 
 docs/access.md: the directory is public data, so any staff member searches it; signposting
 takes a contact in progress, so only the roles that take contacts do it."""
@@ -16,6 +16,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from firstcontact.customers.contact_points import format_phone
 from firstcontact.customers.selectors import visible_customers
 from firstcontact.desk import session
 from firstcontact.directory import finder
@@ -33,6 +34,20 @@ def _customer_email(user, contact) -> str:
     customer = visible_customers(user).filter(pk=contact.customer_id).first()
     email = customer.emails.first() if customer is not None else None
     return email.address if email is not None else ""
+
+
+def _customer_phone(user, contact) -> str:
+    """The customer's phone number (a mobile first), to offer for the list by text."""
+    if contact is None or contact.customer_id is None:
+        return ""
+    customer = visible_customers(user).filter(pk=contact.customer_id).first()
+    if customer is None:
+        return ""
+    phones = [p.number for p in customer.phones.all()]
+    # UK mobiles (07…, +447…) can take a text; a landline is offered only if there is no mobile.
+    mobiles = [n for n in phones if n.startswith("+447")]
+    number = (mobiles or phones or [""])[0]
+    return format_phone(number) if number else ""
 
 
 def _rows(found: list[finder.Found]) -> list[dict]:
@@ -75,6 +90,7 @@ def directory(request: HttpRequest) -> HttpResponse:
             "query": search_query(request.GET),
             "can_signpost": can_signpost,
             "customer_email": _customer_email(request.user, contact) if can_signpost else "",
+            "customer_phone": _customer_phone(request.user, contact) if can_signpost else "",
             "max_signposts": MAX_SIGNPOSTS,
         },
     )
@@ -112,15 +128,28 @@ def directory_signpost(request: HttpRequest) -> HttpResponse:
     if request.POST.get("send") and not email:
         messages.error(request, "Enter the email address to send the list to.")
         return redirect(back)
+    phone = request.POST.get("phone", "").strip()[:40] if request.POST.get("send_sms") else ""
+    if request.POST.get("send_sms") and not phone:
+        messages.error(request, "Enter the mobile phone number to text the list to.")
+        return redirect(back)
     end = not session.raised_in_contact(request)
     try:
-        signpost(user=request.user, contact=contact, services=services, email=email, end=end)
+        signpost(
+            user=request.user,
+            contact=contact,
+            services=services,
+            email=email,
+            phone=phone,
+            end=end,
+        )
     except ValidationError as exc:
         for text in exc.messages:
             messages.error(request, text)
         return redirect(back)
     names = "; ".join(s.display_name for s in services)
-    sent = f" The list was sent to {email}." if email else ""
+    sent = (f" The list was sent to {email}." if email else "") + (
+        f" The list was texted to {phone}." if phone else ""
+    )
     if end:
         session.forget_contact(request)
         request.session.pop("desk_contact_callback", None)
