@@ -144,6 +144,14 @@ class ConversationStatus(models.TextChoices):
     RESOLVED = "resolved", "Resolved"
 
 
+class FirstResponseAlert(models.TextChoices):
+    """What the team leaders have been told about a conversation's first response."""
+
+    NONE = "", "Nothing"
+    APPROACHING = "approaching", "Due soon"
+    BREACHED = "breached", "Overdue"
+
+
 class ConversationQuerySet(models.QuerySet):
     def open(self):
         return self.exclude(status=ConversationStatus.RESOLVED)
@@ -204,6 +212,11 @@ class Conversation(models.Model):
     last_message_at = models.DateTimeField(default=timezone.now)
     first_response_due_at = models.DateTimeField(null=True, blank=True, db_index=True)
     first_responded_at = models.DateTimeField(null=True, blank=True)
+    # Moved only forwards by inbox.escalation with a conditional UPDATE: each alert is sent once.
+    first_response_alert = models.CharField(
+        max_length=12, choices=FirstResponseAlert.choices, blank=True, default=""
+    )
+    first_response_alert_at = models.DateTimeField(null=True, blank=True)
     acknowledged_at = models.DateTimeField(null=True, blank=True)
     resolved_at = models.DateTimeField(null=True, blank=True)
 

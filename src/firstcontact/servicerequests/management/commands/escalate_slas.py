@@ -1,4 +1,5 @@
-"""Mark requests nearly due or past due and tell team leaders; safe to run at any interval.
+"""Mark requests (and messages' first responses) nearly due or past due and tell team leaders;
+safe to run at any interval.
 
 django.tasks has no scheduler, so run this every 15 minutes from cron:
 
@@ -36,4 +37,12 @@ class Command(BaseCommand):
         self.stdout.write(
             f"{len(report.breached)} newly overdue, {len(report.approaching)} newly due soon, "
             f"{len(report.lowered)} no longer due soon; {report.notifications} notification(s)."
+        )
+        # Messages (inbox): first responses due soon or overdue, told once to the mailbox's team.
+        from firstcontact.inbox.escalation import escalate_first_responses
+
+        messages = escalate_first_responses(notify=not no_notify)
+        self.stdout.write(
+            f"Messages: {len(messages.breached)} first response(s) newly overdue, "
+            f"{len(messages.approaching)} newly due soon; {messages.notifications} notification(s)."
         )
