@@ -487,3 +487,23 @@ class PlaceAction(models.Model):
 
     def __str__(self) -> str:
         return f"{self.place}: {self.action}"
+
+
+class StatementSent(models.Model):
+    """A monthly statement emailed to a client partner (issue 17, item 5): kept so that
+    `send_statements` sends each partner's statement for a month once, however often it runs."""
+
+    partner = models.ForeignKey(
+        "partners.Partner", on_delete=models.CASCADE, related_name="statements_sent"
+    )
+    month = models.DateField(help_text="The first day of the month the statement covers.")
+    sent_to = models.EmailField()
+    sent_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["partner", "month"], name="one_statement_a_month")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.partner} statement for {self.month:%B %Y}"

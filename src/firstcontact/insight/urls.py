@@ -11,6 +11,7 @@ from firstcontact.insight.pages import (
     referrals,
     satisfaction,
     staffing,
+    statements,
     survey,
 )
 
@@ -24,6 +25,7 @@ urlpatterns = [
     path("pooling/", pooling.pooling_page, name="pooling"),
     path("agreements/", agreements.agreements_page, name="agreements"),
     path("recharges/", recharges.recharges_page, name="recharges"),
+    path("statements/", statements.statements_page, name="statements"),
     path("referrals/", referrals.referrals_page, name="referrals"),
     path("satisfaction/", satisfaction.satisfaction_page, name="satisfaction"),
     path("places/", places.places, name="places"),

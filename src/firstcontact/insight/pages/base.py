@@ -57,6 +57,7 @@ NAV: list[NavItem] = [
     NavItem("insight:pooling", "Hub pooling"),
     NavItem("insight:agreements", "Agreements"),
     NavItem("insight:recharges", "Recharges"),
+    NavItem("insight:statements", "Statements"),
     NavItem("insight:referrals", "Referrals"),
     NavItem("insight:satisfaction", "Satisfaction"),
 ]
