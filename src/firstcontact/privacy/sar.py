@@ -14,10 +14,11 @@ without a limit (README, "Data protection").
 
 What is in it, for covered partners P and the person's records R (the record chosen, the
 records linked to it by CustomerLink at any partner, and any the DPO ticked as the same
-person, with theirs): the customer records in R held by P; their consents (with the wording);
-contacts, callbacks and service requests about R held by P, with every update of those
-requests (public and internal), their photos and attached files, referrals, tell-us-once bundles and messages
-sent; and the audit trail's rows about the records in R held by P (who viewed them).
+person, with theirs): the customer records in R held by P; their consents (with the wording)
+and the history of changes to them; contacts, callbacks and service requests about R held by
+P, with every update of those requests (public and internal), their photos and attached files,
+referrals, tell-us-once bundles and messages sent; and the audit trail's rows about the records
+in R held by P (who viewed them).
 """
 
 from __future__ import annotations
@@ -37,7 +38,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from firstcontact.contacts.models import Callback, Contact
-from firstcontact.customers.models import Consent, Customer
+from firstcontact.customers.models import Consent, Customer, CustomerChange
 from firstcontact.lifeevents.models import Bundle
 from firstcontact.notify.models import Notification
 from firstcontact.partners.models import Partner
@@ -155,6 +156,13 @@ class SubjectAccessExport:
                 .order_by("given_at", "pk"),
                 self._consent_row,
                 ["record", "purpose", "shared_with", "given_at", "withdrawn_at", "wording"],
+            ),
+            Kind(
+                "record_changes",
+                "Changes to the records",
+                CustomerChange.objects.filter(customer_id__in=held).order_by("changed_at", "pk"),
+                self._change_row,
+                ["record", "changed_at", "field", "old_value", "new_value"],
             ),
             Kind(
                 "contacts",
@@ -297,8 +305,20 @@ class SubjectAccessExport:
             "shared_with": c.recipient.name if c.recipient else "",
             "given_at": _when(c.given_at),
             "withdrawn_at": _when(c.withdrawn_at),
-            "wording": c.how,
+            "wording": c.wording or c.how,
+            "data": c.get_data_category_display(),
+            "channel": c.get_channel_display(),
             "recorded_by": _username(c.recorded_by),
+        }
+
+    def _change_row(self, c: CustomerChange) -> dict:
+        return {
+            "record": c.customer_id,
+            "changed_at": _when(c.changed_at),
+            "changed_by": c.changed_by_name,
+            "field": c.label,
+            "old_value": c.old_value,
+            "new_value": c.new_value,
         }
 
     def _contact_row(self, c: Contact) -> dict:
