@@ -330,3 +330,16 @@ def test_the_demo_shows_priority_rules_evidence_and_complaints_by_service(demo_o
         ).count()
         == 2
     )
+
+
+def test_each_hub_client_has_a_statement_against_agreed_standards(demo_output):
+    from django.utils import timezone
+
+    from firstcontact.insight.statements import previous_month, statement, statement_partners
+
+    month = previous_month(timezone.localdate())
+    clients = statement_partners(month, None)
+    assert len(clients) >= 5  # the hub's clients: the county, districts, police, NHS, housing
+    s = statement(clients[0], month)
+    assert s.terms is not None and [r["measure"] for r in s.standards()][0].startswith("Service")
+    assert all(c.email for c in clients)  # send_statements has somewhere to send each

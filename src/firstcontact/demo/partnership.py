@@ -398,6 +398,7 @@ def create_partnership() -> Partnership:
         HubAgreement.acting_teams.through(hubagreement_id=agreement.pk, team_id=contact_centre.pk)
         for agreement in hub_agreements
     )
+    _agreed_terms(hub_agreements)
 
     agreements = []
     for spec in SHARING:
@@ -468,3 +469,28 @@ def create_demo_authenticator(user) -> TOTPDevice:
         defaults={"key": demo_totp_key_hex(), "confirmed": True},
     )
     return device
+
+
+def _agreed_terms(hub_agreements: list[HubAgreement]) -> None:
+    """The standards each client agreed with the hub and its rates, so the agreements page,
+    the recharges page and each client's monthly statement (/insight/statements/) have them."""
+    from decimal import Decimal
+
+    from firstcontact.insight.models import RechargeRate, ServiceAgreement
+
+    for agreement in hub_agreements:
+        ServiceAgreement.objects.create(
+            agreement=agreement,
+            service_level_seconds=20,
+            service_level_target=0.8,
+            abandonment_max=0.05,
+            fcr_target=0.7,
+            sla_target=0.9,
+        )
+        RechargeRate.objects.create(
+            hub=agreement.hub,
+            client=agreement.client,
+            per_contact=Decimal("3.20"),
+            per_call=Decimal("2.10"),
+            starts=agreement.starts,
+        )
