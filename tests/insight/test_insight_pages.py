@@ -182,6 +182,7 @@ def test_fcr_by_outcome_shows_signposting_counted_as_resolved(client, staff, par
     assert (south["Ended contacts"], south["Resolved at first contact"]) == ("4", "3")
     page = client.get("/insight/", PERIOD).content.decode()
     assert "Ended contacts by outcome" in page and "Signposted" in page
+    assert "Resolved includes contacts signposted to a service." in page
 
 
 def test_dashboard_by_the_hour(client, staff):

@@ -142,7 +142,8 @@ FIRST_CONTACT_RESOLUTION = Report(
     footer=Total(
         "All partners", sums=("eligible", "resolved"), ratios={"fcr": ("resolved", "eligible")}
     ),
-    note="Abandoned contacts are left out: they had no chance of resolution.",
+    note="Resolved includes contacts signposted to a service. Abandoned contacts are left out: "
+    "they had no chance of resolution.",
 )
 
 FCR_BY_OUTCOME = Report(
