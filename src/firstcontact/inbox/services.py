@@ -574,13 +574,16 @@ def create_customer_for(
     not a customer agreeing to updates or to sharing (record those from the customer's page)."""
     from firstcontact.customers.services import create_customer
 
-    _may_act(user, conversation)
-    if conversation.customer_id is not None:
-        raise ValidationError({"family_name": "This conversation is already linked to a customer."})
     sender = {"phones": [conversation.sender]}
     if conversation.channel == Channel.EMAIL:
         sender = {"emails": [conversation.sender]}
     with transaction.atomic():
+        # Locked, so two advisers pressing "Add" at once do not make two customers.
+        current = _lock(user, conversation)
+        if current.customer_id is not None:
+            raise ValidationError(
+                {"family_name": "This conversation is already linked to a customer."}
+            )
         customer = create_customer(
             user=user,
             partner=conversation.partner,
