@@ -20,6 +20,7 @@ from django.db.models.functions import TruncMonth, TruncWeek
 from django.utils import timezone
 
 from firstcontact.contacts.models import FCR_OUTCOMES, NOT_COUNTED_IN_FCR, Contact
+from firstcontact.customers.models import Channel
 from firstcontact.insight.indicators import (
     SUB_DAY_INTERVALS,
     CallStats,
@@ -365,3 +366,19 @@ def daily_contact_counts(
         }
         for (pid, hid, channel, bucket), v in totals.items()
     ]
+
+
+def channel_counts(contact_rows: list[dict]) -> dict[str, int]:
+    """Contacts per channel (every channel, 0 where none) from daily_contact_counts rows:
+    the dashboard's contacts by channel, and a monthly statement's."""
+    counts = dict.fromkeys(Channel.values, 0)
+    for row in contact_rows:
+        counts[row["channel"]] += row["contacts"]
+    return counts
+
+
+def fcr_counts(contact_rows: list[dict]) -> tuple[int, int]:
+    """(ended contacts that could be resolved, resolved at first contact) from
+    daily_contact_counts rows, as the dashboard counts them: abandoned contacts left out."""
+    eligible = sum(row["ended"] - row["abandoned"] for row in contact_rows)
+    return eligible, sum(row["resolved"] for row in contact_rows)

@@ -14,7 +14,6 @@ from decimal import Decimal
 
 from django.db.models import Q
 
-from firstcontact.customers.models import Channel
 from firstcontact.insight import indicators, rollups
 from firstcontact.insight.indicators import (
     CallStats,
@@ -47,24 +46,6 @@ def months_ending(month: dt.date, count: int = MONTHS_BESIDE + 1) -> list[dt.dat
     for _ in range(count - 1):
         months.insert(0, previous_month(months[0]))
     return months
-
-
-# --- Small helpers the dashboard's figures are made of -------------------------------------
-
-
-def channel_counts(contact_rows: list[dict]) -> dict[str, int]:
-    """Contacts per channel (every channel, 0 where none) from daily_contact_counts rows."""
-    counts = dict.fromkeys(Channel.values, 0)
-    for row in contact_rows:
-        counts[row["channel"]] += row["contacts"]
-    return counts
-
-
-def fcr_counts(contact_rows: list[dict]) -> tuple[int, int]:
-    """(ended contacts that could be resolved, resolved at first contact), as the dashboard's
-    first-contact resolution table counts them: abandoned contacts left out."""
-    eligible = sum(row["ended"] - row["abandoned"] for row in contact_rows)
-    return eligible, sum(row["resolved"] for row in contact_rows)
 
 
 def dashboard_thresholds() -> Thresholds:
@@ -155,14 +136,14 @@ def month_figures(
             use_rollups=thresholds == standard,
         ).values()
     )
-    eligible, resolved = fcr_counts(contact_rows)
+    eligible, resolved = rollups.fcr_counts(contact_rows)
     requests = ServiceRequest.objects.filter(responsible_partner=client)
     lines = [
         line for line in recharge_statement(first, partner_ids={client.pk}) if line.client == client
     ]
     return MonthFigures(
         month=first,
-        contacts=channel_counts(contact_rows),
+        contacts=rollups.channel_counts(contact_rows),
         contacts_by_hub=by_hub,
         calls=calls,
         fcr_eligible=eligible,

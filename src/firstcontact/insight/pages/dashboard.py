@@ -281,9 +281,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         contact_rows = rollups.daily_contact_counts(partner_ids, first, last, interval="month")
     else:
         contact_rows = _contact_rows_for_service(user, partner_ids, service, start, end, "month")
-    counts = dict.fromkeys(Channel.values, 0)
-    for row in contact_rows:
-        counts[row["channel"]] += row["contacts"]
+    counts = rollups.channel_counts(contact_rows)
     costs = indicators.unit_costs()
     cost = indicators.cost_per_contact(counts, costs)
     total_contacts = sum(counts.values())
