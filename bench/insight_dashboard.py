@@ -11,7 +11,7 @@ hub, generates N contacts over two years (quick: four months) in the database it
 (channels shifting from phone and face to face towards the web over time; outcomes, hub
 handling), imports a generated queue_log for the last weeks, builds the daily rollups
 (timed), and then times GET /insight/ as the hub's manager (who sees every partner) with the
-Django test client:
+Django test client (and GET /insight/statements/ for the county's last month, goal < 2 s):
 
   28 days by day      the default view
   a year by month     the long view, channel shift over twelve months
@@ -44,6 +44,8 @@ if str(ROOT / "src") not in sys.path:
     sys.path.insert(0, str(ROOT / "src"))
 
 GOAL_S = 1.0
+STATEMENT_VIEW = "county's statement, a month"
+STATEMENT_GOAL_S = 2.0
 FULL_CONTACTS = 10_000_000
 QUICK_CONTACTS = 200_000
 PARTNERS = [
@@ -236,11 +238,11 @@ def load_calls(partners: dict, days: int) -> tuple[int, float]:
     return result.calls_written, time.perf_counter() - started
 
 
-def render_times(client, params: dict, renders: int) -> list[float]:
+def render_times(client, params: dict, renders: int, url: str = "/insight/") -> list[float]:
     times = []
     for _ in range(renders):
         started = time.perf_counter()
-        response = client.get("/insight/", params)
+        response = client.get(url, params)
         times.append(time.perf_counter() - started)
         assert response.status_code == 200, response.status_code
     return times
@@ -294,6 +296,11 @@ def run_benchmark(args, database_url: str) -> dict:
     for name, params in views.items():
         times = render_times(client, params, args.renders)
         results[name] = {"p50": statistics.median(times), "max": max(times)}
+    # A client's monthly statement (issue 17): last month beside the two before; goal < 2 s.
+    last_month = (today.replace(day=1) - dt.timedelta(days=1)).replace(day=1)
+    statement = {"partner": partners["county"].pk, "month": f"{last_month:%Y-%m}"}
+    times = render_times(client, statement, args.renders, url="/insight/statements/")
+    results[STATEMENT_VIEW] = {"p50": statistics.median(times), "max": max(times)}
     raw = args.raw if args.raw is not None else args.contacts <= 1_000_000
     if raw:
         saved = list(RollupState.objects.values())
@@ -327,8 +334,9 @@ def print_table(rows: list[dict]) -> None:
         for view, t in r["renders"].items():
             goal = ""
             if "no rollups" not in view:
+                limit = STATEMENT_GOAL_S if view == STATEMENT_VIEW else GOAL_S
                 goal = (
-                    f"{'meets' if t['p50'] < GOAL_S else 'OVER'} < {GOAL_S:.0f} s"
+                    f"{'meets' if t['p50'] < limit else 'OVER'} < {limit:.0f} s"
                     if r["contacts"] >= FULL_CONTACTS
                     else f"(goal at {FULL_CONTACTS:,})"
                 )
