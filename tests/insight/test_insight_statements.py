@@ -245,6 +245,21 @@ def test_send_statements_emails_each_client_once(month):
     assert len(mail.outbox) == 2  # another month is another statement
 
 
+def test_a_partnership_admin_sees_which_statements_were_sent(client, month):
+    call_command("send_statements", "--month", "2026-11")
+    client.force_login(month.admin)
+    page = client.get("/admin/insight/statementsent/").content.decode()
+    assert "contact-centre@wessex.example" in page
+    sent = StatementSent.objects.get()
+    assert client.get(f"/admin/insight/statementsent/{sent.pk}/change/").status_code == 200
+    response = client.post(
+        f"/admin/insight/statementsent/{sent.pk}/change/", {"month": "2026-01-01"}
+    )
+    assert response.status_code == 403
+    sent.refresh_from_db()
+    assert sent.month == dt.date(2026, 11, 1)  # read-only
+
+
 def test_send_statements_refuses_a_month_not_ended_or_malformed(month):
     with pytest.raises(CommandError, match="YYYY-MM"):
         call_command("send_statements", "--month", "November")

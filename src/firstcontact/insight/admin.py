@@ -9,6 +9,7 @@ from firstcontact.insight.models import (
     SamplingRule,
     SatisfactionResponse,
     ServiceAgreement,
+    StatementSent,
     SurveyInvitation,
     UnitCost,
 )
@@ -77,6 +78,21 @@ class SamplingRuleAdmin(PartnershipAdminPermissions, admin.ModelAdmin):
 @admin.register(SamplingRateChange, site=site)
 class SamplingRateChangeAdmin(PartnershipAdminPermissions, admin.ModelAdmin):
     list_display = ["at", "rule", "from_rate", "to_rate", "abandonment_rate", "offered"]
+
+    def has_add_permission(self, request, *args):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(StatementSent, site=site)
+class StatementSentAdmin(PartnershipAdminPermissions, admin.ModelAdmin):
+    """Which monthly statements `send_statements` has emailed: read-only (delete one to have
+    it sent again)."""
+
+    list_display = ["partner", "month", "sent_to", "sent_at"]
+    list_filter = ["month"]
 
     def has_add_permission(self, request, *args):
         return False
