@@ -5,6 +5,7 @@ partner; emailed once per partner and month by `send_statements`."""
 from __future__ import annotations
 
 import datetime as dt
+import io
 from decimal import Decimal
 
 import pytest
@@ -266,3 +267,16 @@ def test_send_statements_refuses_a_month_not_ended_or_malformed(month):
     with pytest.raises(CommandError, match="has not ended"):
         call_command("send_statements", "--month", "2099-01")
     assert mail.outbox == []
+
+
+def test_a_client_without_an_email_address_is_named_and_sent_later(month):
+    month.county.email = ""
+    month.county.save()
+    errors = io.StringIO()
+    call_command("send_statements", "--month", "2026-11", stderr=errors, stdout=io.StringIO())
+    assert "Wessex County Council: no email address" in errors.getvalue()
+    assert mail.outbox == [] and not StatementSent.objects.exists()
+    month.county.email = "contact-centre@wessex.example"
+    month.county.save()
+    call_command("send_statements", "--month", "2026-11", stdout=io.StringIO())
+    assert len(mail.outbox) == 1
