@@ -218,7 +218,6 @@ STATIC_ROOT = PROJECT_DIR / "var" / "static"
 # that load them: pages have no inline scripts (Content-Security-Policy, below).
 STATICFILES_DIRS = [PROJECT_DIR / "var" / "frontend", BASE_DIR / "static"]
 
-
 # Uploaded files (Open311 photos) through Django's default storage.
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", PROJECT_DIR / "var" / "media"))
 MEDIA_URL = "media/"

@@ -51,6 +51,10 @@ def test_admin_adds_a_service_with_a_delivery(client, partnership):
             "attributes-INITIAL_FORMS": "0",
             "eligibility_questions-TOTAL_FORMS": "0",
             "eligibility_questions-INITIAL_FORMS": "0",
+            "evidence_requirements-TOTAL_FORMS": "0",
+            "evidence_requirements-INITIAL_FORMS": "0",
+            "priority_rules-TOTAL_FORMS": "0",
+            "priority_rules-INITIAL_FORMS": "0",
         },
     )
     assert response.status_code == 302, response.content.decode()[:2000]
