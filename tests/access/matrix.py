@@ -69,6 +69,7 @@ class Result:
     actions_done: dict[str, int] = field(default_factory=dict)
     actions_allowed: dict[str, int] = field(default_factory=dict)
     seconds: dict[str, float] = field(default_factory=dict)
+    counts: dict[str, int] = field(default_factory=dict)
 
 
 # --- the objects a parameter can name ------------------------------------------------------
@@ -653,6 +654,9 @@ class Target:
     obj: object
     kwargs: dict
     url: str
+    # A search for each customer's name: tried by every other subject, taking turns (each
+    # name is still searched by logins of every role and partner).
+    turn: int | None = None
 
 
 def _targets(page, rule, world) -> list[Target]:
@@ -667,9 +671,10 @@ def _targets(page, rule, world) -> list[Target]:
         for extra in other_params(page, world, set(bound)):
             kwargs = {**extra, **bound}
             url = build_url(page, kwargs)
-            for query in _expand_query(rule.query, kind, obj, world):
+            searches = "{customer}" in rule.query
+            for n, query in enumerate(_expand_query(rule.query, kind, obj, world)):
                 full = f"{url}?{query}" if query else url
-                targets.append(Target(kind, obj, kwargs, full))
+                targets.append(Target(kind, obj, kwargs, full, n if searches else None))
     return targets
 
 
@@ -701,17 +706,55 @@ def _relation(kind, obj, user, oracle: Oracle) -> str:
     return ""
 
 
+SAMPLED = {
+    "customer",
+    "request",
+    "callback",
+    "notification",
+    "photo",
+    "file",
+    "referral",
+    "bundle",
+    "conversation",
+    "attachment",
+}
+
+
+def _holder_of(kind, obj):
+    """The partner(s) holding the object: part of a GET's class."""
+    if kind in {"photo", "file"}:
+        obj, kind = obj.request, "request"
+    if kind == "referral":
+        return (obj.request.responsible_partner_id, obj.to_partner_id, obj.state)
+    if kind == "request":
+        return (obj.responsible_partner_id, obj.customer_id is not None)
+    if kind == "notification":
+        return obj.service_request.responsible_partner_id if obj.service_request else None
+    if kind == "bundle":
+        return tuple(sorted(r.responsible_partner_id for r in obj.requests))
+    if kind == "attachment":
+        return obj.message.conversation.partner_id
+    if kind == "callback":
+        return (obj.partner_id, obj.customer.partner_id if obj.customer else None)
+    return getattr(obj, "partner_id", None)
+
+
 def _page_cases(page, rule, world, subjects, oracle, scanner, result, turn: int) -> None:
-    """Every GET as every subject the row lets in; a subject refused by role stands for the
-    others with the same roles (taking turns over the targets); a POST on one target per
-    class (the user's relation to the object, what the policy answers, the action), again
-    taking turns, so each partner's objects are tried by someone."""
+    """Each subject the row lets in, on one object per class: a GET per holder partner and
+    relation (own, hub, referred, shared, none) and what the policy answers; a POST per
+    relation, answer and action. Objects of the same class take turns (a fixed shuffle per
+    page and group), so each is tried on some page. A subject refused by role stands for the
+    others with the same roles, also taking turns."""
     targets = _targets(page, rule, world)
     open311 = page.key.startswith("open311:")
     chosen = [s for s in subjects if s.api_key == "" or open311]
     groups: dict[tuple, list[Subject]] = {}
     for subject in chosen:
-        if subject.api_key or not _refused_by_role(rule, subject, oracle):
+        if rule.who == "anyone" and subject.user.is_authenticated:
+            # A public page (the resident site, Open311) shows a signed-in member of staff
+            # what it shows anyone: they take turns.
+            groups.setdefault(("signed in",), []).append(subject)
+        elif subject.api_key or not _refused_by_role(rule, subject, oracle):
             groups[("self", subject.name)] = [subject]
         elif not subject.user.is_authenticated:
             groups[("anonymous",)] = [subject]
@@ -722,14 +765,14 @@ def _page_cases(page, rule, world, subjects, oracle, scanner, result, turn: int)
     for method in rule.methods:
         for g, members in enumerate(groups.values()):
             order = list(enumerate(targets))
-            if method == "POST" and rule.kind:
-                # A fixed shuffle per page and group: which object stands for a class changes
-                # from action to action and page to page, so every partner's are tried.
-                random.Random(f"{page.key} {g}").shuffle(order)
+            if rule.kind in SAMPLED:
+                random.Random(f"{page.key} {g} {method}").shuffle(order)
             seen: set[tuple] = set()
             for n, target in order:
                 subject = members[(n + turn + g) % len(members)]
-                if method == "POST" and target.kind:
+                if target.turn is not None and (target.turn + g) % 2:
+                    continue
+                if target.kind in SAMPLED:
                     _, answer = expected(
                         rule, subject, target.kind, target.obj, target.kwargs, oracle
                     )
@@ -739,6 +782,9 @@ def _page_cases(page, rule, world, subjects, oracle, scanner, result, turn: int)
                         and _readable(target.kind, target.obj, subject.user, oracle),
                         _relation(target.kind, target.obj, subject.user, oracle),
                         target.kwargs.get("action"),
+                        target.kwargs.get("fmt"),
+                        target.url.partition("?")[2],
+                        _holder_of(target.kind, target.obj) if method == "GET" else None,
                     )
                     if cls in seen:
                         continue
@@ -765,6 +811,7 @@ def _one_case(page, rule, method, url, kind, obj, kwargs, subject, oracle, scann
     allowed, answer = expected(rule, subject, kind, obj, kwargs, oracle)
     label = _label(obj) if obj is not None else "-"
     result.cases += 1
+    result.counts[page.key] = result.counts.get(page.key, 0) + 1
     changed = False
     payload = None
     if method == "GET":
