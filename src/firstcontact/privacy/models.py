@@ -9,6 +9,8 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 
+from firstcontact.dates import one_calendar_month_after
+
 
 class DataCategory(models.TextChoices):
     IDENTITY = "identity", "Identity and contact details"
@@ -111,16 +113,6 @@ class AuditEvent(models.Model):
     def __str__(self) -> str:
         when = f"{self.at:%Y-%m-%d %H:%M}"
         return f"{when} {self.username or '-'} {self.action} {self.object_type} {self.object_id}"
-
-
-def one_calendar_month_after(day: dt.date) -> dt.date:
-    """The same day of the next month, or that month's last day where it has no such day
-    (received 31 January: due 28 or 29 February), as the ICO counts a subject access
-    request's month."""
-    import calendar
-
-    year, month = (day.year + 1, 1) if day.month == 12 else (day.year, day.month + 1)
-    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
 class SubjectAccessRequest(models.Model):

@@ -3,7 +3,6 @@ requests to erase what is held about them (UK GDPR Article 17)."""
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 
 from django.conf import settings
@@ -12,6 +11,8 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+
+from firstcontact.dates import add_months, one_calendar_month_after
 
 
 class RecordKind(models.TextChoices):
@@ -58,22 +59,6 @@ LONGEST = {PeriodUnit.HOURS: 24 * 366, PeriodUnit.DAYS: 366 * 100, PeriodUnit.MO
 LONGEST[PeriodUnit.YEARS] = 100
 # Audit events are evidence of who saw what: kept at least a year.
 SHORTEST_AUDIT = dt.timedelta(days=365)
-
-
-def add_months(day: dt.date, months: int) -> dt.date:
-    """The same day `months` later (earlier if negative); the month's last day when that
-    month is shorter (31 January + 1 month = 28 or 29 February)."""
-    index = day.year * 12 + day.month - 1 + months
-    year, month = divmod(index, 12)
-    month += 1
-    last = calendar.monthrange(year, month)[1]
-    return day.replace(year=year, month=month, day=min(day.day, last))
-
-
-def one_calendar_month_after(day: dt.date) -> dt.date:
-    """The statutory response date: one calendar month from receipt (ICO guidance: the
-    corresponding day of the next month, or its last day if there is none)."""
-    return add_months(day, 1)
 
 
 def period_before(moment: dt.datetime, amount: int, unit: str) -> dt.datetime:
