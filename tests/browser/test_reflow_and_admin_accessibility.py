@@ -107,6 +107,8 @@ ADMIN_PAGES = [
     "/admin/partners/partner/",
     "/admin/telephony/queue/",
     "/admin/translations/translation/",
+    # Services without a group: the filter names them ("No group"), no empty link.
+    "/admin/catalogue/service/",
 ]
 
 
