@@ -6,6 +6,8 @@ withdraw a referral sent in error while it is open."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -30,6 +32,39 @@ REFERRAL_TRANSITIONS: dict[str, set[str]] = {
 # The answers that close a referral and prompt the responsible team to tell the resident.
 ANSWERED_STATES = (Referral.State.DECLINED, Referral.State.COMPLETED)
 OUTCOME_MAX = 5000
+
+
+def referral_update(
+    request: ServiceRequest,
+    now: dt.datetime,
+    user: AbstractBaseUser | None,
+    text: str,
+    *,
+    public: bool,
+) -> RequestUpdate:
+    """A referral entry in the request's history (public ones the resident sees)."""
+    return RequestUpdate.objects.create(
+        request=request,
+        created_at=now,
+        author=user,
+        kind=UpdateKind.REFERRAL,
+        status=request.status,
+        public=public,
+        text=text,
+    )
+
+
+def _checked_text(value: str, field: str, missing: str) -> str:
+    """The stripped text, or a ValidationError on `field` when it is empty, too long or
+    holds what the database cannot store."""
+    value = (value or "").strip()
+    if not value:
+        raise ValidationError({field: missing})
+    if len(value) > OUTCOME_MAX:
+        raise ValidationError({field: f"Keep it to {OUTCOME_MAX:,} characters."})
+    if errors := unstorable_fields({field: value}):
+        raise ValidationError(errors)
+    return value
 
 
 def respond_to_referral(
@@ -70,15 +105,13 @@ def respond_to_referral(
         request.updated_at = now
         request.save(update_fields=["version", "updated_at"])
         label = Referral.State(state).label.lower()
-        RequestUpdate.objects.create(
-            request=request,
-            created_at=now,
-            author=user,
-            kind=UpdateKind.REFERRAL,
-            status=request.status,
-            public=False,
-            text=f"{current.to_partner.name} {label} the referral"
+        referral_update(
+            request,
+            now,
+            user,
+            f"{current.to_partner.name} {label} the referral"
             + (f": {outcome}" if outcome else "."),
+            public=False,
         )
         notify_referral_answered(current)
     return current
@@ -206,12 +239,7 @@ def give_feedback(
 
     text = (text or "").strip()
     if publish:
-        if not text:
-            raise ValidationError({"text": "Enter the update for the resident."})
-        if len(text) > OUTCOME_MAX:
-            raise ValidationError({"text": f"Keep it to {OUTCOME_MAX:,} characters."})
-        if errors := unstorable_fields({"text": text}):
-            raise ValidationError(errors)
+        text = _checked_text(text, "text", "Enter the update for the resident.")
     now = timezone.now()
     with transaction.atomic():
         current = _lock_for_change(user, request, expected_version, Action.REFERRAL_FEEDBACK)
@@ -229,25 +257,15 @@ def give_feedback(
         referral.save(update_fields=["feedback_at"])
         _save(current, now, [])
         if not publish:
-            RequestUpdate.objects.create(
-                request=current,
-                created_at=now,
-                author=user,
-                kind=UpdateKind.REFERRAL,
-                status=current.status,
+            referral_update(
+                current,
+                now,
+                user,
+                f"No update to the resident about {referral.to_partner.name}'s answer.",
                 public=False,
-                text=f"No update to the resident about {referral.to_partner.name}'s answer.",
             )
             return None
-        update = RequestUpdate.objects.create(
-            request=current,
-            created_at=now,
-            author=user,
-            kind=UpdateKind.REFERRAL,
-            status=current.status,
-            public=True,
-            text=text,
-        )
+        update = referral_update(current, now, user, text, public=True)
         if resident_hears_back(current):
             _tell_customer(current, text)
     return update
@@ -266,13 +284,7 @@ def withdraw_referral(
     from firstcontact.servicerequests.permissions import OPEN_REFERRAL_STATES, Action
     from firstcontact.servicerequests.services import _lock_for_change, _save
 
-    reason = (reason or "").strip()
-    if not reason:
-        raise ValidationError({"reason": "Say why you are withdrawing it."})
-    if len(reason) > OUTCOME_MAX:
-        raise ValidationError({"reason": f"Keep it to {OUTCOME_MAX:,} characters."})
-    if errors := unstorable_fields({"reason": reason}):
-        raise ValidationError(errors)
+    reason = _checked_text(reason, "reason", "Say why you are withdrawing it.")
     now = timezone.now()
     with transaction.atomic():
         current = _lock_for_change(user, request, expected_version, Action.WITHDRAW_REFERRAL)
@@ -295,14 +307,12 @@ def withdraw_referral(
         referral.outcome = f"Withdrawn: {reason}"
         referral.save(update_fields=["state", "outcome"])
         _save(current, now, [])
-        RequestUpdate.objects.create(
-            request=current,
-            created_at=now,
-            author=user,
-            kind=UpdateKind.REFERRAL,
-            status=current.status,
+        referral_update(
+            current,
+            now,
+            user,
+            f"Referral to {referral.to_partner.name} withdrawn: {reason}",
             public=False,
-            text=f"Referral to {referral.to_partner.name} withdrawn: {reason}",
         )
         _notify_withdrawn(referral)
     return referral

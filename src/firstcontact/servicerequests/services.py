@@ -36,6 +36,7 @@ from firstcontact.servicerequests.models import (
 )
 from firstcontact.servicerequests.permissions import Action, may_raise_requests, require
 from firstcontact.servicerequests.references import new_reference
+from firstcontact.servicerequests.referrals import referral_update
 from firstcontact.validation import unstorable_fields
 
 DESCRIPTION_MAX = 10_000
@@ -594,14 +595,12 @@ def refer_request(
             created_by=user,
         )
         _save(current, now, [])
-        RequestUpdate.objects.create(
-            request=current,
-            created_at=now,
-            author=user,
-            kind=UpdateKind.REFERRAL,
-            status=current.status,
+        referral_update(
+            current,
+            now,
+            user,
+            f"We have also asked {to_partner.name} to help with this.",
             public=True,
-            text=f"We have also asked {to_partner.name} to help with this.",
         )
     return referral
 
