@@ -22,7 +22,11 @@ from firstcontact.inbox.models import Conversation, FirstResponseAlert
 from firstcontact.inbox.selectors import first_response_state
 from firstcontact.notify.models import NotificationChannel
 from firstcontact.notify.services import queue_notification
-from firstcontact.servicerequests.escalation import team_leader_recipients, warning_window
+from firstcontact.servicerequests.escalation import (
+    alert_digest,
+    team_leader_recipients,
+    warning_window,
+)
 
 _RANK = {
     FirstResponseAlert.NONE: 0,
@@ -99,23 +103,16 @@ def _notify_team(items: list[tuple[str, Conversation]]) -> int:
     recipients = team_leader_recipients(team, partner)
     if not recipients:
         return 0
-    breached = [c for state, c in items if state == FirstResponseAlert.BREACHED]
-    approaching = [c for state, c in items if state == FirstResponseAlert.APPROACHING]
     where = team.name if team is not None else partner.name
-    parts = []
-    if breached:
-        parts.append(f"{len(breached)} overdue")
-    if approaching:
-        parts.append(f"{len(approaching)} due soon")
+    counts, body = alert_digest(
+        items,
+        _describe,
+        intro=f"Messages to the {where} team still waiting for a first response:",
+        overdue_heading="Past their first-response time:",
+        action="Open the messages queue to claim and answer them.",
+    )
     plural = "s" if len(items) != 1 else ""
-    subject = f"{where}: {' and '.join(parts)} first response{plural} to messages"
-    lines = [f"Messages to the {where} team still waiting for a first response:", ""]
-    if breached:
-        lines += ["Past their first-response time:", *(_describe(c) for c in breached), ""]
-    if approaching:
-        lines += ["Due soon:", *(_describe(c) for c in approaching), ""]
-    lines.append("Open the messages queue to claim and answer them.")
-    body = "\n".join(lines)
+    subject = f"{where}: {counts} first response{plural} to messages"
     with transaction.atomic():
         for recipient in recipients:
             queue_notification(

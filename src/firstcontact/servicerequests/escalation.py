@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -121,28 +122,49 @@ def escalate_slas(*, now: dt.datetime | None = None, notify: bool = True) -> Esc
     return report
 
 
+def alert_digest[T](
+    items: list[tuple[str, T]],
+    describe: Callable[[T], str],
+    *,
+    intro: str,
+    overdue_heading: str,
+    action: str,
+) -> tuple[str, str]:
+    """A team's alert email, shared with the messages inbox: how many are overdue and due
+    soon ("2 overdue and 1 due soon") and the body listing them. Items are (alert state, thing)
+    pairs; the request and message alert states share their values ("breached",
+    "approaching")."""
+    breached = [thing for state, thing in items if state == SLAAlert.BREACHED]
+    approaching = [thing for state, thing in items if state == SLAAlert.APPROACHING]
+    parts = []
+    if breached:
+        parts.append(f"{len(breached)} overdue")
+    if approaching:
+        parts.append(f"{len(approaching)} due soon")
+    lines = [intro, ""]
+    if breached:
+        lines += [overdue_heading, *(describe(thing) for thing in breached), ""]
+    if approaching:
+        lines += ["Due soon:", *(describe(thing) for thing in approaching), ""]
+    lines.append(action)
+    return " and ".join(parts), "\n".join(lines)
+
+
 def _notify_team(items: list[tuple[str, ServiceRequest]]) -> int:
     first = items[0][1]
     team, partner = first.team, first.responsible_partner
     recipients = team_leader_recipients(team, partner)
     if not recipients:
         return 0
-    breached = [r for state, r in items if state == SLAAlert.BREACHED]
-    approaching = [r for state, r in items if state == SLAAlert.APPROACHING]
     where = team.name if team is not None else partner.name
-    parts = []
-    if breached:
-        parts.append(f"{len(breached)} overdue")
-    if approaching:
-        parts.append(f"{len(approaching)} due soon")
-    subject = f"{where}: {' and '.join(parts)} request{'s' if len(items) != 1 else ''}"
-    lines = [f"Requests in the {where} queue that need attention:", ""]
-    if breached:
-        lines += ["Past their due time:", *(_describe(r) for r in breached), ""]
-    if approaching:
-        lines += ["Due soon:", *(_describe(r) for r in approaching), ""]
-    lines.append("Open the work queue to reassign or update them.")
-    body = "\n".join(lines)
+    counts, body = alert_digest(
+        items,
+        _describe,
+        intro=f"Requests in the {where} queue that need attention:",
+        overdue_heading="Past their due time:",
+        action="Open the work queue to reassign or update them.",
+    )
+    subject = f"{where}: {counts} request{'s' if len(items) != 1 else ''}"
     with transaction.atomic():
         for recipient in recipients:
             queue_notification(
