@@ -134,15 +134,30 @@ def customer_changes(customer: Customer, *, limit: int | None = None) -> list:
 
 def get_customer(user: User, pk: int, *, purpose: str = "") -> Customer:
     """One customer the user may see, for display: writes an audit event. 404 otherwise."""
-    customer = (
-        visible_customers(user)
-        .select_related("partner")
-        .prefetch_related("phones", "emails", "addresses", "consents")
-        .filter(pk=pk)
-        .first()
+    return audited_customer(
+        user,
+        visible_customers(user),
+        pk,
+        purpose=purpose,
+        missing="No customer with that reference that you may see.",
+        prefetch=("phones", "emails", "addresses", "consents"),
     )
+
+
+def audited_customer(
+    user: User,
+    scope: QuerySet[Customer],
+    pk: int,
+    *,
+    purpose: str,
+    missing: str,
+    prefetch: tuple[str, ...],
+) -> Customer:
+    """The customer `pk` within `scope`, for display: its view is audited with `purpose`.
+    404 with `missing` when it is not there (shared with the DPO's covered records)."""
+    customer = scope.select_related("partner").prefetch_related(*prefetch).filter(pk=pk).first()
     if customer is None:
-        raise Http404("No customer with that reference that you may see.")
+        raise Http404(missing)
     record_audit_event(
         user=user,
         action=AuditEvent.Action.VIEW,

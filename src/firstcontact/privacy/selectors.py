@@ -71,28 +71,20 @@ def covered_customers(user: User) -> QuerySet[Customer]:
 
 def get_covered_customer(user: User, pk: object, *, purpose: str = "data protection") -> Customer:
     """One customer record the DPO covers, for display (audited); 404 otherwise."""
+    from firstcontact.customers.selectors import audited_customer
+
     try:
         pk = int(str(pk))
     except ValueError:
         raise Http404("No customer record with that number.") from None
-    customer = (
-        covered_customers(user)
-        .select_related("partner")
-        .prefetch_related("phones", "emails", "addresses")
-        .filter(pk=pk)
-        .first()
+    return audited_customer(
+        user,
+        covered_customers(user),
+        pk,
+        purpose=purpose,
+        missing="No customer record with that number that you cover.",
+        prefetch=("phones", "emails", "addresses"),
     )
-    if customer is None:
-        raise Http404("No customer record with that number that you cover.")
-    record_audit_event(
-        user=user,
-        action=AuditEvent.Action.VIEW,
-        object_type="customer",
-        object_id=customer.pk,
-        customer_id=customer.pk,
-        detail=purpose,
-    )
-    return customer
 
 
 def search_people(user: User, query: str, *, limit: int = 50) -> list[Customer]:
