@@ -9,6 +9,7 @@ import os
 import time
 
 import pytest
+from django.contrib.auth.models import AnonymousUser
 from django.db import transaction
 from django.test import override_settings
 
@@ -111,16 +112,30 @@ def test_the_world_gives_every_relation_to_some_login(world, db):
     }
     assert {"own", "hub", "referred", "shared", "none"} <= relations, relations
     shared_notes = [
-        sr
+        (user, sr)
         for user in world.users.values()
         for sr in world.requests
         if _relation("request", sr, user, oracle) == "shared" and sr.pk in world.internal_notes
     ]
     assert shared_notes
+    # The scanner finds such a note on a page a shared reader is shown, and not its public
+    # update; an Open311 client's own id is not a finding for it, another client's is.
+    from tests.access.matrix import Scanner
+
+    scanner = Scanner(world, oracle)
+    user, sr = shared_notes[0]
+    assert scanner.find(user, f"<p>{world.internal_notes[sr.pk]}</p>")
+    assert not scanner.find(user, f"<p>{world.public_updates[sr.pk]}</p>")
     from firstcontact.open311.models import Open311Submission
     from tests.access.matrix import is_public_request
 
-    assert any(
-        is_public_request(s.service_request)
+    own = [
+        s
         for s in Open311Submission.objects.filter(client_request_id__endswith="-public")
-    ), "no Open311 client has a public report of its own in the world"
+        if is_public_request(s.service_request)
+    ]
+    assert own, "no Open311 client has a public report of its own in the world"
+    anonymous = AnonymousUser()
+    mine = own[0]
+    assert not scanner.find(anonymous, mine.client_request_id, client_pk=mine.client_id)
+    assert scanner.find(anonymous, mine.client_request_id, client_pk=mine.client_id + 10_000)
