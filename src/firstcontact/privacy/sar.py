@@ -137,6 +137,14 @@ class SubjectAccessExport:
         P, R = self.partner_ids, self.person_ids
         held = self.held_customers().values("pk")
         requests = self.requests().values("pk")
+
+        def request_files(
+            name: str, label: str, model: type, row: Callable[[object], dict], fields: list[str]
+        ) -> Kind:
+            # Photos and attached files: the requests' files, request by request.
+            files = model.objects.filter(request_id__in=requests).select_related("request")
+            return Kind(name, label, files.order_by("request_id", "pk"), row, fields)
+
         return [
             Kind(
                 "customer_records",
@@ -215,21 +223,17 @@ class SubjectAccessExport:
                 self._referral_row,
                 ["request", "created_at", "from_partner", "to_partner", "reason", "state"],
             ),
-            Kind(
+            request_files(
                 "photos",
                 "Photos and attachments",
-                RequestPhoto.objects.filter(request_id__in=requests)
-                .select_related("request")
-                .order_by("request_id", "pk"),
+                RequestPhoto,
                 self._photo_row,
                 ["request", "uploaded_at", "content_type", "size", "file"],
             ),
-            Kind(
+            request_files(
                 "attachments",
                 "Files kept with requests (letters, evidence)",
-                RequestAttachment.objects.filter(request_id__in=requests)
-                .select_related("request")
-                .order_by("request_id", "pk"),
+                RequestAttachment,
                 self._attachment_row,
                 ["request", "uploaded_at", "name", "description", "file"],
             ),
