@@ -1,7 +1,7 @@
 from django.contrib import admin
 
 from firstcontact.admin_site import site
-from firstcontact.partners.admin import PartnershipAdminPermissions
+from firstcontact.partners.admin import CaseWorkSuperusersOnly, PartnershipAdminPermissions
 from firstcontact.retention.models import ErasureRequest, LegalHold, RetentionRule
 
 
@@ -30,17 +30,10 @@ class LegalHoldAdmin(PartnershipAdminPermissions, admin.ModelAdmin):
 
 
 @admin.register(ErasureRequest, site=site)
-class ErasureRequestAdmin(PartnershipAdminPermissions, admin.ModelAdmin):
-    """Read-only here: data protection officers work them at /dpo/erasure/."""
+class ErasureRequestAdmin(CaseWorkSuperusersOnly, admin.ModelAdmin):
+    """Data protection officers work them at /dpo/erasure/; they name the person asking and
+    the customer record, so here they are for superusers only, read-only (a partnership
+    administrator reads no case work: docs/access.md)."""
 
     list_display = ["pk", "partner", "received_on", "due_on", "status", "refusal_reason"]
     list_filter = ["status", "partner"]
-
-    def has_add_permission(self, request, *args):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
