@@ -4,6 +4,8 @@ request and resolve. Reads go through inbox.selectors, writes through inbox.serv
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django import forms
 from django.contrib import messages as flash
 from django.contrib.auth.decorators import login_required
@@ -241,66 +243,67 @@ def claim(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("inbox:conversation", pk=conversation.pk)
 
 
-@login_required
-@require_POST
-def reply(request: HttpRequest, pk: int) -> HttpResponse:
+def _submit(
+    request: HttpRequest,
+    pk: int,
+    form: forms.Form,
+    page_form: str,
+    action: Callable[..., object],
+    argument: str,
+    done: str,
+    then: str = "",
+) -> HttpResponse:
+    """A one-field form on the conversation page (reply, note, resolve): `action` is given the
+    field as `argument`; then `done` is said (with the conversation's {reference}) and the user
+    goes to `then` (the conversation by default). On an error, the page again with the form
+    (as `page_form`) showing it."""
     conversation, refused = _act(request, pk)
     if refused:
         return refused
-    form = ReplyForm(request.POST)
+    field = next(iter(form.fields))  # the form's only field
     if form.is_valid():
         try:
-            services.reply(
-                user=request.user, conversation=conversation, text=form.cleaned_data["text"]
+            action(
+                user=request.user,
+                conversation=conversation,
+                **{argument: form.cleaned_data[field]},
             )
         except ValidationError as exc:
-            _apply(form, exc, "text")
+            _apply(form, exc, field)
         except PermissionDenied as exc:
             return _forbidden(request, str(exc))
         else:
-            flash.success(request, "Your reply is on its way.")
+            flash.success(request, done.format(reference=conversation.formatted_reference))
+            if then:
+                return redirect(then)
             return redirect("inbox:conversation", pk=conversation.pk)
-    return _page(request, conversation, reply_form=form)
+    return _page(request, conversation, **{page_form: form})
+
+
+@login_required
+@require_POST
+def reply(request: HttpRequest, pk: int) -> HttpResponse:
+    form = ReplyForm(request.POST)
+    return _submit(
+        request, pk, form, "reply_form", services.reply, "text", "Your reply is on its way."
+    )
 
 
 @login_required
 @require_POST
 def note(request: HttpRequest, pk: int) -> HttpResponse:
-    conversation, refused = _act(request, pk)
-    if refused:
-        return refused
     form = NoteForm(request.POST)
-    if form.is_valid():
-        try:
-            services.add_note(
-                user=request.user, conversation=conversation, text=form.cleaned_data["note"]
-            )
-        except ValidationError as exc:
-            _apply(form, exc, "note")
-        else:
-            flash.success(request, "Note added.")
-            return redirect("inbox:conversation", pk=conversation.pk)
-    return _page(request, conversation, note_form=form)
+    return _submit(request, pk, form, "note_form", services.add_note, "text", "Note added.")
 
 
 @login_required
 @require_POST
 def resolve(request: HttpRequest, pk: int) -> HttpResponse:
-    conversation, refused = _act(request, pk)
-    if refused:
-        return refused
     form = ResolveForm(request.POST)
-    if form.is_valid():
-        try:
-            services.resolve(
-                user=request.user, conversation=conversation, outcome=form.cleaned_data["outcome"]
-            )
-        except ValidationError as exc:
-            _apply(form, exc, "outcome")
-        else:
-            flash.success(request, f"Conversation {conversation.formatted_reference} resolved.")
-            return redirect("inbox:queue")
-    return _page(request, conversation, resolve_form=form)
+    done = "Conversation {reference} resolved."
+    return _submit(
+        request, pk, form, "resolve_form", services.resolve, "outcome", done, then="inbox:queue"
+    )
 
 
 @login_required
