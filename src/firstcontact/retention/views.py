@@ -9,8 +9,10 @@ refusing it with a UK GDPR Article 17(3) reason.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from functools import wraps
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -221,64 +223,70 @@ def _closed_message(request: HttpRequest, erasure: ErasureRequest) -> HttpRespon
     return redirect("retention:erasure", pk=erasure.pk)
 
 
-@require_POST
-@dpo_required
-def erasure_assess(request: HttpRequest, pk: int) -> HttpResponse:
+def _erasure_step(
+    request: HttpRequest,
+    pk: int,
+    form_class: type[forms.Form],
+    page_form: str,
+    act: Callable[[ErasureRequest, dict], object],
+    done: str,
+) -> HttpResponse:
+    """One step on an open erasure request (assess, carry out, refuse): `act` with the form's
+    data, then `done` said on its page; on an error, the page again (400) with the form (as
+    `page_form`) showing it."""
     erasure = _erasure(request, pk)
     if (closed := _closed_message(request, erasure)) is not None:
         return closed
-    form = AssessForm(request.POST)
+    form = form_class(request.POST)
     if form.is_valid():
         try:
-            services.assess_erasure(
-                user=request.user, erasure=erasure, notes=form.cleaned_data["notes"]
-            )
+            act(erasure, form.cleaned_data)
         except ValidationError as exc:
             apply_errors(form, exc)
         else:
-            messages.success(request, "Marked as assessed.")
+            messages.success(request, done)
             return redirect("retention:erasure", pk=erasure.pk)
-    return _detail(request, erasure, status=400, assess_form=form)
+    return _detail(request, erasure, status=400, **{page_form: form})
+
+
+@require_POST
+@dpo_required
+def erasure_assess(request: HttpRequest, pk: int) -> HttpResponse:
+    return _erasure_step(
+        request,
+        pk,
+        AssessForm,
+        "assess_form",
+        lambda erasure, data: services.assess_erasure(
+            user=request.user, erasure=erasure, notes=data["notes"]
+        ),
+        "Marked as assessed.",
+    )
 
 
 @require_POST
 @dpo_required
 def erasure_carry_out(request: HttpRequest, pk: int) -> HttpResponse:
-    erasure = _erasure(request, pk)
-    if (closed := _closed_message(request, erasure)) is not None:
-        return closed
-    form = CarryOutForm(request.POST)
-    if form.is_valid():
-        try:
-            services.carry_out_erasure(user=request.user, erasure=erasure)
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
-            messages.success(
-                request, "Erasure carried out: the record and its history are anonymised."
-            )
-            return redirect("retention:erasure", pk=erasure.pk)
-    return _detail(request, erasure, status=400, carry_out_form=form)
+    return _erasure_step(
+        request,
+        pk,
+        CarryOutForm,
+        "carry_out_form",
+        lambda erasure, data: services.carry_out_erasure(user=request.user, erasure=erasure),
+        "Erasure carried out: the record and its history are anonymised.",
+    )
 
 
 @require_POST
 @dpo_required
 def erasure_refuse(request: HttpRequest, pk: int) -> HttpResponse:
-    erasure = _erasure(request, pk)
-    if (closed := _closed_message(request, erasure)) is not None:
-        return closed
-    form = RefuseForm(request.POST)
-    if form.is_valid():
-        try:
-            services.refuse_erasure(
-                user=request.user,
-                erasure=erasure,
-                reason=form.cleaned_data["reason"],
-                notes=form.cleaned_data["notes"],
-            )
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
-            messages.success(request, "Erasure refused. Tell the person why, within the month.")
-            return redirect("retention:erasure", pk=erasure.pk)
-    return _detail(request, erasure, status=400, refuse_form=form)
+    return _erasure_step(
+        request,
+        pk,
+        RefuseForm,
+        "refuse_form",
+        lambda erasure, data: services.refuse_erasure(
+            user=request.user, erasure=erasure, reason=data["reason"], notes=data["notes"]
+        ),
+        "Erasure refused. Tell the person why, within the month.",
+    )
