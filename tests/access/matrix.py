@@ -178,9 +178,10 @@ def _admin_object_id(route: str) -> str:
             model = apps.get_model(match.group(1), match.group(2))
         except LookupError:
             return "1"
-        first = model._default_manager.order_by("pk").first()
-        if first is not None:
-            return str(first.pk)
+        # The latest: the world's own records (made after the demo's) where it makes any.
+        latest = model._default_manager.order_by("-pk").first()
+        if latest is not None:
+            return str(latest.pk)
     return "1"
 
 

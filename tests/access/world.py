@@ -234,7 +234,30 @@ def build_world() -> World:
     world.services = [r.service for r in world.requests[:: max(1, len(world.requests) // 4)]]
     for partner in partners:
         add_conversations(world, partner, now)
+    add_case_work_kept_in_the_admin(world, now)
     return world
+
+
+def add_case_work_kept_in_the_admin(world: World, now) -> None:
+    """Case work the admin site keeps for superusers only (docs/access.md, "Other writes"):
+    an erasure request naming a customer and a survey invitation about a request, so an
+    admin page showing them to a partnership administrator is found."""
+    from firstcontact.insight.models import SurveyInvitation
+    from firstcontact.retention.models import ErasureRequest
+
+    customer = world.customers[0]
+    ErasureRequest.objects.create(
+        partner_id=customer.partner_id,
+        customer=customer,
+        requester="Leak matrix: the person, by letter",
+    )
+    sr = next(r for r in world.requests if r.customer_id)
+    SurveyInvitation.objects.create(
+        service_request=sr,
+        partner_id=sr.responsible_partner_id,
+        rate=0.5,
+        expires_at=now + dt.timedelta(days=14),
+    )
 
 
 def add_public_submission(client: Open311Client, partner: Partner, now) -> None:
