@@ -7,11 +7,8 @@ from __future__ import annotations
 
 import csv
 import re
-from functools import wraps
 
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
@@ -26,6 +23,7 @@ from firstcontact.dpo.forms import (
     SubjectAccessStatusForm,
 )
 from firstcontact.privacy import selectors
+from firstcontact.privacy.decorators import dpo_required
 from firstcontact.privacy.models import AuditEvent, SubjectAccessRequest
 from firstcontact.privacy.sar import SubjectAccessExport, csv_cell
 from firstcontact.privacy.services import (
@@ -36,20 +34,6 @@ from firstcontact.privacy.services import (
 )
 
 AUDIT_PAGE_SIZE = 50
-
-
-def dpo_required(view):
-    """Data protection officers only: others 403, visitors to the sign-in page."""
-
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
-        if not selectors.is_dpo(request.user):
-            raise PermissionDenied("These pages are for data protection officers.")
-        return view(request, *args, **kwargs)
-
-    return wrapper
 
 
 def _address(request: HttpRequest) -> str | None:

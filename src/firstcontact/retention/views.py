@@ -10,12 +10,10 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from functools import wraps
 
 from django import forms
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Case, IntegerField, Value, When
 from django.http import Http404, HttpRequest, HttpResponse
@@ -24,6 +22,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from firstcontact.customers.models import Customer
+from firstcontact.privacy.decorators import dpo_required
 from firstcontact.privacy.models import AuditEvent
 from firstcontact.privacy.services import record_audit_event
 from firstcontact.retention import selectors, services
@@ -39,20 +38,6 @@ from firstcontact.retention.models import OPEN_STATUSES, ErasureRequest
 
 PAGE_SIZE = 50
 DUE_SOON_DAYS = 7
-
-
-def dpo_required(view):
-    """Data protection officers only: others 403, visitors to the sign-in page."""
-
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
-        if not selectors.is_dpo(request.user):
-            raise PermissionDenied("These pages are for data protection officers.")
-        return view(request, *args, **kwargs)
-
-    return wrapper
 
 
 def _pk(value: object) -> int:
