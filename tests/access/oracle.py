@@ -227,6 +227,12 @@ class Oracle:
         allowed = REQUEST_ACTIONS.get(action)
         if allowed is None:
             return False
+        # A referral records the customer's consent to the partner referred to, and only staff
+        # who may read a customer record a consent for them (docs/access.md).
+        if action == "refer" and sr.customer is not None and not self.can_read_customer(
+            user, sr.customer
+        ):
+            return False
         return any(
             partner == sr.responsible_partner_id and role in allowed
             for partner, role, _ in self.memberships.get(user.pk, [])
