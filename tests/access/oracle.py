@@ -229,8 +229,10 @@ class Oracle:
             return False
         # A referral records the customer's consent to the partner referred to, and only staff
         # who may read a customer record a consent for them (docs/access.md).
-        if action == "refer" and sr.customer is not None and not self.can_read_customer(
-            user, sr.customer
+        if (
+            action == "refer"
+            and sr.customer is not None
+            and not self.can_read_customer(user, sr.customer)
         ):
             return False
         return any(
