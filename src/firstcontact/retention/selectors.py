@@ -7,7 +7,7 @@ from django.db.models import QuerySet
 
 from firstcontact.customers.matching import normalise_name
 from firstcontact.customers.models import Customer
-from firstcontact.partners.models import Membership, Partner, Role
+from firstcontact.privacy.selectors import dpo_partner_ids
 from firstcontact.retention.models import ErasureRequest
 
 User = AbstractBaseUser | AnonymousUser
@@ -16,24 +16,7 @@ User = AbstractBaseUser | AnonymousUser
 def covered_partner_ids(user: User) -> set[int]:
     """Partners whose records the user answers for as a data protection officer: their own
     partner's as `dpo`, every partner's as `partnership_dpo`; none for anyone else."""
-    try:  # the DPO pages' own selector (firstcontact.dpo), when present
-        from firstcontact.privacy.selectors import dpo_partner_ids
-    except ImportError:
-        pass
-    else:
-        return set(dpo_partner_ids(user))
-    if not (user.is_authenticated and user.is_active):
-        return set()
-    roles = dict(
-        Membership.objects.filter(
-            user=user, role__in=[Role.DATA_PROTECTION_OFFICER, Role.PARTNERSHIP_DPO]
-        ).values_list("partner_id", "role")
-    )
-    if not roles:
-        return set()
-    if Role.PARTNERSHIP_DPO in roles.values():
-        return set(Partner.objects.values_list("pk", flat=True))
-    return set(roles)
+    return set(dpo_partner_ids(user))
 
 
 def is_dpo(user: User) -> bool:
