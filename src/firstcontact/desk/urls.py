@@ -42,9 +42,7 @@ urlpatterns = [
     path("desk/knowledge/<slug:code>/", views.knowledge_article, name="knowledge_article"),
     # The directory of services beside the customer, and signposting to it.
     path("desk/directory/", directory_views.directory, name="directory"),
-    path(
-        "desk/directory/signpost/", directory_views.directory_signpost, name="directory_signpost"
-    ),
+    path("desk/directory/signpost/", directory_views.directory_signpost, name="directory_signpost"),
     path("desk/raise/", views.raise_pick, name="raise_pick"),
     path("desk/raise/done/<str:reference>/", views.raise_done, name="raise_done"),
     path("desk/raise/<slug:code>/", views.raise_form, name="raise_form"),
