@@ -71,9 +71,10 @@ def test_the_partnership_admin_manages_rules_and_holds(client, partnership):
         "/admin/retention/retentionrule/add/",
         "/admin/retention/legalhold/",
         "/admin/retention/legalhold/add/",
-        "/admin/retention/erasurerequest/",
     ):
         assert client.get(path).status_code == 200, path
+    # Erasure requests are the DPOs' case work (/dpo/erasure/), not the administrator's.
+    assert client.get("/admin/retention/erasurerequest/").status_code == 403
     response = client.post(
         "/admin/retention/retentionrule/add/",
         {
