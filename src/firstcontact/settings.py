@@ -281,6 +281,9 @@ FIRSTCONTACT = {
     # (close_timed_out_contacts), as are an adviser's open contacts when they next sign in.
     "CONTACT_TIMEOUT_MINUTES": int(os.environ.get("CONTACT_TIMEOUT_MINUTES", "240")),
     "SIGN_IN_FAILURES_PER_ADDRESS": int(os.environ.get("SIGN_IN_FAILURES_PER_ADDRESS", "20")),
+    # The partnership's first-contact resolution target, 0–1; a client partner's shared-service
+    # agreement may set its own (ServiceAgreement.fcr_target; insight/targets.py).
+    "FCR_TARGET": float(os.environ.get("FCR_TARGET", "0.8")),
 }
 if FIRSTCONTACT["STAFF_TWO_FACTOR"] not in {"required", "optional"}:
     raise ImproperlyConfigured('STAFF_TWO_FACTOR must be "required" or "optional".')

@@ -61,6 +61,7 @@ from firstcontact.desk.forms import (
 )
 from firstcontact.desk.services import raised_confirmation
 from firstcontact.desk.tell_us_once import life_event_for_service
+from firstcontact.insight.targets import against_target, fcr_target_for
 from firstcontact.partners.models import Membership, Partner
 from firstcontact.partners.selectors import (
     STAFF_ROLES,
@@ -147,14 +148,20 @@ def home(request: HttpRequest) -> HttpResponse:
     today = _start_of_today()
     own = member_partner_ids(user)
     contacts = visible_contacts(user)
+    fcr_mine = first_contact_resolution(contacts.filter(adviser=user), start=today)
+    fcr_partner = first_contact_resolution(
+        contacts.filter(Q(partner_id__in=own) | Q(handled_by_id__in=own)), start=today
+    )
+    # Advisers are held to their own partner's FCR target (issue 18), said in words.
+    target = fcr_target_for(own)
     context.update(
         desk_context(request),
         memberships=memberships,
         start_form=start_form,
-        fcr_mine=first_contact_resolution(contacts.filter(adviser=user), start=today),
-        fcr_partner=first_contact_resolution(
-            contacts.filter(Q(partner_id__in=own) | Q(handled_by_id__in=own)), start=today
-        ),
+        fcr_mine=fcr_mine,
+        fcr_mine_target=against_target(fcr_mine.rate, target),
+        fcr_partner=fcr_partner,
+        fcr_partner_target=against_target(fcr_partner.rate, target),
         own_partners=Partner.objects.filter(pk__in=own),
         callbacks_due_count=callbacks_due(user, scope="mine").count(),
     )

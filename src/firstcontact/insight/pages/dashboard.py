@@ -32,6 +32,7 @@ from firstcontact.insight.scoping import (
     scoped_requests,
 )
 from firstcontact.insight.tables import Column, Table
+from firstcontact.insight.targets import against_target, default_fcr_target, fcr_targets
 from firstcontact.partners.models import Partner
 
 CHANNEL_LABELS = dict(Channel.choices)
@@ -138,12 +139,14 @@ FIRST_CONTACT_RESOLUTION = Report(
         Column("eligible", "Ended contacts", "int"),
         Column("resolved", "Resolved at first contact", "int"),
         Column("fcr", "First-contact resolution", "rate"),
+        Column("against_target", "Against target"),
     ),
     footer=Total(
         "All partners", sums=("eligible", "resolved"), ratios={"fcr": ("resolved", "eligible")}
     ),
     note="Resolved includes contacts signposted to a service. Abandoned contacts are left out: "
-    "they had no chance of resolution.",
+    "they had no chance of resolution. Each partner's target is the one in its shared-service "
+    "agreement where one is in force, else the partnership's.",
 )
 
 FCR_BY_OUTCOME = Report(
@@ -420,17 +423,22 @@ def _fcr_table(user, partner, service, contact_rows, use_contact_rollups, start,
             contacts, start=start, end=end
         ).items():
             fcr[pid] = [result.eligible, result.resolved]
-    return FIRST_CONTACT_RESOLUTION.table(
-        [
-            {
-                "partner": partner_names[pid],
-                "eligible": e,
-                "resolved": r,
-                "fcr": r / e if e else None,
-            }
-            for pid, (e, r) in sorted(fcr.items(), key=lambda kv: partner_names[kv[0]])
-        ]
-    )
+    targets = fcr_targets(fcr)
+    rows = [
+        {
+            "partner": partner_names[pid],
+            "eligible": e,
+            "resolved": r,
+            "fcr": r / e if e else None,
+            "against_target": against_target(r / e if e else None, targets[pid]),
+        }
+        for pid, (e, r) in sorted(fcr.items(), key=lambda kv: partner_names[kv[0]])
+    ]
+    footer = FIRST_CONTACT_RESOLUTION.footer(rows, FIRST_CONTACT_RESOLUTION.columns)
+    if footer is not None:
+        # The partnership as a whole is held to its own default target.
+        footer["against_target"] = against_target(footer["fcr"], default_fcr_target())
+    return FIRST_CONTACT_RESOLUTION.table(rows, footer=footer)
 
 
 def _fcr_by_outcome_table(user, partner_ids, service, start, end) -> Table:
