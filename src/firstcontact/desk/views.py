@@ -154,6 +154,17 @@ def home(request: HttpRequest) -> HttpResponse:
     )
     # Advisers are held to their own partner's FCR target (issue 18), said in words.
     target = fcr_target_for(own)
+    # The adviser's team(s): contacts ended today by anyone in them.
+    team_rows = [m for m in memberships if m.team_id is not None]
+    fcr_team = None
+    if team_rows:
+        team_members = Membership.objects.filter(team_id__in={m.team_id for m in team_rows}).values(
+            "user_id"
+        )
+        fcr_team = first_contact_resolution(
+            contacts.filter(adviser_id__in=team_members), start=today
+        )
+        team_target = fcr_target_for({m.partner_id for m in team_rows})
     context.update(
         desk_context(request),
         memberships=memberships,
@@ -162,6 +173,9 @@ def home(request: HttpRequest) -> HttpResponse:
         fcr_mine_target=against_target(fcr_mine.rate, target),
         fcr_partner=fcr_partner,
         fcr_partner_target=against_target(fcr_partner.rate, target),
+        fcr_team=fcr_team,
+        fcr_team_names=", ".join(sorted({m.team.name for m in team_rows})),
+        fcr_team_target=against_target(fcr_team.rate, team_target) if fcr_team else "",
         own_partners=Partner.objects.filter(pk__in=own),
         callbacks_due_count=callbacks_due(user, scope="mine").count(),
     )
