@@ -13,6 +13,7 @@ from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.db.models import Prefetch
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -667,6 +668,8 @@ def _refer(request, sr):
     consent = None
     data = form.cleaned_data
 
+    # The consent and the referral it allows are stored together or not at all.
+    @transaction.atomic
     def refer():
         nonlocal consent
         if sr.customer_id and data["consent_given"]:
@@ -689,13 +692,7 @@ def _refer(request, sr):
         )
         notify_referral_received(referral)
 
-    from django.db import transaction
-
-    def atomic_refer():
-        with transaction.atomic():
-            refer()
-
-    if _run(form, atomic_refer, {"to_partner": "to", "to_team": "to", "consent": "consent_given"}):
+    if _run(form, refer, {"to_partner": "to", "to_team": "to", "consent": "consent_given"}):
         return form, f"Referred to {to_team or to_partner}."
     return form, None
 
