@@ -396,6 +396,18 @@ def prepare_and_payload(page: Page, kind: str | None, obj, kwargs: dict) -> dict
             ServiceRequest.objects.filter(pk=sr.pk).update(status=Status.OPEN, on_hold_since=None)
         if action.startswith("complaint") and not Complaint.objects.filter(request=sr).exists():
             return None
+        if action in {"withdraw_referral", "referral_feedback"}:
+            # One of the request's referrals, open (to withdraw) or answered and not yet passed
+            # on to the resident (to tell them); rolled back with the rest of the case.
+            referral = Referral.objects.filter(request=sr).order_by("pk").first()
+            if referral is None:
+                return None
+            if action == "withdraw_referral":
+                Referral.objects.filter(pk=referral.pk).update(state="sent", answered_at=None)
+            else:
+                Referral.objects.filter(pk=referral.pk).update(
+                    state="completed", answered_at=timezone.now(), feedback_at=None
+                )
         sr.refresh_from_db()
         version = sr.version
         prefix = action
@@ -437,6 +449,10 @@ def prepare_and_payload(page: Page, kind: str | None, obj, kwargs: dict) -> dict
             )
         elif action == "complaint_escalate":
             data["complaint_escalate-reason"] = "Leak matrix: not satisfied"
+        elif action == "withdraw_referral":
+            data.update({f"{prefix}-referral": str(referral.pk), f"{prefix}-reason": "Leak matrix"})
+        elif action == "referral_feedback":
+            data.update({f"{prefix}-referral": str(referral.pk), f"{prefix}-text": "Leak matrix"})
         elif action == "attach":
             data["attach-file"] = SimpleUploadedFile("letter.pdf", b"%PDF-1.4\n%leak matrix")
         return data

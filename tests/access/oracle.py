@@ -32,6 +32,8 @@ REQUEST_ACTIONS = {
     "attach": OFFICERS,
     "complaint_respond": OFFICERS,
     "complaint_escalate": LEADERS,
+    "withdraw_referral": OFFICERS,
+    "referral_feedback": OFFICERS,
     "bulk_assign": OFFICERS,
 }
 OPEN_REFERRAL = {"sent", "accepted"}
