@@ -89,6 +89,7 @@ INSTALLED_APPS = [
     "firstcontact.inbox",
     "firstcontact.directory",
     "firstcontact.translations",
+    "firstcontact.linkage",
 ]
 
 MIDDLEWARE = [

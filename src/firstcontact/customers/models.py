@@ -155,6 +155,9 @@ class CustomerPhone(models.Model):
     customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="phones")
     number = models.CharField(max_length=20, db_index=True, help_text="E.164, e.g. +447700900123.")
     label = models.CharField(max_length=30, blank=True)
+    # When the customer proved they hold this number (a one-time code, or staff who called it
+    # back): only a verified number lets a front-door submission join this record.
+    verified_at = models.DateTimeField(null=True, blank=True)
 
     def __str__(self) -> str:
         from firstcontact.customers.contact_points import format_phone
@@ -170,6 +173,9 @@ models.EmailField.register_lookup(Lower)
 class CustomerEmail(models.Model):
     customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="emails")
     address = models.EmailField(db_index=True)
+    # When the customer proved they read this address (a one-time code or a link): only a
+    # verified address lets a front-door submission join this record.
+    verified_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         indexes = [models.Index(Lower("address"), name="customer_email_lower")]

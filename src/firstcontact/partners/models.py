@@ -160,6 +160,10 @@ class Role(models.TextChoices):
     # covers every partner's (subject access, erasure, the audit trail).
     DATA_PROTECTION_OFFICER = "dpo", "Data protection officer"
     PARTNERSHIP_DPO = "partnership_dpo", "Partnership data protection officer"
+    # Keeps the partner's customer records right: reviews possible duplicates, merges them.
+    DATA_STEWARD = "data_steward", "Data steward"
+    # Keeps the partner's entries in the directory of services current.
+    DIRECTORY_EDITOR = "directory_editor", "Directory editor"
 
 
 class Membership(models.Model):
