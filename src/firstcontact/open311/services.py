@@ -100,9 +100,22 @@ def existing_submission(client: Open311Client, client_request_id: str) -> Open31
 
 
 def pending_due_at(submission: Open311Submission) -> dt.datetime | None:
-    """When an accepted report is due: its service's standard from when it was accepted (the
-    request raised from it later gets the same due time)."""
-    policy = submission.service.sla_policy if submission.service else None
+    """When an accepted report is due: the standard its service's priority rules give its
+    attributes (catalogue/priority.py; else the service's own), from when it was accepted, so
+    the request raised from it later gets the same due time."""
+    service = submission.service
+    if service is None:
+        return None
+    try:
+        # As raise_request cleans them (unknown attributes ignored, as process_report does).
+        answers = validate_answers(
+            service.attributes.all(),
+            (submission.report or {}).get("attributes") or {},
+            ignore_unknown=True,
+        )
+    except ValidationError:
+        answers = {}  # refused when raised: it will be declined, not due
+    policy = decide_priority(service, answers).sla_policy
     return sla.due_at(policy, submission.created_at) if policy else None
 
 
