@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
+import zlib
 from decimal import Decimal
 
 import pytest
@@ -280,3 +282,105 @@ def test_a_client_without_an_email_address_is_named_and_sent_later(month):
     month.county.save()
     call_command("send_statements", "--month", "2026-11", stdout=io.StringIO())
     assert len(mail.outbox) == 1
+
+
+# --- The statement as PDF --------------------------------------------------------------------
+
+
+def pdf_text(html: str) -> str:
+    """The text WeasyPrint lays out on the PDF's pages for this HTML (the PDF's own streams are
+    compressed, and no PDF text extractor is installed)."""
+    import weasyprint
+
+    words = []
+    for page in weasyprint.HTML(string=html).render().pages:
+        for box in page._page_box.descendants():
+            if hasattr(box, "text"):
+                words.append(box.text)
+    return " ".join(words)
+
+
+def test_the_statement_downloads_as_a_pdf_with_its_figures(client, month):
+    from firstcontact.insight.pdf import statement_html
+    from firstcontact.insight.statements import statement
+
+    client.force_login(month.admin)
+    page = client.get("/insight/statements/", {"partner": month.county.pk, "month": "2026-11"})
+    link = f"?partner={month.county.pk}&amp;month=2026-11&amp;format=pdf"
+    assert f'href="{link}"' in page.content.decode() and "Download PDF" in page.content.decode()
+
+    response = client.get(
+        "/insight/statements/", {"partner": month.county.pk, "month": "2026-11", "format": "pdf"}
+    )
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert 'filename="statement-wessex-2026-11.pdf"' in response["Content-Disposition"]
+    pdf = response.content
+    assert pdf.startswith(b"%PDF-") and pdf.rstrip().endswith(b"%%EOF")
+    # A valid PDF's cross-reference offset points at an object, and its pages are there.
+    offset = int(re.search(rb"startxref\s+(\d+)\s+%%EOF\s*$", pdf).group(1))
+    assert re.match(rb"\d+ 0 obj", pdf[offset:])
+    streams = re.findall(rb"/FlateDecode.*?stream\r?\n(.*?)endstream", pdf, re.S)
+    assert b"/Type /Pages" in b"".join(zlib.decompressobj().decompress(s) for s in streams)
+
+    text = pdf_text(statement_html(statement(month.county, dt.date(2026, 11, 1))))
+    for figure in [
+        "Wessex County Council: statement for November 2026",
+        "SLA-HUB-1",
+        "September 2026",
+        "October 2026",
+        "Service level (calls answered within 20 seconds)",
+        "33.3%",  # 1 of 3 calls within 20 seconds
+        "Not met",
+        "£4.50",  # the recharge
+        "50.0%",  # satisfied, and SLA compliance
+    ]:
+        assert figure in text, figure
+
+
+def test_a_partner_who_may_not_see_the_statement_gets_no_pdf(client, month):
+    client.force_login(make_user("south-lead", month.south, Role.TEAM_LEADER))
+    response = client.get(
+        "/insight/statements/", {"partner": month.county.pk, "month": "2026-11", "format": "pdf"}
+    )
+    assert response.status_code == 200 and response["Content-Type"].startswith("text/html")
+    assert "Select a client partner from the list" in response.content.decode()
+
+
+def test_without_weasyprints_libraries_the_page_says_so_and_email_sends_the_csv(
+    client, month, monkeypatch
+):
+    from firstcontact.insight import pdf
+
+    def missing():
+        raise pdf.PDFUnavailable(
+            "PDF statements cannot be made on this server: WeasyPrint or the system libraries "
+            "it needs (Pango) are not installed (OSError)."
+        )
+
+    monkeypatch.setattr(pdf, "_weasyprint", missing)
+    client.force_login(month.admin)
+    response = client.get(
+        "/insight/statements/", {"partner": month.county.pk, "month": "2026-11", "format": "pdf"}
+    )
+    assert response.status_code == 503
+    page = response.content.decode()
+    assert "The PDF could not be made" in page and "(Pango) are not installed" in page
+    assert "statement-calls" in page  # the figures are still there, with their CSV links
+
+    errors = io.StringIO()
+    call_command("send_statements", "--month", "2026-11", stderr=errors, stdout=io.StringIO())
+    assert "Sent with the CSV only." in errors.getvalue()
+    assert [name for name, *_ in mail.outbox[0].attachments] == ["statement-wessex-2026-11.csv"]
+
+
+def test_the_emailed_statement_has_the_pdf_attached_once(month):
+    call_command("send_statements", "--month", "2026-11", stdout=io.StringIO())
+    call_command("send_statements", "--month", "2026-11", stdout=io.StringIO())
+    assert len(mail.outbox) == 1
+    attachments = {
+        name: (content, mimetype) for name, content, mimetype in mail.outbox[0].attachments
+    }
+    content, mimetype = attachments["statement-wessex-2026-11.pdf"]
+    assert mimetype == "application/pdf" and content.startswith(b"%PDF-")
+    assert "attached as CSV and PDF" in mail.outbox[0].body

@@ -4,12 +4,15 @@ managers of the hub or the client, and partnership administrators."""
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django import forms
 from django.http import HttpRequest, HttpResponse
 
 from firstcontact.customers.models import Channel
 from firstcontact.insight.forms import RechargeForm
 from firstcontact.insight.pages.base import insight_staff, render_page
+from firstcontact.insight.pdf import PDFUnavailable, pdf_filename, statement_pdf
 from firstcontact.insight.reports import Report
 from firstcontact.insight.scoping import insight_partner_ids
 from firstcontact.insight.statements import MonthFigures, Statement, statement, statement_partners
@@ -151,8 +154,27 @@ def statements_page(request: HttpRequest) -> HttpResponse:
     tables: list[Table] = []
     if client is not None:
         page["statement"] = s = statement(client, month)
+        page["pdf_query"] = urlencode(
+            {"partner": client.pk, "month": f"{month:%Y-%m}", "format": "pdf"}
+        )
         tables = statement_tables(s)
+        if request.GET.get("format") == "pdf" and not form.errors:
+            try:
+                return pdf_response(s)
+            except PDFUnavailable as error:
+                # The page with the reason (503: this server cannot, for now), never a crash.
+                page["pdf_error"] = str(error)
+                response = render_page(request, "insight/statements.html", page, tables)
+                response.status_code = 503
+                return response
     return render_page(request, "insight/statements.html", page, tables)
+
+
+def pdf_response(s: Statement) -> HttpResponse:
+    response = HttpResponse(statement_pdf(s), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{pdf_filename(s)}"'
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 def statement_csv(s: Statement) -> str:
@@ -185,5 +207,5 @@ def statement_text(s: Statement) -> str:
             f"{row['measure']}: {display(row['actual'], 'rate')} "
             f"(agreed {display(row['agreed'], 'rate')}): {row['met']}."
         )
-    lines += ["", "The figures, with the two months before, are attached as CSV."]
+    lines += ["", "The figures, with the two months before, are attached as CSV and PDF."]
     return "\n".join(lines)

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from firstcontact.insight.models import StatementSent
 from firstcontact.insight.pages.statements import statement_csv, statement_text
+from firstcontact.insight.pdf import PDFUnavailable, pdf_filename, statement_pdf
 from firstcontact.insight.statements import previous_month, statement, statement_partners
 
 
@@ -31,8 +32,8 @@ def parse_month(value: str) -> dt.date:
 class Command(BaseCommand):
     help = (
         "Email each client partner with a hub agreement its statement for a month (by default "
-        "last month), with the figures as CSV. A partner's statement for a month is sent once: "
-        "running it again sends only those not sent yet."
+        "last month), with the figures as CSV and PDF. A partner's statement for a month is "
+        "sent once: running it again sends only those not sent yet."
     )
 
     def add_arguments(self, parser):
@@ -50,6 +51,12 @@ class Command(BaseCommand):
                 continue
             s = statement(client, month)
             try:
+                pdf = statement_pdf(s)
+            except PDFUnavailable as error:
+                # The CSV still goes: the figures matter more than their layout.
+                self.stderr.write(f"{client.name}: {error} Sent with the CSV only.")
+                pdf = None
+            try:
                 # The record first, in the same transaction as the sending: a second run (even
                 # a concurrent one) finds it, and a failed send leaves no record behind.
                 with transaction.atomic():
@@ -63,6 +70,8 @@ class Command(BaseCommand):
                     message.attach(
                         f"statement-{client.slug}-{month:%Y-%m}.csv", statement_csv(s), "text/csv"
                     )
+                    if pdf is not None:
+                        message.attach(pdf_filename(s), pdf, "application/pdf")
                     message.send()
             except IntegrityError:
                 continue  # sent by another run meanwhile
