@@ -155,18 +155,23 @@ def sign_in(page, username: str, password: str = PASSWORD) -> None:
     page.wait_for_load_state()
 
 
-def assert_no_axe_violations(page, *, exclude: list[str] | None = None) -> None:
+def assert_no_axe_violations(
+    page, *, exclude: list[str] | None = None, enable: list[str] | None = None
+) -> None:
     """Run axe-core on the page as it is now and fail with a readable list of violations.
 
-    exclude: CSS selectors of parts not to check (e.g. a third-party map widget)."""
+    exclude: CSS selectors of parts not to check (e.g. a third-party map widget).
+    enable: rules axe leaves off by default to check as well (e.g. "target-size", WCAG 2.2).
+    """
     if not page.evaluate("() => typeof window.axe !== 'undefined'"):
         # Evaluated rather than added as a <script> so a Content-Security-Policy can't block it.
         page.evaluate(AXE_JS.read_text(encoding="utf-8"))
     result = page.evaluate(
-        """async (exclude) => await axe.run(
+        """async ([exclude, enable]) => await axe.run(
             exclude.length ? {exclude: exclude.map((s) => [s])} : document,
-            {resultTypes: ["violations"]})""",
-        exclude or [],
+            {resultTypes: ["violations"],
+             rules: Object.fromEntries(enable.map((rule) => [rule, {enabled: true}]))})""",
+        [exclude or [], enable or []],
     )
     violations = result["violations"]
     if not violations:

@@ -4,11 +4,14 @@ customer page's "Same person at" links as targets; the work queue's filters appl
 when asked, with the count announced; and the admin pages under axe-core too."""
 
 import pytest
+from django.contrib.auth import get_user_model
 from playwright.sync_api import expect
 
 from firstcontact.customers.models import CustomerLink
 from firstcontact.customers.services import create_customer
+from firstcontact.partners.models import Partner
 from firstcontact.servicerequests.services import clean_location, raise_request
+from firstcontact.telephony.models import Queue
 from tests.browser.conftest import _new_page, assert_no_axe_violations, sign_in
 from tests.portal.fixtures import build_portal_data
 
@@ -105,16 +108,28 @@ def test_queue_filters_wait_for_the_button_and_announce_the_count(page, partners
 ADMIN_PAGES = [
     "/admin/",
     "/admin/partners/partner/",
+    # A queue row: list_editable drop-downs in a table, each named after its column and row.
     "/admin/telephony/queue/",
     "/admin/translations/translation/",
     # Services without a group: the filter names them ("No group"), no empty link.
     "/admin/catalogue/service/",
+    # Tabular inlines (areas, teams, opening hours): named controls, a named first column.
+    "/admin/partners/partner/{partner}/change/",
+    # Memberships on the user form: role and team drop-downs in a table.
+    "/admin/auth/user/{user}/change/",
+    # An autocomplete drop-down (select2) in an inline, named after its field.
+    "/admin/lifeevents/lifeevent/add/",
 ]
 
 
 @pytest.mark.parametrize("url", ADMIN_PAGES)
 def test_admin_pages_pass_axe(page, partnership, url):
+    north = Partner.objects.get(slug="north")
+    Queue.objects.create(name="north-main", label="North main line", partner=north)
+    adviser = get_user_model().objects.filter(memberships__isnull=False).first()
     sign_in(page, "partnership-admin")
-    page.goto(url)
+    page.goto(url.format(partner=north.pk, user=adviser.pk))
     expect(page.locator("h1")).to_be_visible()
-    assert_no_axe_violations(page)
+    page.wait_for_load_state("load")
+    # target-size (WCAG 2.2 AA) is off in axe by default: the filter sidebar failed it.
+    assert_no_axe_violations(page, enable=["target-size"])

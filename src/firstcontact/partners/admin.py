@@ -2,7 +2,7 @@ from django.contrib import admin, messages
 from django.contrib.auth.admin import GroupAdmin, UserAdmin
 from django.contrib.auth.models import Group, User
 
-from firstcontact.admin_site import site
+from firstcontact.admin_site import NamedControlsAdmin, site
 from firstcontact.partners.models import (
     HubAgreement,
     Membership,
@@ -13,7 +13,7 @@ from firstcontact.partners.models import (
 )
 
 
-class PartnershipAdminPermissions:
+class PartnershipAdminPermissions(NamedControlsAdmin):
     """Partnership admins manage everything here; the site itself checks the role."""
 
     def has_module_permission(self, request):
@@ -32,7 +32,7 @@ class PartnershipAdminPermissions:
         return True
 
 
-class CaseWorkSuperusersOnly:
+class CaseWorkSuperusersOnly(NamedControlsAdmin):
     """Case work kept in the admin for an operator tracing a fault (messages sent, bundles
     raised): superusers only, read-only. A partnership administrator configures and reads no
     case work (docs/access.md), so it is neither listed nor opened for them."""
@@ -92,7 +92,6 @@ class HubAgreementAdmin(PartnershipAdminPermissions, admin.ModelAdmin):
 class MembershipInline(PartnershipAdminPermissions, admin.TabularInline):
     model = Membership
     extra = 1
-    autocomplete_fields = ["partner"]
 
 
 # Fields only a superuser may see or set: superuser status, and the groups and permissions
