@@ -50,6 +50,14 @@ class CandidatePair(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     note = models.TextField(blank=True)
+    found_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="Whose action found it (an adviser creating a record), if anyone's.",
+    )
 
     class Meta:
         constraints = [
@@ -60,3 +68,20 @@ class CandidatePair(models.Model):
 
     def __str__(self) -> str:
         return f"Customers {self.left_id} and {self.right_id} ({self.get_status_display()})"
+
+
+class MatchModel(models.Model):
+    """The matcher's parameters (m and u per field and level, and the prior) as last
+    estimated from the customers by `firstcontact find_duplicates`. The newest is used to
+    score pairs found one at a time (the desk, the front door); with none, the engine's
+    documented priors (linkage.engine.DEFAULT_MODEL)."""
+
+    trained_at = models.DateTimeField(auto_now_add=True)
+    records = models.PositiveIntegerField(help_text="How many customers it was estimated from.")
+    parameters = models.JSONField()
+
+    class Meta:
+        get_latest_by = "trained_at"
+
+    def __str__(self) -> str:
+        return f"Match model of {self.trained_at:%Y-%m-%d %H:%M} ({self.records} customers)"
