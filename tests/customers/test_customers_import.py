@@ -36,7 +36,7 @@ def _run(path, *args):
 def test_imports_a_legacy_extract_once(partnership, tmp_path):
     path = _file(tmp_path, LEGACY)
     out, _ = _run(path, "--partner", "north", "--map", "Cust No=source_id")
-    assert "2 rows for North Wessex District Council: 2 new, 0 already imported" in out
+    assert "2 rows for North Wessex District Council: 2 added, 0 updated, 0 unchanged" in out
     harriet = Customer.objects.get(family_name="Ambleside")
     assert harriet.partner == partnership.north
     assert harriet.date_of_birth.isoformat() == "1958-03-27"
@@ -48,7 +48,7 @@ def test_imports_a_legacy_extract_once(partnership, tmp_path):
     assert AuditEvent.objects.filter(object_type="customer_import").count() == 1
     # Again: nobody twice.
     out, _ = _run(path, "--partner", "north", "--map", "Cust No=source_id")
-    assert "0 new, 2 already imported" in out
+    assert "0 added, 0 updated, 2 unchanged" in out
     assert Customer.objects.count() == 2
 
 

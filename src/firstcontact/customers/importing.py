@@ -4,7 +4,9 @@ system): `firstcontact import_customers --partner SLUG FILE.csv`.
 All or nothing: every row is read and checked first, and the errors listed with their row
 numbers (the header is row 1, as a spreadsheet shows it); only a file without errors is
 imported, in one transaction. Each row carries the source system's id: a row whose id the
-partner already imported is left as it is, so importing the same extract again adds nobody.
+partner already imported updates that record instead (each changed field kept in the record's
+history, as a desk edit is), so importing the same extract again adds nobody. Every person
+added is checked for records that may be the same person, queued for the data steward.
 Columns are found by their headers (common names for each, any case and spacing) or named with
 `--map "Forename=given_name"`.
 """
@@ -21,6 +23,7 @@ from pathlib import Path
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
+from django.utils import timezone
 
 from firstcontact.customers.contact_points import (
     clean_email,
@@ -28,9 +31,19 @@ from firstcontact.customers.contact_points import (
     clean_postcode,
     clean_uprn,
 )
+from firstcontact.customers.front_door import queue_for_steward
 from firstcontact.customers.matching import normalise_name
-from firstcontact.customers.models import Channel, Customer, CustomerKind, SourceRecord
-from firstcontact.customers.services import create_customer
+from firstcontact.customers.models import (
+    Channel,
+    Customer,
+    CustomerAddress,
+    CustomerChange,
+    CustomerEmail,
+    CustomerKind,
+    CustomerPhone,
+    SourceRecord,
+)
+from firstcontact.customers.services import create_customer, record_values
 from firstcontact.partners.models import Partner
 from firstcontact.privacy.models import AuditEvent
 from firstcontact.privacy.services import record_audit_event
@@ -80,9 +93,16 @@ class ImportProblem(Exception):
 class ImportReport:
     rows: int = 0
     created: int = 0
-    already: int = 0
-    # (row number, customer ids) of people who may already be on record: for the steward.
+    updated: int = 0
+    unchanged: int = 0
+    # (row number, customer ids) of people who may already be on record: queued for the
+    # data steward's review (linkage, source "import").
     possible_duplicates: list[tuple[int, list[int]]] = field(default_factory=list)
+
+    @property
+    def already(self) -> int:
+        """Rows of people imported before (updated or not)."""
+        return self.updated + self.unchanged
 
 
 def _key(header: str) -> str:
@@ -298,6 +318,92 @@ def _possible_duplicates(customer: Customer) -> list[int]:
     )
 
 
+# Where a row's values go on a record already imported: the file's columns → the fields
+# they set (an empty cell leaves the record's value as it is).
+_UPDATES = {
+    "title": "title",
+    "given_name": "given_name",
+    "family_name": "family_name",
+    "organisation_name": "organisation_name",
+    "date_of_birth": "date_of_birth",
+    "preferred_channel": "preferred_channel",
+    "preferred_language": "preferred_language",
+    "accessibility_needs": "accessibility_needs",
+}
+
+
+def update_from_row(customer: Customer, data: dict, *, source_file: str) -> list[CustomerChange]:
+    """Bring an imported record up to date with its row in a new extract: each value the row
+    gives replaces the record's (an empty cell leaves it); its phones and emails replace
+    those not proven by the resident (verified ones stay); a different address becomes the
+    current one (the old kept as a previous address). Each changed field is kept in the
+    history, named as changed by the import, and audited."""
+    current = Customer.objects.select_for_update().get(pk=customer.pk)
+    before = record_values(current)
+    for key, attr in _UPDATES.items():
+        value = data.get(key)
+        if value not in (None, ""):
+            setattr(current, attr, value)
+    if data.get("phones"):
+        numbers = list(dict.fromkeys(data["phones"]))
+        current.phones.filter(verified_at__isnull=True).exclude(number__in=numbers).delete()
+        kept = set(current.phones.values_list("number", flat=True))
+        CustomerPhone.objects.bulk_create(
+            CustomerPhone(customer=current, number=n) for n in numbers if n not in kept
+        )
+    if data.get("emails"):
+        addresses = list(dict.fromkeys(data["emails"]))
+        wanted = {a.lower() for a in addresses}
+        stale = [
+            e.pk
+            for e in current.emails.filter(verified_at__isnull=True)
+            if e.address.lower() not in wanted
+        ]
+        current.emails.filter(pk__in=stale).delete()
+        kept = {a.lower() for a in current.emails.values_list("address", flat=True)}
+        CustomerEmail.objects.bulk_create(
+            CustomerEmail(customer=current, address=a) for a in addresses if a.lower() not in kept
+        )
+    if data.get("addresses"):
+        new = {k: data["addresses"][0].get(k, "") for k in ("line1", "line2", "town", "postcode")}
+        new["uprn"] = data["addresses"][0].get("uprn", "")
+        old = current.addresses.filter(is_current=True).order_by("-pk").first()
+        if old is None or any(getattr(old, k) != v for k, v in new.items()):
+            current.addresses.filter(is_current=True).update(is_current=False)
+            CustomerAddress.objects.create(customer=current, is_current=True, **new)
+    after = record_values(current)
+    changed = [f for f in after if before[f] != after[f]]
+    if not changed:
+        return []
+    current.version += 1
+    current.save()
+    now = timezone.now()
+    who = f"import_customers ({source_file})"[:150]
+    changes = CustomerChange.objects.bulk_create(
+        CustomerChange(
+            customer=current,
+            version=current.version,
+            changed_at=now,
+            changed_by=None,
+            changed_by_name=who,
+            field=f,
+            old_value=before[f],
+            new_value=after[f],
+        )
+        for f in changed
+    )
+    record_audit_event(
+        user=None,
+        action=AuditEvent.Action.UPDATE,
+        object_type="customer",
+        object_id=current.pk,
+        customer_id=current.pk,
+        username="import_customers",
+        detail=f"updated by {who} (version {current.version}): {', '.join(changed)}",
+    )
+    return changes
+
+
 def import_customers(
     path: Path | str,
     *,
@@ -343,9 +449,9 @@ def import_customers(
     if error_count:
         raise ImportProblem(errors[:MAX_ERRORS_KEPT], total_errors=error_count)
     report = ImportReport(rows=len(cleaned))
-    known = set(
+    known = dict(
         SourceRecord.objects.filter(partner=partner, source_id__in=seen).values_list(
-            "source_id", flat=True
+            "source_id", "customer_id"
         )
     )
     with transaction.atomic():
@@ -353,7 +459,11 @@ def import_customers(
             if progress is not None:
                 progress(1)
             if source_id in known:
-                report.already += 1
+                customer = Customer.objects.get(pk=known[source_id])
+                if update_from_row(customer, data, source_file=path.name):
+                    report.updated += 1
+                else:
+                    report.unchanged += 1
                 continue
             try:
                 customer = create_customer(user=None, partner=partner, **data)
@@ -371,6 +481,10 @@ def import_customers(
             duplicates = _possible_duplicates(customer)
             if duplicates:
                 report.possible_duplicates.append((n, duplicates))
+                # The steward decides whether they are the same person: never merged here.
+                queue_for_steward(
+                    customer, Customer.objects.filter(pk__in=duplicates), source="import"
+                )
         record_audit_event(
             user=None,
             action=AuditEvent.Action.CREATE,
@@ -378,8 +492,9 @@ def import_customers(
             object_id=partner.slug,
             username="import_customers",
             detail=(
-                f"{path.name}: {report.rows} rows, {report.created} new, {report.already} "
-                f"already imported, {len(report.possible_duplicates)} possible duplicates"
+                f"{path.name}: {report.rows} rows, {report.created} added, {report.updated} "
+                f"updated, {report.unchanged} unchanged, {len(report.possible_duplicates)} "
+                "possible duplicates queued for review"
             ),
         )
     return report

@@ -13,8 +13,10 @@ class Command(BaseCommand):
     help = (
         "Import a partner's customer records from a CSV extract (a legacy CRM or housing "
         "system), all or nothing: every row is checked first and the errors listed with their "
-        "row numbers. Importing the same file again adds nobody (rows are known by the source "
-        f"system's id). Fields: {', '.join(COLUMNS)}; columns are found by their headers "
+        "row numbers. Importing the file again adds nobody: rows are known by the source "
+        "system's id, and a changed row updates its record (kept in the record's history). "
+        "Possible duplicates are queued for the data steward. "
+        f"Fields: {', '.join(COLUMNS)}; columns are found by their headers "
         "(e.g. Surname, Forename, DOB, Post Code) or named with --map."
     )
 
@@ -76,15 +78,15 @@ class Command(BaseCommand):
             ) from None
         self.stdout.write(
             self.style.SUCCESS(
-                f"{report.rows} rows for {partner.name}: {report.created} new, "
-                f"{report.already} already imported."
+                f"{report.rows} rows for {partner.name}: {report.created} added, "
+                f"{report.updated} updated, {report.unchanged} unchanged."
             )
         )
         if report.possible_duplicates:
             self.stdout.write(
                 self.style.WARNING(
                     f"{len(report.possible_duplicates)} may already be on record (same email, "
-                    "phone, or name and date of birth): check them before linking."
+                    "phone, or name and date of birth): queued for the data steward's review."
                 )
             )
             for row, ids in report.possible_duplicates[: options["show_errors"]]:
