@@ -285,6 +285,15 @@ FIRSTCONTACT = {
     # The partnership's first-contact resolution target, 0–1; a client partner's shared-service
     # agreement may set its own (ServiceAgreement.fcr_target; insight/targets.py).
     "FCR_TARGET": float(os.environ.get("FCR_TARGET", "0.8")),
+    # "Already reported nearby": open requests of the same service within this many metres
+    # are offered before a new fault report is raised (servicerequests/nearby.py).
+    "NEARBY_METRES": int(os.environ.get("NEARBY_METRES", "50")),
+    # Resident reopen (servicerequests/reopen.py): "this is not fixed" within this many days
+    # of closure reopens the request; after REOPEN_LIMIT reopenings, or for the services
+    # whose codes are listed, it raises a linked new request instead.
+    "REOPEN_DAYS": int(os.environ.get("REOPEN_DAYS", "28")),
+    "REOPEN_LIMIT": int(os.environ.get("REOPEN_LIMIT", "2")),
+    "REOPEN_AS_NEW_SERVICES": [],
 }
 if FIRSTCONTACT["STAFF_TWO_FACTOR"] not in {"required", "optional"}:
     raise ImproperlyConfigured('STAFF_TWO_FACTOR must be "required" or "optional".')

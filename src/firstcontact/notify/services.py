@@ -24,13 +24,16 @@ def queue_notification(
     return notification
 
 
-def notify_customer_of_request(service_request, *, subject: str, body: str) -> list[Notification]:
-    """Tell the request's customer, by email and/or text as their consents allow.
+def notify_customer_of_request(
+    service_request, *, subject: str, body: str, customer=None
+) -> list[Notification]:
+    """Tell the request's customer (or `customer`: someone who reported the same problem and
+    was added to the request), by email and/or text as their consents allow.
 
     A customer who has recorded no channel consent still gets email about their own request:
     that is the service they asked for, not marketing.
     """
-    customer = service_request.customer
+    customer = customer or service_request.customer
     if customer is None:
         return []
     purposes = set(customer.consents.current().values_list("purpose", flat=True))

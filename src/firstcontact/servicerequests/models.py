@@ -128,6 +128,19 @@ class ServiceRequest(models.Model):
         max_length=12, choices=SLAAlert.choices, blank=True, default=SLAAlert.NONE
     )
     sla_alert_at = models.DateTimeField(null=True, blank=True)
+    # A request a resident raised by saying a closed one "is not fixed" (where reopening it
+    # was not allowed: the service says so, or it was reopened too often): the one it follows.
+    follows = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="follow_ups",
+        help_text="The closed request this one was raised from, when a resident said it was "
+        "not fixed.",
+    )
+    # How many times the resident reopened it ("this is not fixed" on the tracking page).
+    reopen_count = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
         ordering = ["-created_at"]
@@ -169,6 +182,8 @@ class UpdateKind(models.TextChoices):
     ASSIGNED = "assigned", "Assigned"
     REFERRAL = "referral", "Referred"
     CUSTOMER = "customer", "Update from the customer"
+    REOPENED = "reopened", "Reopened by the resident"
+    SUPPORTER = "supporter", "Also reported by someone else"
 
 
 class RequestUpdate(models.Model):
@@ -193,6 +208,36 @@ class RequestUpdate(models.Model):
 
     def __str__(self) -> str:
         return f"{self.request.reference}: {self.get_kind_display()}"
+
+
+class RequestSupporter(models.Model):
+    """Someone else who reported the same problem and was added to this request instead of
+    raising a duplicate ("already reported nearby"): told of its public updates when they gave
+    contact details (a customer record of the responsible partner), counted as "reported by N
+    people" for staff. Never shown to the public or to the request's own customer."""
+
+    request = models.ForeignKey(ServiceRequest, on_delete=models.CASCADE, related_name="supporters")
+    customer = models.ForeignKey(
+        "customers.Customer",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="supported_requests",
+    )
+    contact = models.ForeignKey(
+        "contacts.Contact", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    channel = models.CharField(max_length=20, choices=Channel.choices)
+    created_at = models.DateTimeField(default=timezone.now)
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"Supporter of {self.request.reference}"
 
 
 class Referral(models.Model):

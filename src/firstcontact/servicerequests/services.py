@@ -44,12 +44,15 @@ DESCRIPTION_MAX = 10_000
 
 def _tell_customer(request: ServiceRequest, text: str) -> None:
     """Send a public update to the customer (by a task, after commit)."""
+    from firstcontact.servicerequests.nearby import supporter_customers
+
     reference = request.formatted_reference
-    notify_customer_of_request(
-        request,
-        subject=f"Your request {reference}: {request.service.name}",
-        body=f"{text}\n\nYour reference is {reference}. Quote it if you contact us.",
-    )
+    subject = f"Your request {reference}: {request.service.name}"
+    body = f"{text}\n\nYour reference is {reference}. Quote it if you contact us."
+    notify_customer_of_request(request, subject=subject, body=body)
+    # Those who reported the same problem and were added to it are told too.
+    for customer in supporter_customers(request):
+        notify_customer_of_request(request, subject=subject, body=body, customer=customer)
 
 
 class StaleEdit(ValidationError):

@@ -18,11 +18,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
+from django import forms
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from firstcontact.customers.contact_points import clean_email, clean_phone
@@ -37,8 +39,25 @@ from firstcontact.privacy.models import AuditEvent
 from firstcontact.privacy.services import record_audit_event
 from firstcontact.security import personal_data
 from firstcontact.servicerequests.models import Complaint, RequestUpdate, ServiceRequest, Status
+from firstcontact.servicerequests.reopen import REASON_MAX, may_reopen, reopen_days
 
 TRACKED_BUNDLES_KEY = "portal_bundles"
+# Requests this browser tracked with the right contact details: the ones it may say are not
+# fixed (portal/views/reopen.py), without the contact being put in the page.
+TRACKED_REQUESTS_KEY = "portal_tracked"
+
+
+class ReopenForm(forms.Form):
+    reference = forms.CharField(max_length=40, widget=forms.HiddenInput)
+    reason = forms.CharField(
+        label=gettext_lazy("What is still wrong?"),
+        max_length=REASON_MAX,
+        widget=forms.Textarea(attrs={"rows": 3, "maxlength": REASON_MAX}),
+        error_messages={
+            "required": gettext_lazy("Tell us what is still wrong"),
+            "max_length": gettext_lazy("Keep it to 500 characters"),
+        },
+    )
 
 
 def customers_with_reference(reference: str) -> QuerySet:
@@ -173,4 +192,52 @@ def track(request: HttpRequest) -> HttpResponse:
                 )
             elif result.kind == "bundle":
                 remember(request, TRACKED_BUNDLES_KEY, result.bundle.reference)
-    return render_portal(request, "portal/track.html", {"form": form, "result": result})
+            elif result.kind == "request":
+                remember(request, TRACKED_REQUESTS_KEY, result.request.reference)
+    return render_portal(
+        request, "portal/track.html", {"form": form, "result": result, **_reopen(result)}
+    )
+
+
+def _reopen(result: TrackResult | None, form: ReopenForm | None = None) -> dict:
+    """The "This is not fixed" form, for a request tracked with its contact details and
+    closed within FIRSTCONTACT["REOPEN_DAYS"]."""
+    if result is None or result.kind != "request" or not may_reopen(result.request):
+        return {"reopen_form": None}
+    return {
+        "reopen_form": form
+        or ReopenForm(initial={"reference": result.request.formatted_reference}),
+        "reopen_days": reopen_days(),
+    }
+
+
+def result_page(
+    request: HttpRequest,
+    service_request: ServiceRequest,
+    *,
+    reopen_form: ReopenForm | None = None,
+    reopened: bool = False,
+    follow_up: ServiceRequest | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    """The tracking result for a request this browser has tracked with its contact details
+    (after saying it is not fixed)."""
+    updates = list(public_updates(service_request))
+    result = TrackResult(
+        kind="request",
+        request=service_request,
+        updates=updates,
+        decision=_complaint_decisions(service_request, updates),
+    )
+    return render_portal(
+        request,
+        "portal/track.html",
+        {
+            "form": TrackForm(),
+            "result": result,
+            "reopened": reopened,
+            "follow_up": follow_up,
+            **_reopen(result, reopen_form),
+        },
+        status=status,
+    )
