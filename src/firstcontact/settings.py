@@ -90,6 +90,7 @@ INSTALLED_APPS = [
     "firstcontact.directory",
     "firstcontact.translations",
     "firstcontact.linkage",
+    "firstcontact.steward",
 ]
 
 MIDDLEWARE = [

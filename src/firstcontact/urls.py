@@ -17,6 +17,7 @@ urlpatterns = [
     path("insight/", include("firstcontact.insight.urls")),
     path("dpo/erasure/", include("firstcontact.retention.urls")),
     path("dpo/", include("firstcontact.dpo.urls")),
+    path("steward/", include("firstcontact.steward.urls")),
     path("", include("firstcontact.inbox.urls")),
     path("", include("firstcontact.desk.urls")),
     # The resident site: the start page ("start"), its pages, and its language switch.

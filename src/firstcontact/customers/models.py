@@ -103,6 +103,17 @@ class Customer(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # A duplicate merged into another record (customers.merging): kept as an inactive
+    # tombstone, left out of search and the selectors, its page sending staff to the survivor.
+    # Deleting the survivor (erasure) deletes its tombstones: they are the same person.
+    merged_into = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="merged_records",
+    )
+    merged_at = models.DateTimeField(null=True, blank=True)
 
     objects = CustomerQuerySet.as_manager()
 
@@ -349,3 +360,46 @@ class SourceRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.source_id} → customer {self.customer_id}"
+
+
+class CustomerMerge(models.Model):
+    """One duplicate merged into a surviving record: who, when, the ids of every row moved
+    (per model), rows dropped as duplicates of the survivor's (kept whole, to put back), and
+    the merged record's former field values. Undone within UNMERGE_DAYS (customers.merging)."""
+
+    # It holds the person's former details: it goes with either record (erasure).
+    survivor = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="merges_kept")
+    merged = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="merges_gone")
+    merged_at = models.DateTimeField(default=timezone.now)
+    merged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    merged_by_name = models.CharField(max_length=150, blank=True)
+    # The review that led to it, if any (linkage.CandidatePair).
+    pair = models.ForeignKey(
+        "linkage.CandidatePair", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    cross_partner = models.BooleanField(default=False)
+    # "app_label.Model.field" → the ids of the rows moved to the survivor.
+    moved = models.JSONField(default=dict)
+    # "app_label.Model" → rows deleted as duplicates of the survivor's, field by field.
+    dropped = models.JSONField(default=list)
+    # "app_label.Model.field" → {id: value} of rows on the survivor or moved that it changed.
+    changed = models.JSONField(default=dict)
+    # The merged record's own fields before the merge.
+    former = models.JSONField(default=dict)
+    undone_at = models.DateTimeField(null=True, blank=True)
+    undone_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-merged_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(survivor=models.F("merged")), name="merge_two_records"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Customer {self.merged_id} merged into customer {self.survivor_id}"

@@ -116,7 +116,22 @@ def visible_customers(user: User) -> QuerySet[Customer]:
             state__in=[Referral.State.SENT, Referral.State.ACCEPTED],
         )
         scope |= Q(Exists(referred))
-    return Customer.objects.filter(scope)
+    # A record merged into another is a tombstone: its survivor is read instead.
+    return Customer.objects.filter(scope, merged_into__isnull=True)
+
+
+def merged_survivor(user: User, pk: int) -> Customer | None:
+    """The record `pk` was merged into (following later merges), if it is one and the user
+    may read that survivor: the desk sends them there instead of a 404."""
+    seen: set[int] = set()
+    target = Customer.objects.filter(pk=pk).values_list("merged_into_id", flat=True).first()
+    while target is not None and target not in seen:
+        seen.add(target)
+        after = Customer.objects.filter(pk=target).values_list("merged_into_id", flat=True).first()
+        if after is None:
+            return visible_customers(user).filter(pk=target).first()
+        target = after
+    return None
 
 
 def can_edit_customer(user: User, customer: Customer) -> bool:

@@ -45,6 +45,7 @@ from firstcontact.customers.selectors import (
     customer_changes,
     get_customer,
     likely_duplicates,
+    merged_survivor,
     visible_customers,
 )
 from firstcontact.customers.services import create_customer, withdraw_consent
@@ -371,6 +372,9 @@ def _timeline(contacts, requests, callbacks) -> list[dict]:
 @login_required
 def customer_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
+    if (survivor := merged_survivor(user, pk)) is not None:
+        messages.info(request, f"Customer {pk} was merged into this record.")
+        return redirect("desk:customer", pk=survivor.pk)
     customer = get_customer(user, pk, purpose="single view")
     show_all = request.GET.get("timeline") == "all"
     # Lists show a few fields of many rows: leave the rest (attribute answers, descriptions)

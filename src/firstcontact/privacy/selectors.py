@@ -137,14 +137,19 @@ def search_people(user: User, query: str, *, limit: int = 50) -> list[Customer]:
 
 
 def linked_customer_ids(customer_ids: set[int]) -> set[int]:
-    """The records linked (by CustomerLink, at any partner, transitively) to these."""
+    """The records linked (by CustomerLink, at any partner, transitively) to these, and
+    those merged into them or they into (customers.merging: a survivor's audit trail and
+    subject access export include its merged records')."""
     seen = set(customer_ids)
     frontier = set(customer_ids)
     while frontier:
         links = CustomerLink.objects.filter(
             Q(from_customer_id__in=frontier) | Q(to_customer_id__in=frontier)
         ).values_list("from_customer_id", "to_customer_id")
-        new = {pk for pair in links for pk in pair} - seen
+        merges = Customer.objects.filter(
+            Q(pk__in=frontier, merged_into__isnull=False) | Q(merged_into_id__in=frontier)
+        ).values_list("pk", "merged_into_id")
+        new = {pk for pair in [*links, *merges] for pk in pair} - seen
         seen |= new
         frontier = new
     return seen
