@@ -310,3 +310,54 @@ class PlaceActionForm(forms.Form):
         if due < timezone.localdate() - dt.timedelta(days=1):
             raise forms.ValidationError("The date must be today or later")
         return due
+
+
+class ReciprocalRaiseForm(forms.Form):
+    """Raising a request for the other agency at a place (insight.reciprocal)."""
+
+    service = forms.ChoiceField(
+        label="What should the other agency deal with?",
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose the problem to report"},
+    )
+    from_partner = forms.ChoiceField(label="Raised for", required=False)
+    address = forms.CharField(
+        label="Street or landmark (optional)",
+        max_length=300,
+        required=False,
+        help_text="Where exactly, so that the other agency finds it.",
+    )
+    description = forms.CharField(
+        label="What did you find?",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text="Seen only by the agencies' staff. No resident's name or details unless they "
+        "agreed to them being passed on.",
+        error_messages={"required": "Say what the other agency should know"},
+    )
+
+    def __init__(self, data=None, *, options, from_partners, **kwargs):
+        super().__init__(data, **kwargs)
+        self.options = {str(service.pk): (service, delivery) for service, delivery in options}
+        self.fields["service"].choices = [
+            (key, f"{service.name}: {delivery.partner.name}")
+            for key, (service, delivery) in self.options.items()
+        ]
+        self.partners = {str(p.pk): p for p in from_partners}
+        if len(self.partners) > 1:
+            self.fields["from_partner"].required = True
+            self.fields["from_partner"].choices = [
+                (key, p.name) for key, p in self.partners.items()
+            ]
+            self.fields["from_partner"].error_messages["required"] = (
+                "Choose the partner you raise it for"
+            )
+        else:
+            del self.fields["from_partner"]
+
+    def chosen(self) -> tuple:
+        """(service, partner raising it) once valid."""
+        service, _ = self.options[self.cleaned_data["service"]]
+        if "from_partner" in self.fields:
+            return service, self.partners[self.cleaned_data["from_partner"]]
+        return service, next(iter(self.partners.values()))

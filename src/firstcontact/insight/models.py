@@ -507,3 +507,44 @@ class StatementSent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.partner} statement for {self.month:%B %Y}"
+
+
+class ReciprocalRequest(models.Model):
+    """A request one agency raised for another from the community-safety map or from one of
+    its own requests (issue 17, item 3): a police officer reporting graffiti to the council,
+    a council officer reporting drug dealing to the police. The raised request is an ordinary
+    one of the other partner, routed by its service and place, with no customer; this row
+    links it to the place and the request it came from, so that the raising partner follows
+    its progress (status, due date and outcome: what public tracking shows anyone for a
+    request without contact details) and the other partner sees where it came from."""
+
+    raised = models.OneToOneField(
+        "servicerequests.ServiceRequest", on_delete=models.CASCADE, related_name="reciprocal"
+    )
+    origin = models.ForeignKey(
+        "servicerequests.ServiceRequest",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="reciprocal_raised",
+        help_text="The raising partner's own request it came from, if any.",
+    )
+    place = models.CharField(
+        max_length=40, db_index=True, help_text="The grid square's key of the place raised at."
+    )
+    from_partner = models.ForeignKey(
+        "partners.Partner",
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="The partner the officer raised it for.",
+    )
+    raised_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.raised_id} from {self.from_partner_id} at {self.place}"

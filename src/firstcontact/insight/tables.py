@@ -10,6 +10,7 @@ from decimal import Decimal
 
 from django.http import HttpResponse
 from django.utils import timezone
+from django.utils.html import format_html_join
 from django.utils.safestring import SafeString
 
 KINDS = {
@@ -24,6 +25,7 @@ KINDS = {
     "date",
     "datetime",
     "time",
+    "links",  # Links: shown on the page, left out of the CSV
 }
 
 
@@ -36,6 +38,25 @@ class Withheld:
 
     def __str__(self) -> str:
         return self.label
+
+
+class Links:
+    """Links in a cell (a place's action log, "Report to another agency"), each with words
+    for screen readers naming the row."""
+
+    def __init__(self, links: list[tuple[str, str]], row_name: str = ""):
+        self.links = links
+        self.row_name = row_name
+
+    def __html__(self) -> str:
+        return format_html_join(
+            " ",
+            '<a class="govuk-link" href="{}">{}<span class="govuk-visually-hidden">: {}</span></a>',
+            ((url, text, self.row_name) for text, url in self.links),
+        )
+
+    def __str__(self) -> str:
+        return ", ".join(text for text, _ in self.links)
 
 
 @dataclass(frozen=True)
@@ -58,6 +79,8 @@ def display(value, kind: str) -> str:
         return "–"
     if isinstance(value, Withheld):
         return value.label
+    if isinstance(value, Links):
+        return SafeString(value.__html__())
     if kind == "signed":
         return "0" if value == 0 else f"{value:+,}".replace("-", "−")
     if kind in {"int", "count"}:
@@ -144,14 +167,15 @@ class Table:
             f'attachment; filename="{filename_prefix}-{self.name}-{stamp}.csv"'
         )
         writer = csv.writer(response)
-        writer.writerow([c.label for c in self.columns])
+        columns = [c for c in self.columns if c.kind != "links"]
+        writer.writerow([c.label for c in columns])
         for row in self.rows + ([self.footer] if self.footer else []):
             writer.writerow(
                 [
                     _csv_safe(raw(row.get(c.key), c.kind))
                     if c.kind == "text"
                     else raw(row.get(c.key), c.kind)
-                    for c in self.columns
+                    for c in columns
                 ]
             )
         return response

@@ -8,6 +8,7 @@ from firstcontact.insight.pages import (
     places,
     pooling,
     recharges,
+    reciprocal,
     referrals,
     satisfaction,
     staffing,
@@ -31,5 +32,6 @@ urlpatterns = [
     path("places/", places.places, name="places"),
     path("places/tasking/", places.tasking, name="tasking"),
     path("places/actions/", places.place_actions, name="place_actions"),
+    path("places/raise/", reciprocal.reciprocal_raise, name="reciprocal_raise"),
     path("survey/<str:token>/", survey.survey, name="survey"),
 ]

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from urllib.parse import urlencode
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -30,6 +31,7 @@ from firstcontact.insight.hotspots import Square, change, sort_key, suppress
 from firstcontact.insight.indicators import local_day_bounds, local_zone
 from firstcontact.insight.models import PlaceAction
 from firstcontact.insight.pages.base import NAV, NavItem, nav, page_for, render_page
+from firstcontact.insight.reciprocal import may_raise_for_other_agency, raised_at_place
 from firstcontact.insight.reports import Chart, Report
 from firstcontact.insight.scoping import (
     can_view_places,
@@ -39,7 +41,7 @@ from firstcontact.insight.scoping import (
     scoped_community_safety_requests,
     sees_all_partners,
 )
-from firstcontact.insight.tables import Column, Table
+from firstcontact.insight.tables import Column, Links, Table
 from firstcontact.partners.models import Partner
 from firstcontact.partners.selectors import acting_partner_ids
 from firstcontact.servicerequests.models import ServiceRequest, Status
@@ -74,6 +76,7 @@ PLACES = Report(
         Column("requests", "Requests", "count"),
         Column("previous", "Previous period", "count"),
         Column("change", "Change", "signed"),
+        Column("act", "Act on this place", "links"),
     ),
     note=SUPPRESSION_NOTE,
 )
@@ -224,6 +227,27 @@ def place_rows(scope: Scope) -> tuple[list[dict], dict, dict]:
     return rows, (footer if rows else None), shown_by_key
 
 
+def _add_place_links(user, scope: Scope, rows: list[dict]) -> None:
+    """Each place's links: its action log (squares), and raising a request for the other
+    agency there (for those who may: insight.reciprocal)."""
+    may_raise = may_raise_for_other_agency(user)
+    raise_url = reverse("insight:reciprocal_raise")
+    for row in rows:
+        links = []
+        if row["key"]:
+            links.append(("Action log", f"{reverse('insight:place_actions')}?place={row['key']}"))
+            if may_raise:
+                links.append(("Report to another agency", f"{raise_url}?place={row['key']}"))
+        elif (
+            may_raise
+            and scope.areas_partner is not None
+            and row["place"] in {a.name for a in scope.areas}
+        ):
+            query = urlencode({"areas": scope.areas_partner.pk, "area": row["place"]})
+            links.append(("Report to another agency", f"{raise_url}?{query}"))
+        row["act"] = Links(links, row["place"]) if links else None
+
+
 def _counts_by(qs: QuerySet, key: str) -> dict:
     return dict(qs.values_list(key).annotate(n=Count("pk")).order_by())
 
@@ -236,6 +260,7 @@ def places(request: HttpRequest) -> HttpResponse:
 
     rows, footer, shown = place_rows(scope)
     by_area = scope.areas_partner is not None
+    _add_place_links(request.user, scope, rows)
     tables.append(
         PLACES.table(
             rows,
@@ -388,6 +413,7 @@ def tasking(request: HttpRequest) -> HttpResponse:
                 "actions": list(
                     PlaceAction.objects.filter(place=square.key).select_related("partner")
                 ),
+                "raised": raised_at_place(request.user, square.key),
             }
         )
     context = {
@@ -396,6 +422,7 @@ def tasking(request: HttpRequest) -> HttpResponse:
         "last": scope.last,
         "previous": scope.previous,
         "places": places_out,
+        "may_raise": may_raise_for_other_agency(request.user),
         "nav": nav(request),
         "query": request.GET.urlencode(),
     }
@@ -458,5 +485,12 @@ def place_actions(request: HttpRequest) -> HttpResponse:
         }
         for a in PlaceAction.objects.filter(place=square.key).select_related("partner")
     ]
-    context = {"square": square, "form": form, "actions": actions, "nav": nav(request)}
+    context = {
+        "square": square,
+        "form": form,
+        "actions": actions,
+        "nav": nav(request),
+        "raised": raised_at_place(user, square.key),
+        "may_raise": may_raise_for_other_agency(user),
+    }
     return render(request, "insight/place_actions.html", context)
