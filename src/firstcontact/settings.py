@@ -91,6 +91,7 @@ INSTALLED_APPS = [
     "firstcontact.translations",
     "firstcontact.linkage",
     "firstcontact.steward",
+    "firstcontact.casework",
 ]
 
 MIDDLEWARE = [

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from firstcontact.desk import (
+    casework_views,
     customer_edit_views,
     directory_views,
     tell_us_once,
@@ -69,6 +70,19 @@ urlpatterns = [
         "work/requests/<str:reference>/referrals/<int:pk>/",
         work_views.referral_respond,
         name="work_referral",
+    ),
+    # Case work staples: canned replies, saved views of the queue, bulk status changes.
+    path("work/replies/", casework_views.replies, name="canned_replies"),
+    path("work/replies/new/", casework_views.reply_new, name="canned_reply_new"),
+    path("work/replies/<int:pk>/", casework_views.reply_edit, name="canned_reply"),
+    path("work/replies/<int:pk>/retire/", casework_views.reply_retire, name="canned_reply_retire"),
+    path("work/views/", casework_views.saved_views, name="saved_views"),
+    path("work/views/<int:pk>/", casework_views.saved_view, name="saved_view"),
+    path("work/bulk/", casework_views.bulk, name="work_bulk"),
+    path(
+        "work/requests/<str:reference>/insert-reply/",
+        casework_views.insert_reply,
+        name="work_insert_reply",
     ),
     path(
         "work/requests/<str:reference>/<slug:action>/",

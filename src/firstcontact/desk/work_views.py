@@ -21,6 +21,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from firstcontact.casework.selectors import default_view
 from firstcontact.catalogue.answers import display_answer
 from firstcontact.catalogue.models import Priority, Service
 from firstcontact.customers.models import ConsentPurpose
@@ -133,6 +134,9 @@ def _partner_staff(partner_ids):
 @login_required
 def queue(request: HttpRequest) -> HttpResponse:
     user = request.user
+    if not request.GET and (saved := default_view(user)) is not None:
+        # The officer's default saved view (casework); `?view=none` is the plain queue.
+        return redirect(f"{reverse('desk:work_queue')}?{saved.query}")
     teams = list(queue_teams(user))
     team_by_id = {str(t.pk): t for t in teams}
     default_team = _default_team(user, teams)

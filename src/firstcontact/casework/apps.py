@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class CaseworkConfig(AppConfig):
+    name = "firstcontact.casework"
+    verbose_name = "Case work staples"

@@ -1,0 +1,35 @@
+"""The queue's and the request page's casework parts: saved views, the bulk form and the
+canned-reply picker, each scoped to the signed-in user (casework.selectors)."""
+
+from __future__ import annotations
+
+from django import template
+
+from firstcontact.casework.forms import BulkForm
+from firstcontact.casework.selectors import bulk_replies, my_views, replies_for_request
+
+register = template.Library()
+
+
+@register.inclusion_tag("casework/includes/saved_views_bar.html", takes_context=True)
+def saved_views_bar(context):
+    user = context["request"].user
+    current = context.get("query_string", "")
+    return {"views": list(my_views(user)), "current": current}
+
+
+@register.inclusion_tag("casework/includes/bulk_actions.html", takes_context=True)
+def bulk_actions(context):
+    user = context["request"].user
+    return {"form": BulkForm(replies=bulk_replies(user))}
+
+
+@register.inclusion_tag("casework/includes/reply_picker.html", takes_context=True)
+def reply_picker(context, sr, name):
+    user = context["request"].user
+    return {
+        "replies": list(replies_for_request(user, sr)),
+        "sr": sr,
+        "name": name,
+        "inserted": context.get("inserted"),
+    }

@@ -1,0 +1,1 @@
+from tests.desk.conftest import raise_pothole, resident  # noqa: F401 - shared fixtures
