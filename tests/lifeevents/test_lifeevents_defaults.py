@@ -46,6 +46,7 @@ def test_templates_copy_the_partners_of_the_services_they_tell(partnership):
     assert list(badge.attributes.values_list("code", flat=True)) == [
         "deceased_name",
         "date_of_death",
+        "deceased_date_of_birth",
         "badge_number",
     ]
     assert list(

@@ -12,7 +12,8 @@ from django.utils import timezone
 
 from firstcontact.catalogue.models import Datatype, ServiceAttribute
 from firstcontact.contacts.models import Contact, Outcome
-from firstcontact.customers.models import Customer
+from firstcontact.customers.models import Customer, CustomerEmail
+from firstcontact.linkage.models import CandidatePair
 from firstcontact.open311 import auth
 from firstcontact.open311.models import Open311Submission
 from firstcontact.servicerequests.models import RequestPhoto, ServiceRequest
@@ -106,16 +107,24 @@ def test_post_request_form_encoded_with_both_multivalue_spellings(client, keys):
     assert ServiceRequest.objects.get().attributes["hazards"] == ["kerb", "water"]
 
 
-def test_post_request_json_matches_the_customer_by_email(client, keys, partnership):
+def test_post_request_json_matches_the_customer_by_verified_email(client, keys, partnership):
+    """The front door (customers.front_door): an email the resident proved joins their record;
+    one not proven makes a new record, queued for the steward, never merged."""
     first = post(client, pothole(keys.county, email="sam@example.org", last_name="Jones"), "json")
     second = post(client, pothole(keys.county, email="SAM@example.org", last_name="jones"), "json")
     assert first.status_code == second.status_code == 200
     a, b = first.json()[0], second.json()[0]
     assert a["service_request_id"] != b["service_request_id"]
     assert set(a) == {"service_request_id", "service_notice", "account_id"}
-    assert Customer.objects.count() == 1
+    assert Customer.objects.count() == 2
+    pair = CandidatePair.objects.get()
+    assert (pair.source, pair.status) == ("front_door", "pending")
+    CustomerEmail.objects.filter(customer_id=pair.left_id).update(verified_at=timezone.now())
+    post(client, pothole(keys.county, email="Sam@example.org", last_name="Jones"), "json")
+    assert Customer.objects.count() == 2
+    assert ServiceRequest.objects.filter(customer_id=pair.left_id).count() == 2
     post(client, pothole(keys.county, email="sam@example.org", last_name="Smith"), "json")
-    assert Customer.objects.count() == 2  # same email, another person: a new record
+    assert Customer.objects.count() == 3  # same email, another person: a new record
 
 
 def test_anonymous_report_without_contact_details(client, keys):

@@ -59,6 +59,9 @@ class Template:
 DECEASED = (
     Question("deceased_name", "Full name of the person who died", Datatype.STRING, True),
     Question("date_of_death", "Date of death", Datatype.DATETIME, True),
+    # With the name and the address, it finds the person's records to mark them deceased
+    # (lifeevents.deaths): without it, possible records go to the data steward instead.
+    Question("deceased_date_of_birth", "Their date of birth, if you know it", Datatype.DATETIME),
 )
 MOVED = (Question("moving_date", "When did you move in?", Datatype.DATETIME, True),)
 

@@ -17,8 +17,16 @@ from firstcontact.catalogue.models import ServiceAttribute, ServiceDelivery
 from firstcontact.catalogue.routing import resolve_delivery
 from firstcontact.contacts.models import Contact
 from firstcontact.customers.models import ConsentPurpose, Customer, CustomerLink
-from firstcontact.customers.services import create_customer, record_consent
-from firstcontact.lifeevents.models import Bundle, BundleItem, LifeEvent, LifeEventService
+from firstcontact.customers.front_door import customer_for_submission, verified_customer
+from firstcontact.customers.services import record_consent
+from firstcontact.lifeevents.deaths import record_death
+from firstcontact.lifeevents.models import (
+    Bundle,
+    BundleItem,
+    LifeEvent,
+    LifeEventKind,
+    LifeEventService,
+)
 from firstcontact.notify.models import NotificationChannel
 from firstcontact.notify.services import queue_notification
 from firstcontact.partners.geography import Location
@@ -226,22 +234,38 @@ def raise_bundle(
             update_consents.append(ConsentPurpose.SMS_UPDATES)
         how = f"Tell us once {bundle.formatted_reference} ({channel}): {consent_wording}"[:200]
         customers: dict[int, Customer] = {}
+        # The records this bundle will use are the same person: none is queued for the
+        # steward against another (they are linked below).
+        same_person = {existing_customer.pk} if existing_customer is not None else set()
+        for partner in plan.partners:
+            found = verified_customer(
+                partner,
+                email=informant.email,
+                phone=informant.phone,
+                family_name=informant.family_name,
+            )
+            if found is not None:
+                same_person.add(found.pk)
         for partner in plan.partners:
             if existing_customer is not None and existing_customer.partner_id == partner.pk:
                 customers[partner.pk] = existing_customer
                 continue
-            customer = create_customer(
+            # The partner's record whose email or phone the informant proved, else a new one
+            # (queued for the steward where it may be a duplicate): customers.front_door.
+            customer = customer_for_submission(
                 user=user,
                 partner=partner,
+                channel=channel,
                 given_name=informant.given_name,
                 family_name=informant.family_name,
-                emails=[informant.email] if informant.email else [],
-                phones=[informant.phone] if informant.phone else [],
+                email=informant.email,
+                phone=informant.phone,
                 preferred_channel="email" if informant.email else "sms",
                 preferred_language=language,
                 consents=update_consents,
                 consent_how=how,
-            )
+                exclude=same_person | {c.pk for c in customers.values()},
+            ).customer
             customers[partner.pk] = customer
         # The resident agreed to share what they told us with the partners named on the
         # consent page (those that get a request): each partner's record carries one consent
@@ -259,8 +283,12 @@ def raise_bundle(
         # The resident told us these records are the same person: link them, never merge.
         records = list(customers.values())
         CustomerLink.objects.bulk_create(
-            CustomerLink(from_customer=records[0], to_customer=other, linked_by=adviser)
-            for other in records[1:]
+            (
+                CustomerLink(from_customer=records[0], to_customer=other, linked_by=adviser)
+                for other in records[1:]
+                if other.pk != records[0].pk
+            ),
+            ignore_conflicts=True,  # records the front door joined may be linked already
         )
         rows = []
         for order, planned in enumerate(plan.available, start=1):
@@ -287,6 +315,14 @@ def raise_bundle(
                 bundle=bundle, request=request, life_event_service=item, order=order
             )
             rows.append((item, request))
+        if life_event.kind == LifeEventKind.BEREAVEMENT:
+            # Nobody keeps writing to the person who died: every record of theirs is marked.
+            record_death(
+                answers=answers,
+                location=location,
+                told_by=f"Tell us once {bundle.formatted_reference}",
+                user=user or adviser,
+            )
         record_audit_event(
             user=user or adviser,
             action=AuditEvent.Action.CREATE,

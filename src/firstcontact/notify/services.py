@@ -34,7 +34,8 @@ def notify_customer_of_request(
     that is the service they asked for, not marketing.
     """
     customer = customer or service_request.customer
-    if customer is None:
+    if customer is None or customer.deceased:
+        # Told of their death (tell us once, or staff): nobody writes to them any more.
         return []
     purposes = set(customer.consents.current().values_list("purpose", flat=True))
     sent = []

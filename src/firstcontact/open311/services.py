@@ -41,9 +41,8 @@ from firstcontact.catalogue.priority import decide as decide_priority
 from firstcontact.catalogue.routing import resolve_delivery
 from firstcontact.contacts.models import Outcome
 from firstcontact.contacts.services import end_contact, start_contact
-from firstcontact.customers.matching import normalise_name
+from firstcontact.customers.front_door import customer_for_submission, verified_customer
 from firstcontact.customers.models import Channel, Customer
-from firstcontact.customers.services import create_customer
 from firstcontact.open311.models import (
     Open311Client,
     Open311Submission,
@@ -310,34 +309,26 @@ def accept_report(
 
 
 def match_or_create_customer(partner: Partner, report: Report) -> Customer | None:
-    """The partner's customer with this email (or phone), when the name does not say it is
-    someone else; else a new record. Anonymous (None) without a contact point or a name."""
+    """The partner's record whose email or phone the resident proved (and whose last name
+    fits), else a new record, queued for the data steward where it may be a duplicate
+    (customers.front_door). Anonymous (None) without a contact point, or without a name
+    when no proven record matches."""
     if not (report.email or report.phone):
         return None
     family = report.last_name or report.first_name
     given = report.first_name if report.last_name else ""
-    wanted = normalise_name(family) if family else ""
-    candidates = Customer.objects.filter(partner=partner).order_by("pk")
-    for lookup in (
-        {"emails__address__lower": report.email.lower()} if report.email else None,
-        {"phones__number": report.phone} if report.phone else None,
-    ):
-        if lookup is None:
-            continue
-        for customer in candidates.filter(**lookup)[:5]:
-            if not wanted or normalise_name(customer.family_name) == wanted:
-                return customer
-    if not family:
+    found = verified_customer(partner, email=report.email, phone=report.phone, family_name=family)
+    if found is None and not family:
         return None
-    return create_customer(
-        user=None,
+    return customer_for_submission(
         partner=partner,
+        channel=Channel.OPEN311,
         given_name=given,
         family_name=family,
-        emails=[report.email] if report.email else [],
-        phones=[report.phone] if report.phone else [],
+        email=report.email,
+        phone=report.phone,
         preferred_channel=Channel.OPEN311,
-    )
+    ).customer
 
 
 def _decline_reason(exc: ValidationError) -> tuple[str, str]:

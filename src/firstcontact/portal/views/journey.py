@@ -17,8 +17,8 @@ from django.utils.translation import get_language
 from django.views.decorators.http import require_http_methods
 
 from firstcontact.catalogue.models import Service, ServiceKind
+from firstcontact.customers.front_door import customer_for_submission
 from firstcontact.customers.models import ConsentPurpose
-from firstcontact.customers.services import create_customer
 from firstcontact.portal import places
 from firstcontact.portal.forms import (
     AddressForm,
@@ -488,19 +488,21 @@ def _submit(request: HttpRequest, journey: ServiceJourney) -> ServiceRequest:
         customer = None
         if email or phone:
             given, family = split_name(contact.get("full_name", ""))
-            customer = create_customer(
-                user=None,
+            # The partner's record whose email or phone the resident proved, else a new one
+            # (queued for the steward where it may be a duplicate): customers.front_door.
+            customer = customer_for_submission(
                 partner=place.delivery.partner,
+                channel="web",
                 given_name=given,
                 family_name=family,
-                emails=[email] if email else [],
-                phones=[phone] if phone else [],
+                email=email,
+                phone=phone,
                 addresses=[journey.state["address"]] if journey.flow == APPLY else [],
                 preferred_channel="email" if email else "sms",
                 preferred_language=language(),
                 consents=[ConsentPurpose.EMAIL_UPDATES if email else ConsentPurpose.SMS_UPDATES],
                 consent_how="Gave their contact details for updates on the resident site.",
-            )
+            ).customer
         service_request = raise_request(
             user=None,
             service=service,
