@@ -171,7 +171,7 @@ def test_create_customer_inline_warns_about_likely_duplicates(client, partnershi
         "partner": partnership.county.pk,
     }
     page = client.post("/desk/customers/new/", data).content.decode()
-    assert "We may already know this customer" in page
+    assert "This person may already be on record" in page
     assert f"/desk/customers/{resident.pk}/" in page
     assert Customer.objects.count() == 1
     response = client.post(

@@ -44,7 +44,6 @@ from firstcontact.customers.selectors import (
     can_edit_customer,
     customer_changes,
     get_customer,
-    likely_duplicates,
     merged_survivor,
     visible_customers,
 )
@@ -63,6 +62,7 @@ from firstcontact.desk.forms import (
 from firstcontact.desk.services import raised_confirmation
 from firstcontact.desk.tell_us_once import life_event_for_service
 from firstcontact.insight.targets import against_target, fcr_target_for
+from firstcontact.linkage.lookup import likely_matches
 from firstcontact.partners.models import Membership, Partner
 from firstcontact.partners.selectors import (
     STAFF_ROLES,
@@ -285,18 +285,22 @@ def customer_new(request: HttpRequest) -> HttpResponse:
             data = form.cleaned_data
             postcode = data["postcode"]
             if not data["confirm_new"]:
-                duplicates = likely_duplicates(
+                duplicates = likely_matches(
                     request.user,
                     given_name=data["given_name"],
                     family_name=data["family_name"],
                     date_of_birth=data["date_of_birth"],
+                    email=data["email"],
+                    phone=data["phone"],
                     postcode=postcode,
+                    uprn=data["uprn"],
+                    town=data["town"],
                 )
             if duplicates:
                 form.add_error(
                     "confirm_new",
-                    "This may be someone we already know: check the records below, or confirm "
-                    "that none of them is the customer.",
+                    "This person may already be on record: open one of the records below, or "
+                    "confirm that none of them is the customer.",
                 )
             else:
                 try:

@@ -57,8 +57,8 @@ class Record:
 FIELDS: dict[str, tuple[str, ...]] = {
     "given_name": ("missing", "exact", "nickname", "typo", "similar", "initial", "different"),
     "family_name": ("missing", "exact", "typo", "similar", "different"),
-    "date_of_birth": ("missing", "exact", "close", "different"),
-    "email": ("missing", "exact", "typo", "different"),
+    "date_of_birth": ("missing", "exact", "close", "near", "different"),
+    "email": ("missing", "exact", "typo", "similar", "different"),
     "phone": ("missing", "exact", "typo", "different"),
     "address": ("missing", "uprn", "postcode", "town", "district", "town_typo", "different"),
 }
@@ -109,7 +109,7 @@ def compare_family(a: str, b: str) -> int:
 
 def compare_dob(a: str, b: str) -> int:
     """Exact; close (one of year, month and day differs, day and month are swapped, or one
-    digit is mistyped); different."""
+    digit is mistyped); near (two digits); different."""
     lv = LEVEL["date_of_birth"]
     if not a or not b:
         return lv["missing"]
@@ -120,27 +120,35 @@ def compare_dob(a: str, b: str) -> int:
     same = (ya == yb) + (ma == mb) + (da == db)
     if same == 2 or (ya == yb and ma == db and da == mb):
         return lv["close"]
-    if DamerauLevenshtein.distance(a, b, score_cutoff=1) <= 1:
+    distance = DamerauLevenshtein.distance(a, b, score_cutoff=2)
+    if distance <= 1:
         return lv["close"]
+    if distance <= 2:
+        return lv["near"]
     return lv["different"]
 
 
-def _best(values_a: Sequence[str], values_b: Sequence[str], typo: int) -> int:
-    """Exact (1) if any value is shared, `typo` level if any pair is a typo apart, else
-    different; missing (0) if either side has none."""
-    if not values_a or not values_b:
-        return 0
-    if set(values_a) & set(values_b):
-        return 1
-    for x in values_a:
-        for y in values_b:
-            if DamerauLevenshtein.distance(x, y, score_cutoff=2) <= 2 and len(x) > 6:
-                return typo
-    return typo + 1
-
-
 def compare_email(a: Sequence[str], b: Sequence[str]) -> int:
-    return _best(a, b, LEVEL["email"]["typo"])
+    """Exact; typo (a character apart, or two but not most of a short name before the @:
+    "h.k@x.com" and "f.j@x.com" are two people); similar (Jaro-Winkler); different."""
+    lv = LEVEL["email"]
+    if not a or not b:
+        return lv["missing"]
+    if set(a) & set(b):
+        return lv["exact"]
+    best = lv["different"]
+    for x in a:
+        for y in b:
+            distance = DamerauLevenshtein.distance(x, y, score_cutoff=3)
+            local_x, local_y = x.rpartition("@")[0], y.rpartition("@")[0]
+            short = min(len(local_x), len(local_y)) <= 5
+            if distance <= 1 and not short or distance <= 2 and not short:
+                return lv["typo"]
+            if distance <= 1 and DamerauLevenshtein.distance(local_x, local_y) == 0:
+                return lv["typo"]
+            if not short and JaroWinkler.similarity(x, y) >= 0.88:
+                best = lv["similar"]
+    return best
 
 
 def compare_phone(a: Sequence[str], b: Sequence[str]) -> int:
@@ -178,12 +186,13 @@ def compare_address(a: Record, b: Record) -> int:
 
 
 def _names_swapped(a: Record, b: Record) -> bool:
-    """b's given and family names are a's the other way round ("Isla Hall" / "Hall Isla")."""
+    """b's given and family names are a's the other way round ("Isla Hall" / "Hall Isla"),
+    typos allowed: crossed, they are alike and far more alike than straight."""
     if not (a.given and a.family and b.given and b.family) or a.given == b.given:
         return False
-    return JaroWinkler.similarity(a.given, b.family) >= TYPO_JW and (
-        JaroWinkler.similarity(a.family, b.given) >= TYPO_JW
-    )
+    crossed = (JaroWinkler.similarity(a.given, b.family), JaroWinkler.similarity(a.family, b.given))
+    straight = JaroWinkler.similarity(a.given, b.given) + JaroWinkler.similarity(a.family, b.family)
+    return min(crossed) >= SIMILAR_JW and sum(crossed) > straight + 0.3
 
 
 def compare(a: Record, b: Record) -> tuple[int, ...]:
@@ -265,8 +274,8 @@ DEFAULT_MODEL = Model(
         {
             "given_name": [0, 0.80, 0.06, 0.07, 0.03, 0.01, 0.03],
             "family_name": [0, 0.82, 0.12, 0.03, 0.03],
-            "date_of_birth": [0, 0.85, 0.12, 0.03],
-            "email": [0, 0.80, 0.15, 0.05],
+            "date_of_birth": [0, 0.80, 0.12, 0.05, 0.03],
+            "email": [0, 0.80, 0.12, 0.03, 0.05],
             "phone": [0, 0.85, 0.05, 0.10],
             "address": [0, 0.60, 0.15, 0.10, 0.05, 0.04, 0.06],
         }
@@ -275,8 +284,8 @@ DEFAULT_MODEL = Model(
         {
             "given_name": [0, 0.01, 0.002, 0.004, 0.03, 0.002, 0.952],
             "family_name": [0, 0.004, 0.002, 0.03, 0.964],
-            "date_of_birth": [0, 0.00005, 0.0008, 0.99915],
-            "email": [0, 0.00001, 0.0001, 0.99989],
+            "date_of_birth": [0, 0.00005, 0.0008, 0.004, 0.99515],
+            "email": [0, 0.00001, 0.0001, 0.001, 0.99889],
             "phone": [0, 0.00001, 0.0005, 0.99949],
             "address": [0, 0.00001, 0.0001, 0.05, 0.01, 0.02, 0.91988],
         }
@@ -317,46 +326,91 @@ def estimate_u(
     return Model(m=model.m, u=u, prior=model.prior, trained={**model.trained, "u_pairs": pairs})
 
 
-def estimate_m(
-    levels: np.ndarray, *, model: Model, iterations: int = 25, min_pairs: int = 200
-) -> Model:
-    """m and the prior by expectation maximisation over compared pairs (rows of `levels`),
-    u held fixed. Keeps the model's m where a field is rarely present (fewer than
-    `min_pairs` pairs with it on both sides), and damps m towards the priors a little so a
-    level unseen among matches keeps a small chance."""
-    if len(levels) < min_pairs:
-        return model
-    m = {f: np.array(model.m[f]) for f in FIELD_NAMES}
-    u = [np.log(np.maximum(np.array(model.u[f]), 1e-12)) for f in FIELD_NAMES]
-    prior = model.prior if model.prior > 1e-3 else 0.1
+def _em(
+    levels: np.ndarray,
+    *,
+    model: Model,
+    fields: Sequence[int],
+    iterations: int,
+    prior: float,
+) -> tuple[dict[int, np.ndarray], float]:
+    """EM for m (of the fields whose columns are in `fields`) and the prior, u fixed."""
+    m = {k: np.array(model.m[FIELD_NAMES[k]]) for k in fields}
+    log_u = {k: np.log(np.maximum(np.array(model.u[FIELD_NAMES[k]]), 1e-12)) for k in fields}
+    for k in fields:
+        log_u[k][0] = 0.0
     for _ in range(iterations):
-        log_m = sum(
-            np.log(np.maximum(np.where(np.arange(len(FIELDS[f])) == 0, 1.0, m[f]), 1e-12))[
-                levels[:, k]
-            ]
-            for k, f in enumerate(FIELD_NAMES)
-        )
-        log_u = sum(
-            np.where(levels[:, k] == 0, 0.0, u[k][levels[:, k]]) for k in range(len(FIELD_NAMES))
-        )
-        log_odds = np.clip(np.log(prior / (1 - prior)) + log_m - log_u, -60, 60)
+        log_bf = np.zeros(len(levels))
+        for k in fields:
+            log_m = np.log(np.maximum(m[k], 1e-12))
+            log_m[0] = 0.0
+            log_bf += log_m[levels[:, k]] - log_u[k][levels[:, k]]
+        log_odds = np.clip(math.log(prior / (1 - prior)) + log_bf, -60, 60)
         p = 1.0 / (1.0 + np.exp(-log_odds))
-        prior = float(np.clip(p.mean(), 1e-6, 0.999))
-        for k, f in enumerate(FIELD_NAMES):
-            counts = np.bincount(levels[:, k], weights=p, minlength=len(FIELDS[f]))
-            present = counts[1:].sum()
-            if present * 1.0 < min_pairs * prior:
-                continue
-            # One pseudo-count of the prior's shape keeps every level possible.
-            prior_row = np.array(model.m[f])
-            row = counts + prior_row * 1.0
+        prior = float(np.clip(p.mean(), 1e-6, 1 - 1e-6))
+        for k in fields:
+            counts = np.bincount(levels[:, k], weights=p, minlength=len(m[k]))
+            # Half a pseudo-count of the priors' shape keeps every level possible.
+            row = counts + 0.5 * np.array(model.m[FIELD_NAMES[k]])
             row[0] = 0.0
-            m[f] = row / row[1:].sum()
+            m[k] = row / row[1:].sum()
+    return m, prior
+
+
+def estimate_m(
+    samples: dict[str, tuple[np.ndarray, Sequence[str]]],
+    *,
+    model: Model,
+    iterations: int = 20,
+    min_pairs: int = 100,
+) -> Model:
+    """m by expectation maximisation with u fixed, as Splink trains it: once per training
+    rule, over the pairs that rule blocks together (`samples`: rule -> (levels, the fields
+    the rule blocks on)), leaving out the fields it blocks on (which agree by construction);
+    each field's m is the mean of its estimates from the rules that leave it free. A field
+    no rule estimates keeps the model's m."""
+    estimates: dict[str, list[np.ndarray]] = {f: [] for f in FIELD_NAMES}
+    for levels, blocked_on in samples.values():
+        if len(levels) < min_pairs:
+            continue
+        free = [k for k, f in enumerate(FIELD_NAMES) if f not in blocked_on]
+        m, _ = _em(levels, model=model, fields=free, iterations=iterations, prior=0.1)
+        for k in free:
+            present = int((levels[:, k] > 0).sum())
+            if present >= min_pairs:
+                estimates[FIELD_NAMES[k]].append(m[k])
+    new_m = {
+        f: [0.0, *map(float, np.mean(found, axis=0)[1:])] if found else list(model.m[f])
+        for f, found in estimates.items()
+    }
     return Model(
-        m={f: [0.0, *map(float, m[f][1:])] for f in FIELD_NAMES},
+        m=new_m,
         u=model.u,
-        prior=prior,
-        trained={**model.trained, "em_pairs": int(len(levels)), "em_iterations": iterations},
+        prior=model.prior,
+        trained={**model.trained, "m_from": {f: len(v) for f, v in estimates.items()}},
+    )
+
+
+def estimate_prior(levels: np.ndarray, *, model: Model, total_pairs: int) -> Model:
+    """λ, the chance two random records are the same person: the expected number of
+    matches among the compared pairs (by EM on λ alone, m and u fixed) over every pair."""
+    if len(levels) == 0 or total_pairs <= 0:
+        return model
+    _, blocked_prior = _em(
+        levels, model=model, fields=range(len(FIELD_NAMES)), iterations=0, prior=0.1
+    )
+    w = weights(levels, model)
+    prior = 0.1
+    for _ in range(30):
+        log_odds = np.clip(math.log2(prior / (1 - prior)) + w, -60, 60)
+        prior = float(np.clip((1.0 / (1.0 + 2.0**-log_odds)).mean(), 1e-9, 1 - 1e-9))
+    expected = prior * len(levels)
+    random_prior = min(max(expected / total_pairs, 1e-12), 0.5)
+    return Model(
+        m=model.m,
+        u=model.u,
+        prior=random_prior,
+        trained={**model.trained, "expected_matches": round(expected, 1)},
     )
 
 
@@ -494,7 +548,7 @@ def clusters(n: int, pairs: Iterable[tuple[int, int]]) -> list[int]:
 # The default review threshold, as a match weight: pairs at or above it go to the steward
 # (and are joined by clustering); AUTO_LINK_WEIGHT is the far higher bar for linking within one
 # partner without review.
-DEFAULT_THRESHOLD = 6.0
+DEFAULT_THRESHOLD = 9.0
 AUTO_LINK_WEIGHT = 24.0
 
 
@@ -508,17 +562,57 @@ class LinkResult:
     cluster_of: list[int]
 
 
+# Training rules (Splink's "estimate_parameters_using_expectation_maximisation"): a key and
+# the fields it blocks on. Each should leave the others free to disagree.
+TRAINING_RULES: dict[str, tuple[Any, tuple[str, ...]]] = {
+    "dob": (lambda r: [r.dob] if r.dob else [], ("date_of_birth",)),
+    "names": (
+        lambda r: [f"{r.given}|{r.family}"] if r.given and r.family else [],
+        ("given_name", "family_name"),
+    ),
+    "email": (lambda r: list(r.emails), ("email",)),
+    "postcode": (lambda r: list(r.postcodes), ("address",)),
+}
+
+
+def training_pairs(
+    records: Sequence[Record], key: Any, *, max_pairs: int, seed: int = 2
+) -> np.ndarray:
+    """Pairs sharing `key`, at most `max_pairs` of them (whole blocks, drawn at random)."""
+    keys: dict[str, list[int]] = {}
+    for index, record in enumerate(records):
+        for k in key(record):
+            keys.setdefault(k, []).append(index)
+    groups = [np.array(g, dtype=np.int64) for g in keys.values() if 1 < len(g) <= MAX_BLOCK]
+    random.Random(seed).shuffle(groups)
+    chosen, total = [], 0
+    for g in groups:
+        if total >= max_pairs:
+            break
+        chosen.append(g)
+        total += len(g) * (len(g) - 1) // 2
+    left, right = _pairs_in_groups(chosen)
+    return np.stack([left, right], axis=1)
+
+
 def train(
     records: Sequence[Record],
-    pairs: np.ndarray,
     levels: np.ndarray,
     *,
     model: Model = DEFAULT_MODEL,
     u_pairs: int = 200_000,
+    em_pairs: int = 200_000,
 ) -> Model:
-    """u from random pairs, then m and the prior by EM on the compared pairs."""
+    """u from random pairs, m by EM per training rule, then the prior over `levels` (the
+    compared pairs)."""
     model = estimate_u(records, model=model, pairs=u_pairs)
-    return estimate_m(levels, model=model)
+    samples = {}
+    for name, (key, fields) in TRAINING_RULES.items():
+        pairs = training_pairs(records, key, max_pairs=em_pairs)
+        samples[name] = (compare_pairs(records, pairs), fields)
+    model = estimate_m(samples, model=model)
+    n = len(records)
+    return estimate_prior(levels, model=model, total_pairs=n * (n - 1) // 2)
 
 
 def link(
@@ -535,7 +629,7 @@ def link(
         progress(f"{len(pairs):,} pairs to compare")
     levels = compare_pairs(records, pairs)
     if model is None:
-        model = train(records, pairs, levels, u_pairs=u_pairs)
+        model = train(records, levels, u_pairs=u_pairs)
     w = weights(levels, model)
     p = probabilities(w, model)
     chosen = pairs[w >= threshold]

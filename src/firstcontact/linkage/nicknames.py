@@ -181,6 +181,12 @@ def are_nicknames(a: str, b: str) -> bool:
 
 def formal_names(name: str) -> set[str]:
     """The formal names `name` may be short for (its own family heads), for look-ups."""
-    families = _families().get(name, frozenset())
     lines = _FAMILIES.splitlines()
-    return {lines[n].split()[0] for n in families}
+    return {lines[n].split()[0] for n in _families().get(name, frozenset())}
+
+
+def nickname_forms(name: str) -> set[str]:
+    """Every name sharing a family with `name` (its short and formal forms), itself included
+    when it is in the table."""
+    lines = _FAMILIES.splitlines()
+    return {other for n in _families().get(name, frozenset()) for other in lines[n].split()}
