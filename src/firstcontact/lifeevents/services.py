@@ -16,8 +16,8 @@ from firstcontact.catalogue.attributes import validate_answers
 from firstcontact.catalogue.models import ServiceAttribute, ServiceDelivery
 from firstcontact.catalogue.routing import resolve_delivery
 from firstcontact.contacts.models import Contact
-from firstcontact.customers.models import ConsentPurpose, Customer, CustomerLink
 from firstcontact.customers.front_door import customer_for_submission, verified_customer
+from firstcontact.customers.models import ConsentPurpose, Customer, CustomerLink
 from firstcontact.customers.services import record_consent
 from firstcontact.lifeevents.deaths import record_death
 from firstcontact.lifeevents.models import (
