@@ -112,7 +112,13 @@ def objects_of(kind: str, world: World) -> list:
         "conversation": world.conversations,
         "attachment": world.attachments,
         "file": world.files,
+        "pair": world.pairs,
+        "merge": world.merges,
     }[kind]
+
+
+# Kinds whose pages name the object by its id alone.
+BY_PK = {"callback", "notification", "conversation", "attachment", "file", "pair", "merge"}
 
 
 def object_kwargs(kind: str, obj, params: tuple[str, ...]) -> dict:
@@ -124,7 +130,7 @@ def object_kwargs(kind: str, obj, params: tuple[str, ...]) -> dict:
     elif kind == "request":
         values = {"reference": obj.reference, "service_request_id": obj.reference}
         values["token"] = obj.reference
-    elif kind in {"callback", "notification", "conversation", "attachment", "file"}:
+    elif kind in BY_PK:
         values = {"pk": obj.pk}
     elif kind == "photo":
         values = {"pk": obj.pk, "ext": obj.extension}
@@ -474,6 +480,12 @@ def prepare_and_payload(page: Page, kind: str | None, obj, kwargs: dict) -> dict
     if key == "desk:customer_edit":
         data = CustomerEditForm.post_data_for(Customer.objects.get(pk=obj.pk))
         return {**data, "accessibility_needs": "Leak matrix: large print"}
+    if key == "steward:decide":
+        type(obj).objects.filter(pk=obj.pk).update(status="pending", decided_at=None)
+        return {"decision": "not_same"}
+    if key == "steward:undo":
+        type(obj).objects.filter(pk=obj.pk).update(undone_at=None, merged_at=timezone.now())
+        return {}
     if key == "desk:consent_new":
         return {"purpose": "surveys", "channel": "phone", "step": "confirm", "agreed": "on"}
     if key.startswith("inbox:") and kind == "conversation":
@@ -590,6 +602,8 @@ def expected(rule: Rule, subject: Subject, kind, obj, kwargs, oracle: Oracle) ->
         ok = oracle.can_act_on_conversation(user, obj)
     elif kind == "customer":
         ok = oracle.can_edit_customer(user, obj)
+    elif kind in {"pair", "merge"}:
+        ok = True  # the stewards who may see it may decide it or undo it
     else:
         action = kwargs.get("action") or ("bulk_assign" if rule.page.endswith("assign") else "")
         ok = oracle.can_act_on_request(user, obj, action)
@@ -627,6 +641,10 @@ def _readable(kind, obj, user, oracle: Oracle) -> bool:
         return oracle.can_read_conversation(user, obj)
     if kind == "attachment":
         return oracle.can_read_conversation(user, obj.message.conversation)
+    if kind == "pair":
+        return oracle.can_review_pair(user, obj)
+    if kind == "merge":
+        return oracle.can_see_merge(user, obj)
     return True
 
 
@@ -734,6 +752,8 @@ SAMPLED = {
     "bundle",
     "conversation",
     "attachment",
+    "pair",
+    "merge",
 }
 
 
@@ -753,6 +773,10 @@ def _holder_of(kind, obj):
         return obj.message.conversation.partner_id
     if kind == "callback":
         return (obj.partner_id, obj.customer.partner_id if obj.customer else None)
+    if kind == "pair":
+        return (obj.left.partner_id, obj.right.partner_id)
+    if kind == "merge":
+        return (obj.survivor.partner_id, obj.merged.partner_id)
     return getattr(obj, "partner_id", None)
 
 

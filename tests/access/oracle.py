@@ -39,6 +39,7 @@ REQUEST_ACTIONS = {
 OPEN_REFERRAL = {"sent", "accepted"}
 # Not a role of its own: a caseworker whose team delivers a community-safety service.
 COMMUNITY_SAFETY = "community_safety"
+STEWARD = "data_steward"
 
 
 class Oracle:
@@ -247,6 +248,31 @@ class Oracle:
             partner == referral.to_partner_id and role in OFFICERS
             for partner, role, _ in self.memberships.get(user.pk, [])
         )
+
+    # --- data stewards ("review possible duplicates", "merge and undo a merge") -----------
+
+    def stewards_for(self, user) -> set[int]:
+        """Partners the user acts for as data steward: their own, and hub clients."""
+        own = {p for p, role, _ in self.memberships.get(user.pk, []) if role == STEWARD}
+        for partner, role, team in self.memberships.get(user.pk, []):
+            for hub, client, roles, teams in self.hubs:
+                named = role == STEWARD and hub == partner and role in roles
+                if named and (not teams or team in teams):
+                    own.add(client)
+        return own
+
+    def can_review_pair(self, user, pair) -> bool:
+        """Both records readable (identity), one held by a partner they are steward for."""
+        stewarded = self.stewards_for(user)
+        return (
+            bool({pair.left.partner_id, pair.right.partner_id} & stewarded)
+            and self.can_read_customer(user, pair.left)
+            and self.can_read_customer(user, pair.right)
+        )
+
+    def can_see_merge(self, user, merge) -> bool:
+        """Merges into a record held by a partner the user is steward for."""
+        return merge.survivor.partner_id in self.stewards_for(user)
 
     def is_dpo_for(self, user, holder: int) -> bool:
         for partner, role, _ in self.memberships.get(user.pk, []):

@@ -25,6 +25,8 @@ KINDS = {
     "conversation",
     "attachment",
     "file",  # a file kept with a service request (servicerequests.RequestAttachment)
+    "pair",  # two customer records that may be one person (linkage.CandidatePair)
+    "merge",  # one record merged into another (customers.CustomerMerge)
 }
 # The roles a "who" cell may name: partners.models.Role, and `community_safety` (a caseworker
 # whose team delivers a community-safety service: docs/access.md, "Roles").
@@ -36,6 +38,7 @@ ROLES = {
     "partnership_admin",
     "dpo",
     "partnership_dpo",
+    "data_steward",
     "community_safety",
 }
 NEEDS = {"read", "act", "public", "dpo", "browser"}

@@ -58,6 +58,8 @@ class World:
     conversations: list = field(default_factory=list)
     attachments: list = field(default_factory=list)
     files: list = field(default_factory=list)  # RequestAttachment, one per partner
+    pairs: list = field(default_factory=list)  # linkage.CandidatePair: within and across
+    merges: list = field(default_factory=list)  # customers.CustomerMerge, one per partner
     # Each partner's Open311 client and its api_key (an integrator holding a key).
     open311_clients: list[tuple[Open311Client, str]] = field(default_factory=list)
     # Texts that only some may see: a request's internal note (own, hub and referred readers,
@@ -235,7 +237,44 @@ def build_world() -> World:
     for partner in partners:
         add_conversations(world, partner, now)
     add_case_work_kept_in_the_admin(world, now)
+    add_duplicates(world)
     return world
+
+
+def add_duplicates(world: World) -> None:
+    """For the data steward's pages: per partner, a pair of its two records and a pair of
+    its first record with the next partner's (readable across partners where the demo's
+    agreements and the consent above allow), and a merge of two records made for it."""
+    from firstcontact.customers.merging import merge_customers
+    from firstcontact.linkage.models import CandidatePair
+
+    by_partner: dict[int, list[Customer]] = {}
+    for customer in world.customers:
+        by_partner.setdefault(customer.partner_id, []).append(customer)
+    firsts = [c[0] for c in by_partner.values()]
+    couples = [tuple(c[:2]) for c in by_partner.values() if len(c) >= 2]
+    couples += [(a, b) for a, b in zip(firsts, firsts[1:] + firsts[:1], strict=True) if a != b]
+    for a, b in couples:
+        left, right = sorted([a, b], key=lambda c: c.pk)
+        pair, _ = CandidatePair.objects.update_or_create(
+            left=left,
+            right=right,
+            defaults={
+                "weight": 20.0,
+                "probability": 0.99,
+                "comparison": {"family_name": "different"},
+                "cross_partner": left.partner_id != right.partner_id,
+                "source": "batch",
+                "status": "pending",
+            },
+        )
+        world.pairs.append(pair)
+    for partner in world.partners:
+        keep, gone = (
+            Customer.objects.create(partner=partner, given_name=given, family_name="Leakmerge")
+            for given in ("Kept", "Gone")
+        )
+        world.merges.append(merge_customers(keep, gone, by=None))
 
 
 def add_case_work_kept_in_the_admin(world: World, now) -> None:

@@ -23,6 +23,7 @@ from firstcontact.demo.catalogue import create_catalogue
 from firstcontact.demo.community_safety import create_community_safety_demo
 from firstcontact.demo.customer_history import create_customer_history_demo
 from firstcontact.demo.directory import create_directory
+from firstcontact.demo.duplicates import create_duplicate_pairs_demo
 from firstcontact.demo.examples import create_demo_callbacks, create_hint_examples
 from firstcontact.demo.geography import build_gazetteer
 from firstcontact.demo.inbox import create_inbox_demo
@@ -132,6 +133,8 @@ def load(*, people: int = DEFAULT_PEOPLE, seed: int = SEED, progress: bool = Fal
         # A photo on a request, urgent and 24-hour reports, evidence, complaints by service.
         create_case_work_examples(partnership)
         create_inbox_demo(partnership, now)  # mailboxes, SMS numbers, conversations
+        # Possible duplicates for the data steward's queue (/steward/).
+        create_duplicate_pairs_demo()
         # Tell us once's templates (load_life_events does the same for another catalogue),
         # then the Polish of what residents read (service names, questions, life events).
         install_default_life_events()

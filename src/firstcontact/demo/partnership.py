@@ -291,6 +291,14 @@ STAFF = [
         note="data protection for every partner",
     ),
     StaffSpec(
+        "steward",
+        "Ada",
+        "Lindqvist",
+        COUNTY,
+        Role.DATA_STEWARD,
+        note="the county's data steward: possible duplicates and merges",
+    ),
+    StaffSpec(
         "admin",
         "Alex",
         "Morgan",
