@@ -576,3 +576,25 @@ class ComplaintAboutForm(forms.Form):
     def clean_reference(self) -> str:
         value = self.cleaned_data.get("reference", "").strip()
         return clean_reference(value) if value else ""
+
+
+class NearbyForm(forms.Form):
+    """Already reported nearby: add to one of the open reports, or report a new problem."""
+
+    choice = forms.ChoiceField(
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Select a report to add yours to, or report a new problem")},
+    )
+
+    def __init__(self, *args, choices: list[tuple[str, str]], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.title = _("Is it one of these?")
+        self.fields["choice"].label = self.title
+        self.fields["choice"].help_text = _(
+            "Someone has already reported a problem like this nearby. If it is the same one, "
+            "add your report to theirs: you will be told when it is updated."
+        )
+        self.fields["choice"].choices = [
+            *choices,
+            ("new", _("No, it is a different problem: report it as new")),
+        ]

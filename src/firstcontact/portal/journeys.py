@@ -90,6 +90,7 @@ class ServiceJourney:
             store[self.key] = self.empty_state()
             request.session.modified = True
         self.state = store[self.key]
+        self.state.setdefault("nearby", {})  # a journey begun before the step existed
 
     @staticmethod
     def empty_state() -> dict:
@@ -103,6 +104,10 @@ class ServiceJourney:
             "contact": {},
             "evidence": {},
             "about": {},
+            # "Already reported nearby" (servicerequests/nearby.py): {"reference": ...} to add
+            # to that request instead, {"new": True} for a new report, {"none": True} when
+            # there was nothing nearby (the step is then passed over).
+            "nearby": {},
         }
 
     def save(self) -> None:
@@ -149,6 +154,10 @@ class ServiceJourney:
             ]
         else:
             steps.append(Step("location", "location", required=True))
+            steps.append(Step("nearby", "nearby", required=True))
+            if self.supporting:
+                # Added to a report already made: its questions and details are not asked.
+                return [*steps, Step("contact", "contact"), Step("check", "check")]
         steps += [
             Step(f"question-{a.code}", "question", attribute=a, required=a.required)
             for a in self.attributes
@@ -164,6 +173,11 @@ class ServiceJourney:
             ]
         steps.append(Step("check", "check"))
         return steps
+
+    @property
+    def supporting(self) -> str:
+        """The reference of the request nearby the resident adds their report to, or ""."""
+        return self.state.get("nearby", {}).get("reference", "")
 
     def step(self, slug: str) -> Step | None:
         return next((s for s in self.steps if s.slug == slug), None)
@@ -208,7 +222,10 @@ class ServiceJourney:
 
     def previous_step(self, step: Step) -> Step | None:
         index = self.steps.index(step)
-        return self.steps[index - 1] if index > 0 else None
+        previous = self.steps[index - 1] if index > 0 else None
+        if previous is not None and previous.kind == "nearby" and self.state["nearby"].get("none"):
+            return self.previous_step(previous)  # nothing was nearby: the page was not shown
+        return previous
 
     def url(self, step: Step | str, *, change: bool = False) -> str:
         slug = step if isinstance(step, str) else step.slug
@@ -275,6 +292,18 @@ class ServiceJourney:
                 parts += [place.get("postcode", ""), place.get("address", "")]
                 rows.append(
                     row(_("Where"), "\n".join(p for p in parts if p), self.url(step, change=True))
+                )
+            elif step.kind == "nearby" and not self.state["nearby"].get("none"):
+                nearby = self.state["nearby"]
+                rows.append(
+                    row(
+                        _("Already reported nearby"),
+                        _("Add my report to %(reference)s: %(summary)s")
+                        % {"reference": nearby["reference"], "summary": nearby.get("summary", "")}
+                        if nearby.get("reference")
+                        else _("No, this is a new problem"),
+                        self.url(step, change=True),
+                    )
                 )
             elif step.kind == "details":
                 details = self.state["details"]

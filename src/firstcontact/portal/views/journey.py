@@ -13,7 +13,9 @@ from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
+from django.utils.formats import date_format
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from firstcontact.catalogue.models import Service, ServiceKind
@@ -28,6 +30,7 @@ from firstcontact.portal.forms import (
     EligibilityForm,
     EvidenceForm,
     LocationForm,
+    NearbyForm,
     QuestionForm,
     initial_answer,
     split_name,
@@ -45,9 +48,17 @@ from firstcontact.portal.journeys import (
 )
 from firstcontact.portal.ratelimit import is_limited
 from firstcontact.portal.rendering import portal_context, render_portal
+from firstcontact.portal.templatetags.portal import catalogue, status_label
 from firstcontact.security import personal_data
 from firstcontact.servicerequests.attachments import attach_evidence
 from firstcontact.servicerequests.models import RequestPhoto, ServiceRequest
+from firstcontact.servicerequests.nearby import (
+    Nearby,
+    add_supporter,
+    nearby_metres,
+    nearby_requests,
+    offered,
+)
 from firstcontact.servicerequests.photos import attach_photos
 from firstcontact.servicerequests.references import (
     ReferenceError,
@@ -154,6 +165,7 @@ def journey_step(request: HttpRequest, flow: str, code: str, step: str) -> HttpR
         "check": _check,
         "about": _about,
         "evidence": _evidence,
+        "nearby": _nearby,
     }[current.kind]
     return handler(request, journey, current)
 
@@ -247,6 +259,14 @@ def _location(request, journey: ServiceJourney, step: Step) -> HttpResponse:
                     "postcode": location.postcode,
                     "address": location.address,
                 }
+                # A new place: what was reported near it is looked at again (the page is
+                # passed over when nothing is).
+                journey.state["nearby"] = {}
+                if "nearby" in journey.state["done"]:
+                    journey.state["done"].remove("nearby")
+                if not nearby_requests(journey.service, location):
+                    journey.state["nearby"] = {"none": True}
+                    journey.mark_done(journey.step("nearby"))
                 return _advance(request, journey, step)
     return _page(
         request,
@@ -270,6 +290,50 @@ def _map_config() -> dict:
         "tiles": getattr(settings, "LEAFLET_TILE_URL", ""),
         "attribution": getattr(settings, "LEAFLET_TILE_ATTRIBUTION", ""),
     }
+
+
+def _nearby_label(near: Nearby) -> str:
+    where = near.street or _("near the place you gave")
+    return _("%(service)s, %(street)s · %(status)s · reported %(date)s") % {
+        "service": catalogue(near.request.service.name),
+        "street": where,
+        "status": status_label(near.request.status),
+        "date": date_format(near.reported_on, "j F Y"),
+    }
+
+
+def _nearby(request, journey: ServiceJourney, step: Step) -> HttpResponse:
+    """Already reported nearby: open reports of the same service near the place (public
+    information only), with "add my report to it" instead of a duplicate. Passed over when
+    there are none."""
+    found = nearby_requests(journey.service, journey.location())
+    if not found:
+        journey.state["nearby"] = {"none": True}
+        return _advance(request, journey, step)
+    form = NearbyForm(
+        (request.POST if request.method == "POST" else None),
+        choices=[(n.reference, _nearby_label(n)) for n in found],
+        initial={"choice": journey.state["nearby"].get("reference") or "new"},
+    )
+    if request.method == "POST" and form.is_valid():
+        choice = form.cleaned_data["choice"]
+        chosen = next((n for n in found if n.reference == choice), None)
+        if chosen is None:
+            journey.state["nearby"] = {"new": True}
+        else:
+            journey.state["nearby"] = {
+                "reference": chosen.reference,
+                "summary": _nearby_label(chosen),
+            }
+        journey.__dict__.pop("steps", None)  # adding to a report asks fewer questions
+        return _advance(request, journey, step)
+    return _page(
+        request,
+        journey,
+        step,
+        "portal/nearby.html",
+        {"form": form, "nearby": found, "metres": nearby_metres(), "title": form.title},
+    )
 
 
 def _details(request, journey: ServiceJourney, step: Step) -> HttpResponse:
@@ -443,6 +507,8 @@ def _step_for_error(journey: ServiceJourney, field: str) -> Step:
         return journey.step("about") or journey.steps[0]
     if field == "evidence":
         return journey.step("evidence") or journey.steps[0]
+    if field == "nearby":
+        return journey.step("nearby") or journey.steps[0]
     return journey.step("contact") or journey.steps[0]
 
 
@@ -452,6 +518,8 @@ def _check(request, journey: ServiceJourney, step: Step) -> HttpResponse:
         if is_limited(request, "submit"):
             return render_portal(request, "portal/rate_limited.html", status=429)
         try:
+            if journey.supporting:
+                return _support(request, journey)
             service_request = _submit(request, journey)
         except ValidationError as exc:
             for field, messages in exc.message_dict.items():
@@ -535,6 +603,52 @@ def _submit(request: HttpRequest, journey: ServiceJourney) -> ServiceRequest:
                 for file, _type in files:
                     file.close()
     return service_request
+
+
+def _support(request: HttpRequest, journey: ServiceJourney) -> HttpResponse:
+    """Add the resident's report to the request nearby they chose (if it is still open and
+    still nearby), as a supporter told of its updates when they gave contact details."""
+    try:
+        stored = parse_reference(journey.supporting)
+    except ReferenceError:
+        stored = ""
+    existing = offered(journey.service, journey.location(), stored) if stored else None
+    if existing is None:
+        journey.state["nearby"] = {}
+        journey.save()
+        raise ValidationError(
+            {"nearby": _("That report has just been closed. Report the problem as new")}
+        )
+    contact = journey.state["contact"]
+    email, phone = contact.get("email", ""), contact.get("phone", "")
+    with transaction.atomic():
+        customer = None
+        if email or phone:
+            given, family = split_name(contact.get("full_name", ""))
+            customer = customer_for_submission(
+                partner=existing.responsible_partner,
+                channel="web",
+                given_name=given,
+                family_name=family,
+                email=email,
+                phone=phone,
+                preferred_channel="email" if email else "sms",
+                preferred_language=language(),
+                consents=[ConsentPurpose.EMAIL_UPDATES if email else ConsentPurpose.SMS_UPDATES],
+                consent_how="Gave their contact details for updates on the resident site.",
+            ).customer
+        add_supporter(request=existing, channel="web", customer=customer)
+    journey.clear(delete_photos=True)
+    return render_portal(
+        request,
+        "portal/supported.html",
+        {
+            "service": journey.service,
+            "reference": existing.formatted_reference,
+            "told": bool(customer),
+            "by_email": bool(email),
+        },
+    )
 
 
 def _complaint_about(journey: ServiceJourney):

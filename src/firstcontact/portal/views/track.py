@@ -28,7 +28,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from firstcontact.customers.contact_points import clean_email, clean_phone
-from firstcontact.customers.models import CustomerEmail, CustomerPhone
+from firstcontact.customers.models import Customer, CustomerEmail, CustomerPhone
 from firstcontact.lifeevents.models import Bundle
 from firstcontact.lifeevents.selectors import bundle_by_reference, bundle_requests
 from firstcontact.portal.forms import TrackForm
@@ -61,11 +61,13 @@ class ReopenForm(forms.Form):
 
 
 def customers_with_reference(reference: str) -> QuerySet:
-    """The customer ids of the request or the bundle with this reference (a subquery)."""
-    return ServiceRequest.objects.filter(
-        Q(reference=reference) | Q(bundle_item__bundle__reference=reference),
-        customer__isnull=False,
-    ).values("customer_id")
+    """The customer ids of the request or the bundle with this reference, and of those who
+    reported the same problem and were added to the request (a subquery)."""
+    return Customer.objects.filter(
+        Q(service_requests__reference=reference)
+        | Q(service_requests__bundle_item__bundle__reference=reference)
+        | Q(supported_requests__request__reference=reference)
+    ).values("pk")
 
 
 def contact_matches(customers: QuerySet, text: str) -> bool:
