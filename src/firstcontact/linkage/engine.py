@@ -442,7 +442,10 @@ BLOCKING_RULES: dict[str, Any] = {
     "phone": lambda r: list(r.phones),
     "uprn": lambda r: list(r.uprns),
     "postcode+initial": lambda r: [f"{p}|{r.family[:1]}" for p in r.postcodes] if r.family else [],
-    # Broad rules, for small sets: skipped where they would give too many pairs (below).
+}
+# Broad rules, for small sets (an import, fake_1000): each is skipped whole where it would
+# give more than MAX_PAIRS_PER_RECORD pairs per record.
+BROAD_RULES: dict[str, Any] = {
     "dob": lambda r: [r.dob] if r.dob else [],
     "given name": lambda r: [r.given] if r.given else [],
     "family name": lambda r: [r.family] if r.family else [],
@@ -481,7 +484,7 @@ def block_pairs(
     skipped: list[str] | None = None,
 ) -> np.ndarray:
     """Distinct pairs of record indexes (an n×2 array, left < right) sharing a block."""
-    rules = rules or BLOCKING_RULES
+    rules = rules if rules is not None else {**BLOCKING_RULES, **BROAD_RULES}
     n = len(records)
     codes: list[np.ndarray] = []
     skipped = skipped if skipped is not None else []
@@ -496,7 +499,8 @@ def block_pairs(
             if 1 < len(members) <= max_block
         ]
         groups = [g for g in groups if len(g) > 1]
-        if sum(len(g) * (len(g) - 1) // 2 for g in groups) > max_pairs_per_record * n:
+        pairs = sum(len(g) * (len(g) - 1) // 2 for g in groups)
+        if name in BROAD_RULES and pairs > max_pairs_per_record * n:
             skipped.append(name)
             continue
         left, right = _pairs_in_groups(groups)
@@ -510,11 +514,17 @@ def block_pairs(
 # --- scoring and clustering ----------------------------------------------------------------------
 
 
-def compare_pairs(records: Sequence[Record], pairs: np.ndarray) -> np.ndarray:
-    """The comparison levels of each pair (rows of record indexes), as a small-int matrix."""
+def compare_pairs(
+    records: Sequence[Record], pairs: np.ndarray, *, progress: Any = None, step: int = 50_000
+) -> np.ndarray:
+    """The comparison levels of each pair (rows of record indexes), as a small-int matrix.
+    `progress(n)` is told every `step` pairs done."""
     out = np.empty((len(pairs), len(FIELD_NAMES)), dtype=np.int8)
-    for row, (i, j) in enumerate(pairs.tolist()):
-        out[row] = compare(records[i], records[j])
+    for start in range(0, len(pairs), step):
+        chunk = pairs[start : start + step].tolist()
+        out[start : start + len(chunk)] = [compare(records[i], records[j]) for i, j in chunk]
+        if progress:
+            progress(len(chunk))
     return out
 
 
@@ -621,14 +631,18 @@ def link(
     threshold: float = DEFAULT_THRESHOLD,
     model: Model | None = None,
     u_pairs: int = 200_000,
+    stage: Any = None,
     progress: Any = None,
 ) -> LinkResult:
-    """Block, compare, (train unless `model` is given), weigh and cluster `records`."""
+    """Block, compare, (train unless `model` is given), weigh and cluster `records`.
+    `stage(name, total)` is told as each stage starts; `progress(n)` of pairs compared."""
     pairs = block_pairs(records)
-    if progress:
-        progress(f"{len(pairs):,} pairs to compare")
-    levels = compare_pairs(records, pairs)
+    if stage:
+        stage("comparing pairs", len(pairs))
+    levels = compare_pairs(records, pairs, progress=progress)
     if model is None:
+        if stage:
+            stage("estimating m and u", 0)
         model = train(records, levels, u_pairs=u_pairs)
     w = weights(levels, model)
     p = probabilities(w, model)
