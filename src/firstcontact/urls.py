@@ -14,6 +14,8 @@ urlpatterns = [
     path("open311/v2/", include("firstcontact.open311.urls")),
     # Open Referral UK 3.0: the directory of services, public and read-only.
     path("openreferral/v3/", include("firstcontact.directory.urls")),
+    # Directory editors keep their partner's entries (firstcontact.directory.editor_views).
+    path("directory-editor/", include("firstcontact.directory.editor_urls")),
     path("insight/", include("firstcontact.insight.urls")),
     path("dpo/erasure/", include("firstcontact.retention.urls")),
     path("dpo/", include("firstcontact.dpo.urls")),

@@ -38,6 +38,7 @@ ROLES = {
     "partnership_admin",
     "dpo",
     "partnership_dpo",
+    "directory_editor",
     "data_steward",
     "community_safety",
 }

@@ -18,6 +18,7 @@ from firstcontact.catalogue.models import Service as CatalogueService
 from firstcontact.demo.catalogue import SERVICES, deliverers
 from firstcontact.demo.geography import DISTRICT_AREAS, POSTCODE_DISTRICTS, PostcodeUnit
 from firstcontact.demo.partnership import Partnership
+from firstcontact.directory import welcome
 from firstcontact.directory.models import (
     Accessibility,
     Address,
@@ -662,6 +663,7 @@ def create_directory(
         area.slug: ",".join(pd.outward for pd in area.postcode_districts) for area in DISTRICT_AREAS
     }
     public = 0
+    entries: dict[str, Service] = {}
     for spec in SERVICES:
         catalogue = services.get(spec.code)
         if catalogue is None or catalogue.private or not catalogue.active:
@@ -679,6 +681,7 @@ def create_directory(
             )
         )
         public += 1
+        entries[spec.code] = entry
         for slug in slugs:
             if slug in offices:
                 b.add(ServiceAtLocation(service=entry, location=offices[slug]))
@@ -789,9 +792,195 @@ def create_directory(
                         link_id=service.id,
                     )
                 )
+    community += _welcome_pack_places(b, organizations, entries, towns)
+    _review_dates(b, rng)
     b.save()
     return {
         "directory_services": public + community,
         "directory_organizations": len(organizations) + charities,
         "postcodes": len(gazetteer),
     }
+
+
+# What a new resident's welcome pack lists (firstcontact.directory.welcome): catalogue services
+# tagged with a section's term, and places of these kinds in every town.
+WELCOME_CATALOGUE = {
+    "bins": ["missed-bin", "garden-waste", "bulky-waste"],
+    "recycling": ["recycling"],
+    "library": ["library-join"],
+    "school": ["school-places"],
+    "key": [
+        "council-tax",
+        "electoral-registration",
+        "gp-registration",
+        "parking-permit",
+        "bus-pass",
+        "library-join",
+        "housing-benefit",
+    ],
+}
+# (term, name pattern, description, who runs it: a partner slug, None for its own
+# organisation, "district" for the town's district council; schedule; how many a town has).
+WELCOME_PLACES = [
+    (
+        "gp",
+        "{street} Surgery",
+        "A GP practice taking new patients: register online or at reception with proof of address.",
+        None,
+        "weekdays",
+        2,
+    ),
+    (
+        "school",
+        "{town} Primary School",
+        "A community primary school for children aged 4 to 11.",
+        None,
+        "weekdays",
+        1,
+    ),
+    (
+        "school",
+        "{town} Academy",
+        "A secondary school and sixth form for ages 11 to 18.",
+        None,
+        "weekdays",
+        1,
+    ),
+    (
+        "library",
+        "{town} Library",
+        "Books, computers, free wi-fi, rhyme time and help to get online.",
+        "wessex-county",
+        "weekdays",
+        1,
+    ),
+    (
+        "leisure",
+        "{town} Leisure Centre",
+        "Swimming pool, gym, sports hall and classes.",
+        "district",
+        "weekend",
+        1,
+    ),
+    (
+        "councillor",
+        "Councillors' surgery, {town}",
+        "Meet your local councillors: no appointment needed.",
+        "district",
+        "monthly",
+        1,
+    ),
+]
+DISTRICT_OF_TOWN = {pd.town: area.slug for area in DISTRICT_AREAS for pd in area.postcode_districts}
+
+
+def _welcome_pack_places(
+    b: _Builder,
+    organizations: dict[str, Organization],
+    entries: dict[str, Service],
+    towns: list[str],
+) -> int:
+    """The welcome pack's taxonomy, its terms on catalogue entries, and GP surgeries, schools,
+    libraries, leisure centres, councillors' surgeries and a recycling centre in each town."""
+    taxonomy = b.add(
+        Taxonomy(
+            name=welcome.WELCOME_TAXONOMY,
+            description="What a new resident's welcome pack lists.",
+            version="1",
+        )
+    )
+    terms = {
+        code: b.add(TaxonomyTerm(taxonomy=taxonomy, code=code, name=name, description=text))
+        for code, name, text in welcome.TERMS
+    }
+    for code, catalogue_codes in WELCOME_CATALOGUE.items():
+        for catalogue_code in catalogue_codes:
+            if catalogue_code in entries:
+                b.add(
+                    Attribute(
+                        taxonomy_term=terms[code],
+                        link_entity=LinkType.SERVICE,
+                        link_id=entries[catalogue_code].id,
+                    )
+                )
+    made = 0
+    rng = b.rng
+
+    def add(term: str, name: str, text: str, organization, schedule: str, town: str) -> None:
+        location = b.place(name, town, organization)
+        service = b.add(
+            Service(
+                organization=organization,
+                name=name,
+                description=text,
+                email=organization.email,
+                url=organization.website,
+                assured_date=dt.date(2026, rng.randint(1, 11), rng.randint(1, 28)),
+                assurer_email=organization.email,
+            )
+        )
+        at = b.add(ServiceAtLocation(service=service, location=location))
+        b.schedule(schedule, service_at_location=at)
+        b.add(Phone(service=service, number=b.phone()))
+        b.add(CostOption(service=service, option="Free", amount=0))
+        b.add(Language(service=service, name="English", code="en"))
+        b.add(
+            Attribute(taxonomy_term=terms[term], link_entity=LinkType.SERVICE, link_id=service.id)
+        )
+
+    for town in towns:
+        district = organizations.get(DISTRICT_OF_TOWN.get(town, ""))
+        for term, pattern, text, runner, schedule, count in WELCOME_PLACES:
+            for n in range(count):
+                unit = rng.choice(b.units_by_town[town])
+                name = pattern.format(town=town, street=unit.street if n else town)
+                if runner == "district":
+                    organization = district
+                elif runner:
+                    organization = organizations.get(runner)
+                else:
+                    domain = name.lower().replace(" ", "-").replace("'", "") + ".example.org"
+                    organization = b.add(
+                        Organization(
+                            name=name,
+                            description=text,
+                            email=f"office@{domain}",
+                            website=f"https://{domain}/",
+                        )
+                    )
+                if organization is None:
+                    continue
+                add(term, name, text, organization, schedule, town)
+                made += 1
+    # One household waste recycling centre in each council's area, run by the county.
+    county = organizations.get("wessex-county")
+    if county is not None:
+        for area in DISTRICT_AREAS:
+            town = area.postcode_districts[0].town
+            add(
+                "recycling",
+                f"{town} Household Waste Recycling Centre",
+                "Take household rubbish, garden waste, electricals and recycling. Vans and "
+                "trailers need a permit.",
+                county,
+                "weekend",
+                town,
+            )
+            made += 1
+    return made
+
+
+def _review_dates(b: _Builder, rng: random.Random) -> None:
+    """Every checked entry is next due a year later; some of the partners' own entries are
+    overdue or were never checked, so the stale-entries report has something to show."""
+    today = dt.date.today()
+    for service in b.rows.get(Service, []):
+        if service.organization is not None and service.organization.partner_id is not None:
+            roll = rng.random()
+            if roll < 0.06:
+                service.assured_date = None
+                service.assurer_email = ""
+            elif roll < 0.2:
+                service.assured_date = today - dt.timedelta(days=rng.randint(380, 700))
+        if service.assured_date is not None:
+            service.review_date = service.assured_date + dt.timedelta(days=365)

@@ -283,6 +283,14 @@ STAFF = [
         note="the county's data protection officer",
     ),
     StaffSpec(
+        "directory-editor",
+        "Priya",
+        "Shah",
+        COUNTY,
+        Role.DIRECTORY_EDITOR,
+        note="keeps the county's entries in the directory of services",
+    ),
+    StaffSpec(
         "partnership-dpo",
         "Kwame",
         "Mensah",

@@ -3,12 +3,14 @@ in the address, so a list can be bookmarked, printed and sent on."""
 
 from __future__ import annotations
 
+import re
 import uuid
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from firstcontact.directory import finder
+from firstcontact.directory.models import Service, TaxonomyTerm
 from firstcontact.partners.geography import normalise_postcode
 
 # The search's own keys, kept when moving between results, a service and the printable list.
@@ -134,3 +136,232 @@ def search_query(params) -> str:
     from urllib.parse import urlencode
 
     return urlencode([(k, params.get(k)) for k in KEYS if params.get(k)])
+
+
+# ------------------------------------------------------------------ editors (staff, English)
+
+LANGUAGES = [
+    ("en", "English"),
+    ("cy", "Welsh"),
+    ("pl", "Polish"),
+    ("ro", "Romanian"),
+    ("ur", "Urdu"),
+    ("pa", "Punjabi"),
+    ("ar", "Arabic"),
+    ("bn", "Bengali"),
+    ("so", "Somali"),
+    ("uk", "Ukrainian"),
+    ("bfi", "British Sign Language"),
+]
+DAYS = [
+    ("MO", "Monday"),
+    ("TU", "Tuesday"),
+    ("WE", "Wednesday"),
+    ("TH", "Thursday"),
+    ("FR", "Friday"),
+    ("SA", "Saturday"),
+    ("SU", "Sunday"),
+]
+COSTS = [("free", "Free"), ("paid", "There is a charge"), ("", "Not stated")]
+
+
+class TermChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, term) -> str:
+        return f"{term.name} ({term.taxonomy.name})"
+
+
+class ServiceEditForm(forms.Form):
+    """An editor's form for one directory entry (docs: README "Directory editors")."""
+
+    name = forms.CharField(
+        max_length=300,
+        required=False,
+        help_text="What residents call it, like “Debt advice”.",
+        error_messages={"max_length": "Use 300 characters or fewer"},
+    )
+    description = forms.CharField(
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text="What the service does and who it is for, in plain English.",
+        error_messages={"max_length": "Use 5,000 characters or fewer"},
+    )
+    status = forms.ChoiceField(choices=[], help_text="Closed services are not shown to residents.")
+    url = forms.URLField(
+        label="Website",
+        required=False,
+        max_length=500,
+        assume_scheme="https",
+        error_messages={"invalid": "Enter a web address, like https://example.org/"},
+    )
+    email = forms.EmailField(
+        required=False,
+        error_messages={
+            "invalid": "Enter an email address in the correct format, like name@example.com"
+        },
+    )
+    phone = forms.CharField(
+        label="Phone number",
+        required=False,
+        max_length=50,
+        help_text="The number residents should call, like 01632 960 000.",
+    )
+    contact_name = forms.CharField(
+        label="Contact name", required=False, max_length=200, help_text="A person or a desk."
+    )
+    contact_email = forms.EmailField(
+        label="Contact email",
+        required=False,
+        error_messages={
+            "invalid": "Enter an email address in the correct format, like name@example.com"
+        },
+    )
+    days = forms.MultipleChoiceField(
+        label="Days open",
+        choices=DAYS,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="The same times apply at every place the service is offered.",
+    )
+    opens_at = forms.TimeField(
+        label="Opens at",
+        required=False,
+        help_text="Like 09:00",
+        input_formats=["%H:%M", "%H.%M", "%H:%M:%S"],
+        error_messages={"invalid": "Enter a time like 09:00"},
+    )
+    closes_at = forms.TimeField(
+        label="Closes at",
+        required=False,
+        help_text="Like 17:30",
+        input_formats=["%H:%M", "%H.%M", "%H:%M:%S"],
+        error_messages={"invalid": "Enter a time like 17:30"},
+    )
+    cost = forms.ChoiceField(label="Cost", choices=COSTS, required=False, widget=forms.RadioSelect)
+    amount = forms.DecimalField(
+        label="Charge in pounds",
+        required=False,
+        min_value=0,
+        max_value=99999,
+        decimal_places=2,
+        help_text="Like 3.50",
+        error_messages={
+            "invalid": "Enter the charge in pounds, like 3.50",
+            "min_value": "The charge cannot be below 0",
+            "max_value": "Enter a charge below £100,000",
+            "max_decimal_places": "Enter the charge to the penny, like 3.50",
+        },
+    )
+    amount_description = forms.CharField(
+        label="What the charge is for",
+        required=False,
+        max_length=300,
+        help_text="Like “per session”",
+    )
+    fees = forms.CharField(
+        label="More about costs",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    minimum_age = forms.IntegerField(
+        label="Youngest age",
+        required=False,
+        min_value=0,
+        max_value=120,
+        help_text="In years. Leave empty for any age.",
+        error_messages={"invalid": "Enter an age in whole years, like 18"},
+    )
+    maximum_age = forms.IntegerField(
+        label="Oldest age",
+        required=False,
+        min_value=0,
+        max_value=120,
+        help_text="In years. Leave empty for any age.",
+        error_messages={"invalid": "Enter an age in whole years, like 65"},
+    )
+    languages = forms.MultipleChoiceField(
+        choices=LANGUAGES, required=False, widget=forms.CheckboxSelectMultiple
+    )
+    accessibility = forms.CharField(
+        required=False,
+        max_length=3000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="One fact a line, like “Step-free entrance”. For the service's first place.",
+    )
+    terms = TermChoiceField(
+        label="Categories",
+        queryset=TaxonomyTerm.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Where residents find it in “Find a service”, and in the welcome pack.",
+    )
+    alert = forms.CharField(
+        label="Notice to residents",
+        required=False,
+        max_length=500,
+        help_text="Shown at the top of the page, like “Closed over Christmas”.",
+    )
+    review_date = forms.DateField(
+        label="Next review",
+        required=False,
+        help_text="When the entry should next be checked, like 2027-12-31.",
+        input_formats=["%Y-%m-%d", "%d/%m/%Y"],
+        error_messages={"invalid": "Enter a date like 2027-12-31"},
+    )
+
+    def __init__(self, *args, service: Service, **kwargs):
+        from firstcontact.directory.editing import EDITABLE_TAXONOMIES
+        from firstcontact.directory.models import ServiceStatus
+
+        super().__init__(*args, **kwargs)
+        self.service = service
+        self.fields["status"].choices = ServiceStatus.choices
+        self.fields["terms"].queryset = (
+            TaxonomyTerm.objects.filter(taxonomy__name__in=EDITABLE_TAXONOMIES)
+            .select_related("taxonomy")
+            .order_by("taxonomy__name", "name")
+        )
+        if service.catalogue_service_id:
+            # The catalogue holds the name and description (one source of truth).
+            del self.fields["name"]
+            del self.fields["description"]
+
+    def clean_phone(self) -> str:
+        number = self.cleaned_data["phone"].strip()
+        if number and (
+            not re.fullmatch(r"[0-9+() \-]{6,30}", number) or sum(c.isdigit() for c in number) < 6
+        ):
+            raise forms.ValidationError("Enter a phone number, like 01632 960 000")
+        return number
+
+    def clean(self):
+        data = super().clean()
+        if (
+            "name" in self.fields
+            and not (data.get("name") or "").strip()
+            and "name" not in self.errors
+        ):
+            self.add_error("name", "Enter the name of the service")
+        low, high = data.get("minimum_age"), data.get("maximum_age")
+        if low is not None and high is not None and low > high:
+            self.add_error(
+                "maximum_age", "The oldest age must be the same as or above the youngest"
+            )
+        opens, closes = data.get("opens_at"), data.get("closes_at")
+        if data.get("days") and not (opens and closes):
+            if not opens and "opens_at" not in self.errors:
+                self.add_error("opens_at", "Enter the time it opens")
+            if not closes and "closes_at" not in self.errors:
+                self.add_error("closes_at", "Enter the time it closes")
+        if opens and closes and closes <= opens:
+            self.add_error("closes_at", "The closing time must be after the opening time")
+        if (opens or closes) and not data.get("days") and "days" not in self.errors:
+            self.add_error("days", "Choose the days it is open")
+        if (
+            data.get("cost") == "paid"
+            and data.get("amount") in (None, "")
+            and "amount" not in self.errors
+        ):
+            self.add_error("amount", "Enter the charge in pounds, like 3.50")
+        return data

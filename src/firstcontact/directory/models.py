@@ -174,6 +174,12 @@ class Service(Modified):
     maximum_age = models.PositiveSmallIntegerField(null=True, blank=True)
     assured_date = models.DateField(null=True, blank=True)
     assurer_email = models.EmailField(blank=True)
+    # Who checked the entry last (a directory editor), and when it is next due a check: the
+    # stale-entries report and the review reminder read these (not in ORUK's record).
+    assured_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    review_date = models.DateField(null=True, blank=True, db_index=True)
     alert = models.TextField(blank=True)
     feed = models.ForeignKey(Feed, null=True, blank=True, on_delete=models.SET_NULL)
     # A digest of the record as the feed last sent it: an unchanged record is not rewritten.
@@ -461,3 +467,24 @@ class Signpost(models.Model):
 
     def __str__(self) -> str:
         return f"Signposted to {self.service_name}"
+
+
+class WelcomePack(models.Model):
+    """A new resident's welcome pack: the directory around their new postcode district, at an
+    unguessable link that expires. It holds no personal data: the district (``WX1``) and that
+    district's centre, never the address, the postcode or who it was for."""
+
+    token = models.CharField(max_length=64, unique=True, editable=False)
+    district = models.CharField(max_length=4)
+    latitude = models.FloatField()
+    longitude = models.FloatField()
+    language = models.CharField(max_length=10, default="en")
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField(db_index=True)
+
+    def __str__(self) -> str:
+        return f"Welcome pack for {self.district}"
+
+    @property
+    def expired(self) -> bool:
+        return self.expires_at <= timezone.now()

@@ -356,4 +356,14 @@ def raise_bundle(
                 body=body,
                 service_request=first,
             )
+        if life_event.kind == "moving_in":
+            # A new resident: a welcome pack from the directory around the new address.
+            from firstcontact.directory.welcome import send_welcome_pack
+
+            send_welcome_pack(
+                location=location,
+                email=email if informant.email else "",
+                phone=phone if informant.phone and not (informant.email and email) else "",
+                language=language,
+            )
     return bundle

@@ -49,6 +49,8 @@ urlpatterns = [
     path("find-a-service/", directory.find_service, name="find_service"),
     path("find-a-service/list/", directory.service_list, name="service_list"),
     path("find-a-service/<str:id>/", directory.service_page, name="directory_service"),
+    # A new resident's welcome pack (tell us once, moving in): an unguessable link.
+    path("welcome/<str:token>/", directory.welcome_pack, name="welcome_pack"),
     path("feedback/", feedback.feedback, name="feedback"),
     path("feedback/thanks/", feedback.feedback_thanks, name="feedback_thanks"),
     path("accessibility/", start.accessibility, name="accessibility"),

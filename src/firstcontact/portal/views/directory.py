@@ -1,23 +1,28 @@
 """Find a service: the directory (firstcontact.directory) on the resident site. Search by words
 and postcode with filters, results nearest first with opening times, a page for each service,
-and the list to print or have sent by email. Everything works without JavaScript (GET forms;
-the map is a link to a map site)."""
+and the list to print or have sent by email, and a new resident's welcome pack. Everything works
+without JavaScript (GET forms; the service page's map is drawn only with it, beside the
+addresses in words and a link to a map site)."""
 
 from __future__ import annotations
 
+import json
 import uuid
 
+from django.conf import settings
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from firstcontact.customers.contact_points import clean_email
-from firstcontact.directory import finder
+from firstcontact.directory import finder, welcome
 from firstcontact.directory.forms import FindServiceForm, search_query
+from firstcontact.directory.models import WelcomePack
 from firstcontact.notify.models import NotificationChannel
 from firstcontact.notify.services import queue_notification
 from firstcontact.portal.ratelimit import is_limited
@@ -122,8 +127,30 @@ def service_page(request: HttpRequest, id: str) -> HttpResponse:
             "query": query,
             "back_url": f"{reverse('portal:find_service')}?{query}" if query else None,
             "catalogue_url": _catalogue_url(service),
+            "map": _map(places),
         },
     )
+
+
+def _map(places: list[dict]) -> dict | None:
+    """The places with coordinates, for the service page's map (shown only with JavaScript:
+    the addresses are on the page in words)."""
+    points = [
+        [
+            round(p["location"].latitude, 6),
+            round(p["location"].longitude, 6),
+            str(p["location"].name or _("Address")),
+        ]
+        for p in places
+        if p["location"].latitude is not None and p["location"].longitude is not None
+    ]
+    if not points:
+        return None
+    return {
+        "points": json.dumps(points),
+        "tiles": getattr(settings, "LEAFLET_TILE_URL", ""),
+        "attribution": getattr(settings, "LEAFLET_TILE_ATTRIBUTION", ""),
+    }
 
 
 def _map_url(location) -> str:
@@ -204,3 +231,33 @@ def service_list(request: HttpRequest) -> HttpResponse:
             "back_url": f"{reverse('portal:find_service')}?{query}",
         },
     )
+
+
+def welcome_pack(request: HttpRequest, token: str) -> HttpResponse:
+    """A new resident's welcome pack (firstcontact.directory.welcome), at its random link: in
+    the language it was sent in unless the resident chose another; gone after it expires."""
+    pack = WelcomePack.objects.filter(token=token[:64]).first() if token else None
+    if pack is None:
+        raise Http404("No such welcome pack")
+    if settings.LANGUAGE_COOKIE_NAME not in request.COOKIES and pack.language in dict(
+        settings.LANGUAGES
+    ):
+        translation.activate(pack.language)
+        request.LANGUAGE_CODE = pack.language
+    if pack.expired:
+        response = render_portal(request, "directory/welcome_expired.html", status=410)
+    else:
+        sections = [
+            {"code": s.code, "title": s.title, "results": [_view(f) for f in s.results]}
+            for s in welcome.sections(pack)
+        ]
+        response = render_portal(
+            request,
+            "directory/welcome_pack.html",
+            {"pack": pack, "sections": sections},
+        )
+    # The link is the key: not kept by shared caches, not sent on to other sites.
+    response["Cache-Control"] = "no-store"
+    response["Referrer-Policy"] = "no-referrer"
+    response["X-Robots-Tag"] = "noindex"
+    return response

@@ -1,0 +1,272 @@
+"""Directory editors: each partner's `directory_editor`s keep that partner's entries current
+(docs/access.md, "Roles"); a partnership administrator keeps every entry.
+
+Reads are scoped here (`editable_services`); writes go through `update_service` and `assure`,
+which save the service itself last, so its ORUK `last_modified` moves and importers asking for
+`modified_after` pick the change up. An entry is "assured" when an editor has checked it: the
+date, who, and when it is next due (REVIEW_AFTER later by default); entries past that date, or
+never checked, are stale.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from collections import defaultdict
+from collections.abc import Iterable
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from firstcontact.directory.models import (
+    Accessibility,
+    Attribute,
+    Contact,
+    CostOption,
+    Language,
+    LinkType,
+    Organization,
+    Phone,
+    Schedule,
+    Service,
+    TaxonomyTerm,
+)
+from firstcontact.partners.models import Membership, Role
+from firstcontact.partners.selectors import is_partnership_admin, partner_ids_with_role
+
+REVIEW_AFTER = dt.timedelta(days=365)
+# The reminder names entries that fall due within this many days (and those already past).
+REMIND_AHEAD_DAYS = 30
+# Taxonomies whose terms an editor may attach (LGSL terms come with the catalogue).
+EDITABLE_TAXONOMIES = ("Needs", "Welcome pack")
+
+
+def editor_partner_ids(user) -> set[int] | None:
+    """The partners whose entries the user keeps; None for every partner (partnership
+    administrators); an empty set for everyone else."""
+    if is_partnership_admin(user):
+        return None
+    return partner_ids_with_role(user, {Role.DIRECTORY_EDITOR})
+
+
+def may_edit_directory(user) -> bool:
+    return bool(user.is_authenticated) and editor_partner_ids(user) != set()
+
+
+def editable_organizations(user) -> QuerySet[Organization]:
+    partners = editor_partner_ids(user)
+    queryset = Organization.objects.all()
+    if partners is None:
+        return queryset
+    return queryset.filter(partner_id__in=partners)
+
+
+def editable_services(user) -> QuerySet[Service]:
+    """The entries the user may edit: their partner's organisations' services."""
+    partners = editor_partner_ids(user)
+    queryset = Service.objects.select_related("organization", "catalogue_service", "assured_by")
+    if partners is None:
+        return queryset
+    return queryset.filter(organization__partner_id__in=partners)
+
+
+def stale_q(today: dt.date) -> Q:
+    """Never checked, past their review date, or checked over a year ago with no date set."""
+    return (
+        Q(assured_date__isnull=True)
+        | Q(review_date__lt=today)
+        | Q(review_date__isnull=True, assured_date__lt=today - REVIEW_AFTER)
+    )
+
+
+def due_q(today: dt.date, days: int = REMIND_AHEAD_DAYS) -> Q:
+    """Stale, or falling due within `days`."""
+    return stale_q(today) | Q(review_date__lte=today + dt.timedelta(days=days))
+
+
+def review_due(service: Service) -> dt.date | None:
+    if service.review_date:
+        return service.review_date
+    if service.assured_date:
+        return service.assured_date + REVIEW_AFTER
+    return None
+
+
+def is_stale(service: Service, today: dt.date | None = None) -> bool:
+    today = today or timezone.localdate()
+    due = review_due(service)
+    return due is None or due < today
+
+
+def assure(*, user, service: Service, review_date: dt.date | None = None) -> Service:
+    """The editor has checked the entry: today, by them, next due in a year (or `review_date`)."""
+    today = timezone.localdate()
+    service.assured_date = today
+    service.assured_by = user
+    service.assurer_email = (getattr(user, "email", "") or "")[:254]
+    service.review_date = review_date or today + REVIEW_AFTER
+    service.save(update_fields=["assured_date", "assured_by", "assurer_email", "review_date"])
+    return service
+
+
+def _replace(manager, rows: Iterable) -> None:
+    manager.all().delete()
+    for row in rows:
+        row.save()
+
+
+@transaction.atomic
+def update_service(*, user, service: Service, data: dict, changed: set[str]) -> Service:
+    """Write an editor's form (`forms.ServiceEditForm.cleaned_data`) to the entry. Only the
+    groups of fields in `changed` are rewritten, so an untouched part (the times at each
+    place) is kept as it is. The service is saved last: its last_modified moves."""
+    if not service.catalogue_service_id:
+        service.name = data["name"]
+        service.description = data["description"]
+    for field in ("url", "email", "status", "fees", "alert", "minimum_age", "maximum_age"):
+        setattr(service, field, data[field])
+    if data.get("review_date"):
+        service.review_date = data["review_date"]
+
+    if changed & {"contact_name", "contact_email"}:
+        contact = service.contacts.first()
+        if data["contact_name"] or data["contact_email"]:
+            contact = contact or Contact(service=service)
+            contact.name = data["contact_name"]
+            contact.email = data["contact_email"]
+            contact.save()
+        elif contact is not None:
+            contact.delete()
+    if "phone" in changed:
+        _replace(
+            service.phones,
+            [Phone(service=service, number=data["phone"], type="voice")] if data["phone"] else [],
+        )
+    if changed & {"days", "opens_at", "closes_at"}:
+        # The same times everywhere: the service's own, and at each of its places.
+        Schedule.objects.filter(service_at_location__service=service).delete()
+        rows = []
+        if data["days"]:
+            rows.append(
+                Schedule(
+                    service=service,
+                    freq="WEEKLY",
+                    interval=1,
+                    byday=",".join(data["days"]),
+                    opens_at=data["opens_at"],
+                    closes_at=data["closes_at"],
+                )
+            )
+        _replace(service.schedules, rows)
+    if changed & {"cost", "amount", "amount_description"}:
+        rows = []
+        if data["cost"] == "free":
+            rows.append(CostOption(service=service, option="Free", amount=0))
+        elif data["cost"] == "paid":
+            rows.append(
+                CostOption(
+                    service=service,
+                    option="Charge",
+                    amount=data["amount"],
+                    currency="GBP",
+                    amount_description=data["amount_description"],
+                )
+            )
+        _replace(service.cost_options, rows)
+    if "languages" in changed:
+        from firstcontact.directory.forms import LANGUAGES
+
+        names = dict(LANGUAGES)
+        _replace(
+            service.languages,
+            [Language(service=service, code=code, name=names[code]) for code in data["languages"]],
+        )
+    if "accessibility" in changed:
+        at = service.at_locations.select_related("location").first()
+        if at is not None:
+            lines = [line.strip() for line in data["accessibility"].splitlines() if line.strip()]
+            _replace(
+                at.location.accessibility,
+                [Accessibility(location=at.location, description=line[:500]) for line in lines],
+            )
+            at.location.save(update_fields=["last_modified"])
+    if "terms" in changed:
+        editable = TaxonomyTerm.objects.filter(taxonomy__name__in=EDITABLE_TAXONOMIES)
+        Attribute.objects.filter(
+            link_entity=LinkType.SERVICE, link_id=service.pk, taxonomy_term__in=editable
+        ).delete()
+        Attribute.objects.bulk_create(
+            Attribute(taxonomy_term=term, link_entity=LinkType.SERVICE, link_id=service.pk)
+            for term in data["terms"]
+        )
+    service.full_clean(exclude=["catalogue_service", "organization", "feed", "assured_by"])
+    service.save()
+    return service
+
+
+# ------------------------------------------------------------------ the report and reminders
+
+
+def stale_services(user, today: dt.date | None = None) -> QuerySet[Service]:
+    today = today or timezone.localdate()
+    return editable_services(user).filter(stale_q(today)).order_by("review_date", "name")
+
+
+def stale_csv(services: Iterable[Service], today: dt.date) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(
+        ["id", "service", "organisation", "assured date", "assured by", "review date", "why"]
+    )
+    for service in services:
+        due = review_due(service)
+        why = (
+            "never checked" if service.assured_date is None else f"review was due {due.isoformat()}"
+        )
+        writer.writerow(
+            [
+                service.pk,
+                _safe(service.display_name),
+                _safe(service.organization.name if service.organization else ""),
+                service.assured_date.isoformat() if service.assured_date else "",
+                _safe(service.assurer_email),
+                due.isoformat() if due else "",
+                why,
+            ]
+        )
+    return out.getvalue()
+
+
+def _safe(text: str) -> str:
+    """A cell a spreadsheet will not run as a formula."""
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+def reminders(today: dt.date | None = None, days: int = REMIND_AHEAD_DAYS) -> dict:
+    """{editor: [services due]} for each partner's directory editors with something falling
+    due within `days` (or already past)."""
+    today = today or timezone.localdate()
+    due = (
+        Service.objects.filter(organization__partner__isnull=False)
+        .filter(due_q(today, days))
+        .select_related("organization", "catalogue_service")
+        .order_by("review_date", "name")
+    )
+    by_partner: dict[int, list[Service]] = defaultdict(list)
+    for service in due:
+        by_partner[service.organization.partner_id].append(service)
+    editors = (
+        Membership.objects.filter(role=Role.DIRECTORY_EDITOR, partner_id__in=by_partner)
+        .select_related("user")
+        .order_by("user_id")
+    )
+    out: dict = defaultdict(list)
+    User = get_user_model()
+    for membership in editors:
+        user: User = membership.user
+        if user.is_active and user.email:
+            out[user].extend(by_partner[membership.partner_id])
+    return dict(out)

@@ -1,0 +1,14 @@
+"""Directory editors' staff pages (firstcontact.directory.editor_views)."""
+
+from django.urls import path
+
+from firstcontact.directory import editor_views
+
+app_name = "directory_editor"
+
+urlpatterns = [
+    path("", editor_views.index, name="index"),
+    path("stale/", editor_views.stale, name="stale"),
+    path("services/<str:pk>/", editor_views.service, name="service"),
+    path("services/<str:pk>/assure/", editor_views.assure, name="assure"),
+]

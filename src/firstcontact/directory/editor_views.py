@@ -1,0 +1,218 @@
+"""Directory editors' pages at /directory-editor/: the entries of the editor's partner, an entry
+to edit and mark as checked, and the stale-entries report (with CSV).
+
+docs/access.md: `directory_editor`s keep their own partner's entries (another partner's is a
+404, as if it were not there); a `partnership_admin` keeps every entry; anyone else signed in
+gets 403. Directory entries are public data, so nothing here is audited as a customer record.
+"""
+
+from __future__ import annotations
+
+import uuid
+from functools import wraps
+
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods, require_POST
+
+from firstcontact.directory import editing
+from firstcontact.directory.forms import ServiceEditForm
+from firstcontact.directory.models import Attribute, LinkType, Service
+
+PER_PAGE = 50
+
+
+def editor_required(view):
+    """Directory editors and partnership administrators; others 403, visitors sign in."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        if not editing.may_edit_directory(request.user):
+            raise PermissionDenied("These pages are for directory editors.")
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def _service(request: HttpRequest, pk: str) -> Service:
+    try:
+        key = uuid.UUID(pk)
+    except ValueError:
+        raise Http404("No such entry") from None
+    service = editing.editable_services(request.user).filter(pk=key).first()
+    if service is None:
+        raise Http404("No such entry")
+    return service
+
+
+def _row(service: Service, today) -> dict:
+    return {
+        "service": service,
+        "due": editing.review_due(service),
+        "stale": editing.is_stale(service, today),
+    }
+
+
+@editor_required
+def index(request: HttpRequest) -> HttpResponse:
+    today = timezone.localdate()
+    services = editing.editable_services(request.user).order_by(
+        "organization__name", "catalogue_service__name", "name"
+    )
+    words = (request.GET.get("q") or "").strip()[:100]
+    if words:
+        services = services.filter(
+            Q(name__icontains=words)
+            | Q(catalogue_service__name__icontains=words)
+            | Q(organization__name__icontains=words)
+        )
+    page = Paginator(services, PER_PAGE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "directory_editor/index.html",
+        {
+            "organizations": editing.editable_organizations(request.user).order_by("name"),
+            "page": page,
+            "rows": [_row(s, today) for s in page.object_list],
+            "stale_count": editing.stale_services(request.user, today).count(),
+            "q": words,
+            "all_partners": editing.editor_partner_ids(request.user) is None,
+        },
+    )
+
+
+def _initial(service: Service) -> dict:
+    contact = service.contacts.first()
+    phone = service.phones.first()
+    schedule = service.schedules.exclude(byday="").first() or (
+        service.at_locations.first().schedules.exclude(byday="").first()
+        if service.at_locations.exists()
+        else None
+    )
+    costs = list(service.cost_options.all())
+    paid = next((c for c in costs if c.amount and c.amount > 0), None)
+    at = service.at_locations.select_related("location").first()
+    terms = Attribute.objects.filter(
+        link_entity=LinkType.SERVICE,
+        link_id=service.pk,
+        taxonomy_term__taxonomy__name__in=editing.EDITABLE_TAXONOMIES,
+    ).values_list("taxonomy_term_id", flat=True)
+    return {
+        "name": service.name,
+        "description": service.description,
+        "status": service.status,
+        "url": service.url,
+        "email": service.email,
+        "phone": phone.number if phone else "",
+        "contact_name": contact.name if contact else "",
+        "contact_email": contact.email if contact else "",
+        "days": schedule.byday.split(",") if schedule else [],
+        "opens_at": schedule.opens_at.strftime("%H:%M") if schedule and schedule.opens_at else "",
+        "closes_at": schedule.closes_at.strftime("%H:%M")
+        if schedule and schedule.closes_at
+        else "",
+        "cost": "paid" if paid else ("free" if costs else ""),
+        "amount": paid.amount if paid else None,
+        "amount_description": paid.amount_description if paid else "",
+        "fees": service.fees,
+        "minimum_age": service.minimum_age,
+        "maximum_age": service.maximum_age,
+        "languages": list(service.languages.values_list("code", flat=True)),
+        "accessibility": "\n".join(
+            at.location.accessibility.values_list("description", flat=True) if at else []
+        ),
+        "terms": list(terms),
+        "alert": service.alert,
+        "review_date": service.review_date,
+    }
+
+
+@editor_required
+@require_http_methods(["GET", "POST"])
+def service(request: HttpRequest, pk: str) -> HttpResponse:
+    entry = _service(request, pk)
+    initial = _initial(entry)
+    form = ServiceEditForm(
+        request.POST if request.method == "POST" else None, service=entry, initial=initial
+    )
+    if entry.feed_id is not None and request.method == "POST":
+        form.add_error(None, "This entry comes from another publisher's feed: change it there.")
+    elif request.method == "POST" and form.is_valid():
+        try:
+            editing.update_service(
+                user=request.user,
+                service=entry,
+                data=form.cleaned_data,
+                changed=set(form.changed_data),
+            )
+        except ValidationError as exc:
+            for field, errors in exc.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors[0])
+        else:
+            messages.success(request, f"Saved “{entry.display_name}”.")
+            return redirect("directory_editor:service", pk=entry.pk)
+    at = entry.at_locations.select_related("location").first()
+    return render(
+        request,
+        "directory_editor/service.html",
+        {
+            "entry": entry,
+            "form": form,
+            "due": editing.review_due(entry),
+            "stale": editing.is_stale(entry),
+            "first_place": at.location if at else None,
+        },
+    )
+
+
+@editor_required
+@require_POST
+def assure(request: HttpRequest, pk: str) -> HttpResponse:
+    entry = _service(request, pk)
+    if entry.feed_id is not None:
+        messages.error(request, "This entry comes from another publisher's feed: check it there.")
+    else:
+        editing.assure(user=request.user, service=entry)
+        messages.success(
+            request,
+            f"“{entry.display_name}” marked as checked today. "
+            f"Next review by {entry.review_date:%-d %B %Y}.",
+        )
+    back = request.POST.get("next") or ""
+    if back == "stale":
+        return redirect("directory_editor:stale")
+    return redirect("directory_editor:service", pk=entry.pk)
+
+
+@editor_required
+def stale(request: HttpRequest) -> HttpResponse:
+    today = timezone.localdate()
+    services = editing.stale_services(request.user, today)
+    if request.GET.get("format") == "csv":
+        response = HttpResponse(
+            editing.stale_csv(services, today), content_type="text/csv; charset=utf-8"
+        )
+        response["Content-Disposition"] = (
+            f'attachment; filename="stale-directory-entries-{today.isoformat()}.csv"'
+        )
+        response["Cache-Control"] = "no-store"
+        return response
+    page = Paginator(services, PER_PAGE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "directory_editor/stale.html",
+        {
+            "page": page,
+            "rows": [_row(s, today) for s in page.object_list],
+            "csv_url": f"{reverse('directory_editor:stale')}?format=csv",
+        },
+    )
