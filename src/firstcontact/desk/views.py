@@ -59,6 +59,7 @@ from firstcontact.desk.forms import (
     apply_errors,
     error_dict,
 )
+from firstcontact.desk.nearby import nearby_step
 from firstcontact.desk.services import raised_confirmation
 from firstcontact.desk.tell_us_once import life_event_for_service
 from firstcontact.insight.targets import against_target, fcr_target_for
@@ -73,6 +74,7 @@ from firstcontact.partners.selectors import (
 from firstcontact.privacy.models import AuditEvent
 from firstcontact.privacy.services import record_audit_event
 from firstcontact.servicerequests.models import ServiceRequest, Status
+from firstcontact.servicerequests.nearby import nearby_metres, nearby_requests
 from firstcontact.servicerequests.references import ReferenceError, parse_reference
 from firstcontact.servicerequests.selectors import find_customers, get_request, visible_requests
 from firstcontact.servicerequests.services import clean_location, raise_request
@@ -757,6 +759,7 @@ def raise_form(request: HttpRequest, code: str) -> HttpResponse:
     )
     customer = _customer_param(request)
     contact = session.current_contact(request)
+    nearby_found = []
     if service.kind == ServiceKind.LIFE_EVENT:
         # A death or a move is told once to everyone, as on the resident site.
         event = life_event_for_service(service)
@@ -776,6 +779,19 @@ def raise_form(request: HttpRequest, code: str) -> HttpResponse:
                     address=data["address"].strip(),
                 )
                 about_service, about_request = _complaint_about(request.user, data)
+                # Already reported nearby (desk/nearby.py): offered once, or added to one.
+                nearby = nearby_step(
+                    request,
+                    service,
+                    location,
+                    customer=customer,
+                    contact=contact,
+                    channel=data["channel"],
+                )
+                if isinstance(nearby, HttpResponse):
+                    return nearby
+                if nearby:
+                    raise NearbyFound(nearby)
                 service_request = raise_request(
                     user=request.user,
                     service=service,
@@ -789,8 +805,14 @@ def raise_form(request: HttpRequest, code: str) -> HttpResponse:
                     about_service=about_service,
                     about_request=about_request,
                 )
+            except NearbyFound as found:
+                nearby_found = found.nearby
             except ValidationError as exc:
                 apply_errors(form, error_dict(exc), form.error_mapping())
+                if "nearby" in error_dict(exc):
+                    nearby_found = nearby_requests(
+                        service, location, readable=visible_requests(request.user)
+                    )
             except PermissionDenied as exc:
                 # The customer was found readable above: what is refused is raising requests.
                 return _forbidden(request, str(exc), back=reverse("desk:home"))
@@ -820,8 +842,18 @@ def raise_form(request: HttpRequest, code: str) -> HttpResponse:
             "contact": contact,
             "eligibility_fields": [f for f in form if f.name.startswith("elig_")],
             "attribute_fields": [f for f in form if f.name.startswith("attr_")],
+            "nearby": nearby_found,
+            "nearby_metres": nearby_metres(),
         },
     )
+
+
+class NearbyFound(Exception):
+    """Requests nearby to offer before raising a new one (desk/nearby.py)."""
+
+    def __init__(self, nearby):
+        super().__init__("already reported nearby")
+        self.nearby = nearby
 
 
 def _complaint_about(user, data: dict) -> tuple[Service | None, ServiceRequest | None]:

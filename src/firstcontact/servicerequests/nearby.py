@@ -19,7 +19,7 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet
 from django.utils import timezone
 
 from firstcontact.catalogue.models import Service, ServiceKind
@@ -63,8 +63,9 @@ class Nearby:
         return self.request.formatted_reference
 
     @property
-    def supporters(self) -> int:
-        return getattr(self.request, "supporter_count", 0)
+    def reported_by(self) -> int:
+        """Whoever raised it and those added to it since."""
+        return 1 + getattr(self.request, "supporter_count", 0)
 
 
 def _candidates(service: Service) -> QuerySet[ServiceRequest]:
@@ -73,6 +74,7 @@ def _candidates(service: Service) -> QuerySet[ServiceRequest]:
         ServiceRequest.objects.filter(service=service, bundle_item__isnull=True)
         .exclude(status=Status.CLOSED)
         .select_related("service")
+        .annotate(supporter_count=Count("supporters"))
     )
 
 
