@@ -85,6 +85,8 @@ FEATURES = {
         and _exists("servicerequests.Referral")
         and _exists("catalogue.PriorityRule")
         and _exists("servicerequests.ServiceRequest", service__kind="complaint")
+        and _exists("casework.CannedReply", service__isnull=False)
+        and _exists("casework.SavedView")
     ),
     "Insight": lambda: _exists("contacts.Contact", ended_at__isnull=False),
     "Open311": lambda: _exists("catalogue.Service", open311_reportable=True),
@@ -135,6 +137,12 @@ def test_the_readmes_named_examples_are_in_the_demo(demo):
         "a pothole deeper\nthan 10 cm": lambda: _exists("catalogue.PriorityRule"),
         "the demo partners have one each": lambda: (
             not _exists("partners.Partner", privacy_notice="")
+        ),
+        "canned replies for every partner": lambda: (
+            not _exists("partners.Partner", canned_replies__isnull=True)
+        ),
+        "two saved views for `highways`": lambda: _exists(
+            "casework.SavedView", user__username="highways", is_default=False
         ),
     }
     for phrase, check in claims.items():

@@ -19,6 +19,7 @@ from firstcontact.demo.activity import (
     plan_self_service_requests,
 )
 from firstcontact.demo.case_work import create_case_work_examples
+from firstcontact.demo.casework import create_casework_demo
 from firstcontact.demo.catalogue import create_catalogue
 from firstcontact.demo.community_safety import create_community_safety_demo
 from firstcontact.demo.customer_history import create_customer_history_demo
@@ -132,6 +133,8 @@ def load(*, people: int = DEFAULT_PEOPLE, seed: int = SEED, progress: bool = Fal
         create_demo_callbacks(partnership, now)
         # A photo on a request, urgent and 24-hour reports, evidence, complaints by service.
         create_case_work_examples(partnership)
+        # Canned replies per partner and a saved view of the queue (/work/replies/, /work/).
+        create_casework_demo(partnership)
         create_inbox_demo(partnership, now)  # mailboxes, SMS numbers, conversations
         # Possible duplicates for the data steward's queue (/steward/).
         create_duplicate_pairs_demo()
