@@ -16,7 +16,13 @@ from django.http import HttpRequest
 
 from firstcontact.cache import hit, peek
 
-DEFAULT_LIMITS = {"submit": (20, 3600), "track": (30, 600)}
+DEFAULT_LIMITS = {
+    "submit": (20, 3600),
+    "track": (30, 600),
+    # Your consents: asking for a one-time code, and trying codes (views/consents.py).
+    "consent_code": (10, 3600),
+    "consent_check": (30, 600),
+}
 
 
 def client_address(request: HttpRequest) -> str:

@@ -3,6 +3,7 @@
 from django.urls import path
 
 from firstcontact.portal.views import (
+    consents,
     directory,
     feedback,
     journey,
@@ -51,6 +52,10 @@ urlpatterns = [
     path("find-a-service/<str:id>/", directory.service_page, name="directory_service"),
     # A new resident's welcome pack (tell us once, moving in): an unguessable link.
     path("welcome/<str:token>/", directory.welcome_pack, name="welcome_pack"),
+    # Your consents: see and withdraw them after a one-time code (views/consents.py).
+    path("your-consents/", consents.start, name="consents_start"),
+    path("your-consents/code/", consents.code, name="consents_code"),
+    path("your-consents/list/", consents.consents, name="consents"),
     path("feedback/", feedback.feedback, name="feedback"),
     path("feedback/thanks/", feedback.feedback_thanks, name="feedback_thanks"),
     path("accessibility/", start.accessibility, name="accessibility"),
