@@ -295,3 +295,20 @@ def test_policy_names_only_real_foreign_keys():
     assert all(
         isinstance(field, models.ForeignKey) for _, _, field in merging.customer_foreign_keys()
     )
+
+
+def test_anonymising_the_survivor_anonymises_its_merged_records_and_merge_details(
+    partnership, steward
+):
+    from firstcontact.retention.services import anonymise_customer
+
+    keep, gone = person(partnership.county), person(partnership.county, email="h@example.org")
+    merge = merge_customers(keep, gone, by=steward)
+    assert merge.dropped  # the same phone and address were dropped as duplicates
+    anonymise_customer(keep, reason="Erasure request 1")
+    merge.refresh_from_db()
+    gone.refresh_from_db()
+    assert merge.former == {} and merge.dropped == []
+    assert gone.given_name == "" and not gone.emails.exists()
+    with pytest.raises(MergeRefused, match="anonymised"):
+        unmerge(merge, by=steward)

@@ -129,7 +129,7 @@ def test_not_the_same_person_is_remembered(client, world):
 def test_no_decision_is_a_field_error_not_a_500(client, world):
     client.force_login(world.steward)
     response = client.post(reverse("steward:decide", args=[world.ours.pk]), {"decision": "?"})
-    assert response.status_code == 400
+    assert response.status_code == 200
     assert "There is a problem" in response.content.decode()
     response = client.post(reverse("steward:decide", args=[world.ours.pk]), {"decision": "merge"})
     assert "Choose which record to keep" in response.content.decode()
@@ -161,7 +161,7 @@ def test_same_person_merges_and_the_merge_can_be_undone(client, world):
         merged_at=timezone.now() - dt.timedelta(days=40),
     )
     response = client.post(reverse("steward:undo", args=[merge2.pk]))
-    assert response.status_code == 400
+    assert response.status_code == 200
     assert "can no longer be undone" in response.content.decode()
 
 
@@ -229,7 +229,7 @@ def test_across_partners_the_county_keeps_the_record_it_may_read_by_sharing(clie
     response = client.post(
         reverse("steward:decide", args=[cross.pk]), {"decision": "merge", "survivor": police_side}
     )
-    assert response.status_code == 400
+    assert response.status_code == 200
     assert "You are not data steward for Wessex Police" in response.content.decode()
     response = client.post(
         reverse("steward:decide", args=[cross.pk]), {"decision": "merge", "survivor": county_side}
@@ -253,7 +253,7 @@ def test_across_partners_without_an_identity_agreement_merge_is_refused_and_link
     response = client.post(
         reverse("steward:decide", args=[cross.pk]), {"decision": "merge", "survivor": county_side}
     )
-    assert response.status_code == 400
+    assert response.status_code == 200
     assert "no data-sharing agreement in force lets Wessex Police" in response.content.decode()
     assert not CustomerMerge.objects.exists()
     response = client.post(reverse("steward:decide", args=[cross.pk]), {"decision": "link"})

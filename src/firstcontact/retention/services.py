@@ -33,6 +33,7 @@ from firstcontact.customers.models import (
     CustomerEmail,
     CustomerKind,
     CustomerLink,
+    CustomerMerge,
     CustomerPhone,
 )
 from firstcontact.notify.models import Notification, NotificationStatus
@@ -311,6 +312,14 @@ def anonymise_customer(
     CustomerLink.objects.filter(
         Q(from_customer_id=customer.pk) | Q(to_customer_id=customer.pk)
     ).delete()
+    # Records merged into this one are the same person; a merge keeps the merged record's
+    # former details and the duplicates it dropped, to undo it (customers.merging).
+    for tombstone in Customer.objects.filter(merged_into_id=customer.pk):
+        if not _is_marked(CUSTOMER, tombstone.pk):
+            anonymise_customer(tombstone, reason=reason, user=user)
+    CustomerMerge.objects.filter(Q(survivor_id=customer.pk) | Q(merged_id=customer.pk)).update(
+        former={}, dropped=[]
+    )
     customer.title = ""
     customer.given_name = ""
     customer.family_name = ANONYMISED_NAME if customer.kind == CustomerKind.PERSON else ""

@@ -212,7 +212,7 @@ class DecisionForm(forms.Form):
         return data
 
 
-def _pair_page(request: HttpRequest, pair: CandidatePair, form: DecisionForm, status=200):
+def _pair_page(request: HttpRequest, pair: CandidatePair, form: DecisionForm):
     user = request.user
     left = get_customer(user, pair.left_id, purpose="duplicate review")
     right = get_customer(user, pair.right_id, purpose="duplicate review")
@@ -238,7 +238,6 @@ def _pair_page(request: HttpRequest, pair: CandidatePair, form: DecisionForm, st
             "can_merge": any(not o["refusal"] for o in keep_options),
             "pending": pair.status == PairStatus.PENDING,
         },
-        status=status,
     )
 
 
@@ -255,7 +254,7 @@ def decide(request: HttpRequest, pk: int) -> HttpResponse:
     found = selectors.get_pair(user, pk)
     form = DecisionForm(request.POST)
     if not form.is_valid():
-        return _pair_page(request, found, form, status=400)
+        return _pair_page(request, found, form)
     if found.status != PairStatus.PENDING:
         messages.info(request, f"This pair was already decided: {found.get_status_display()}.")
         return redirect("steward:pair", pk=found.pk)
@@ -278,12 +277,12 @@ def decide(request: HttpRequest, pk: int) -> HttpResponse:
         form.add_error(
             "survivor", f"You are not data steward for {keep.partner}: keep the other record."
         )
-        return _pair_page(request, found, form, status=400)
+        return _pair_page(request, found, form)
     try:
         merge = merge_customers(keep, gone, by=user, pair=found)
     except MergeRefused as refused:
         form.add_error("decision", refused.reason)
-        return _pair_page(request, found, form, status=400)
+        return _pair_page(request, found, form)
     messages.success(
         request,
         f"Merged: customer {merge.merged_id} is now part of customer {merge.survivor_id}. "
@@ -329,5 +328,4 @@ def undo(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         "steward/undo.html",
         {"merge": merge, "refusal": refusal},
-        status=400 if request.method == "POST" else 200,
     )
