@@ -47,11 +47,9 @@ class Report:
     skipped_rules: list[str] = field(default_factory=list)
 
 
-def load_records(partner_ids: list[int] | None = None) -> list[engine.Record]:
-    """Every person (of these partners, if given) as a matcher record, by id."""
-    people = Customer.objects.filter(kind="person")
-    if partner_ids is not None:
-        people = people.filter(partner_id__in=partner_ids)
+def _records(people, *, chunk: int = 20_000) -> list[engine.Record]:
+    """Matcher records of the customers in `people` (a queryset), in id order: four queries
+    of values, no model instances."""
     rows = people.order_by("pk").values_list(
         "pk", "partner_id", "search_given", "search_family", "date_of_birth"
     )
@@ -59,21 +57,21 @@ def load_records(partner_ids: list[int] | None = None) -> list[engine.Record]:
     for customer_id, address in (
         CustomerEmail.objects.filter(customer__in=people)
         .values_list("customer_id", "address")
-        .iterator(chunk_size=20_000)
+        .iterator(chunk_size=chunk)
     ):
         emails.setdefault(customer_id, []).append(address.lower())
     phones: dict[int, list[str]] = {}
     for customer_id, number in (
         CustomerPhone.objects.filter(customer__in=people)
         .values_list("customer_id", "number")
-        .iterator(chunk_size=20_000)
+        .iterator(chunk_size=chunk)
     ):
         phones.setdefault(customer_id, []).append(number)
     places: dict[int, tuple[list[str], list[str], list[str]]] = {}
     for customer_id, postcode, uprn, town in (
         CustomerAddress.objects.filter(customer__in=people, is_current=True)
         .values_list("customer_id", "postcode", "uprn", "town")
-        .iterator(chunk_size=20_000)
+        .iterator(chunk_size=chunk)
     ):
         postcodes, uprns, towns = places.setdefault(customer_id, ([], [], []))
         if normal := normalise_postcode(postcode):
@@ -83,7 +81,7 @@ def load_records(partner_ids: list[int] | None = None) -> list[engine.Record]:
         if town.strip():
             towns.append(town.strip().lower())
     records = []
-    for pk, partner_id, given, family, born in rows.iterator(chunk_size=20_000):
+    for pk, partner_id, given, family, born in rows.iterator(chunk_size=chunk):
         postcodes, uprns, towns = places.get(pk, ((), (), ()))
         records.append(
             engine.Record(
@@ -100,6 +98,19 @@ def load_records(partner_ids: list[int] | None = None) -> list[engine.Record]:
             )
         )
     return records
+
+
+def load_records(partner_ids: list[int] | None = None) -> list[engine.Record]:
+    """Every person (of these partners, if given) as a matcher record, by id."""
+    people = Customer.objects.filter(kind="person")
+    if partner_ids is not None:
+        people = people.filter(partner_id__in=partner_ids)
+    return _records(people)
+
+
+def records_by_id(ids: list[int]) -> list[engine.Record]:
+    """These people as matcher records (the caller has checked the user may read them)."""
+    return _records(Customer.objects.filter(kind="person", pk__in=ids))
 
 
 def find_duplicates(

@@ -14,15 +14,23 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.db.models import Q
+from django.db.models import F, Q
 
 from firstcontact.customers.contact_points import clean_email, clean_phone
 from firstcontact.customers.matching import normalise_name, one_typo_away
-from firstcontact.customers.models import Customer
-from firstcontact.customers.selectors import record_search, visible_customers
+from firstcontact.customers.models import (
+    Customer,
+    CustomerAddress,
+    CustomerEmail,
+    CustomerPhone,
+)
+
+# The name look-up's lookups: a set of names sent as one parameter (see their docstrings).
+from firstcontact.customers.selectors import _AlsoOneOf, _OneOf, record_search, visible_customers
 from firstcontact.linkage import engine
+from firstcontact.linkage.batch import records_by_id
 from firstcontact.linkage.nicknames import formal_names, nickname_forms
-from firstcontact.linkage.services import current_model, customers_for_matching, record_of
+from firstcontact.linkage.services import current_model
 from firstcontact.partners.geography import normalise_postcode
 
 # Lower than the batch's threshold: at the desk a false alarm costs a glance, a missed
@@ -73,38 +81,49 @@ def _given_forms(given: str) -> set[str]:
 def candidate_ids(
     user: AbstractBaseUser | AnonymousUser, record: engine.Record, *, limit: int = MAX_CANDIDATES
 ) -> list[int]:
-    """Ids of visible customers who share an email, phone or UPRN with `record`, or whose
-    names are each within a typo (or a short form) of its names, either way round."""
+    """Ids of visible customers who share an email, phone or UPRN with `record`, whose names
+    are each within a typo (or a short form) of its names, either way round, or who share its
+    last name and date of birth. Each look-up is an index search; the hundreds of spellings a
+    typo away go to the database as one parameter (customers.selectors' name look-up)."""
     scope = visible_customers(user)
-    ids: list[int] = []
-
-    def add(queryset) -> None:
-        for pk in queryset.values_list("pk", flat=True)[:limit]:
-            if pk not in ids:
-                ids.append(pk)
-
-    for email in record.emails:
-        add(scope.filter(emails__address__lower=email))
-    for phone in record.phones:
-        add(scope.filter(phones__number=phone))
-    for uprn in record.uprns:
-        add(scope.filter(addresses__uprn=uprn))
+    looks: list = []
+    contact = Q()
+    if record.emails:
+        emails = CustomerEmail.objects.filter(address__lower__in=list(record.emails))
+        contact |= Q(pk__in=emails.values("customer_id"))
+    if record.phones:
+        phones = CustomerPhone.objects.filter(number__in=list(record.phones))
+        contact |= Q(pk__in=phones.values("customer_id"))
+    if record.uprns:
+        places = CustomerAddress.objects.filter(uprn__in=list(record.uprns))
+        contact |= Q(pk__in=places.values("customer_id"))
+    if contact:
+        looks.append(scope.filter(contact))
     if record.family:
         families = one_typo_away(record.family)
         if record.given:
             givens = _given_forms(record.given)
-            add(
-                scope.filter(
-                    Q(search_family__in=families, search_given__in=givens)
-                    | Q(search_family__in=_given_forms(record.given), search_given__in=families)
+            looks.append(
+                scope.filter(_OneOf(F("search_family"), families)).filter(
+                    _AlsoOneOf(F("search_given"), givens)
                 )
             )
-            if record.dob:
-                # The same date of birth and last name, whatever the first name.
-                add(scope.filter(search_family=record.family, date_of_birth=record.dob))
+            looks.append(  # the names the other way round
+                scope.filter(_OneOf(F("search_family"), givens)).filter(
+                    _AlsoOneOf(F("search_given"), families)
+                )
+            )
         else:
-            add(scope.filter(search_family__in=families))
-    return ids
+            looks.append(scope.filter(_OneOf(F("search_family"), families)))
+        if record.dob:
+            # The same date of birth and last name, whatever the first name.
+            looks.append(scope.filter(search_family=record.family, date_of_birth=record.dob))
+    ids: list[int] = []
+    for look in looks:
+        for pk in look.values_list("pk", flat=True)[:limit]:
+            if pk not in ids:
+                ids.append(pk)
+    return ids[:limit]
 
 
 def _clean(value: str, cleaner) -> str:
@@ -162,14 +181,15 @@ def likely_matches(
         return []
     model = current_model()
     scored = []
-    for customer in customers_for_matching(visible_customers(user).filter(pk__in=ids)):
-        levels = engine.compare(record, record_of(customer))
+    for candidate in records_by_id(ids):
+        levels = engine.compare(record, candidate)
         weight = model.weight(levels)
         if weight >= threshold:
-            scored.append((weight, customer.pk, levels))
+            scored.append((weight, candidate.id, levels))
     scored.sort(key=lambda s: (-s[0], s[1]))
     shown = scored[:limit]
-    customers = visible_customers(user).select_related("partner").in_bulk([s[1] for s in shown])
+    # The ids came from the adviser's scope: read just the records shown.
+    customers = Customer.objects.select_related("partner").in_bulk([s[1] for s in shown])
     matches = [
         LikelyMatch(customers[pk], weight, model.probability(weight), engine.level_names(levels))
         for weight, pk, levels in shown
