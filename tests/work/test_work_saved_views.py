@@ -44,6 +44,8 @@ def test_a_name_is_needed_and_names_are_unique_per_user(client, partnership):
     client.force_login(partnership.highways_officer)
     response = client.post("/work/views/", {"name": " ", "query": "team="}, follow=True)
     assert "Enter a name for the view." in response.content.decode()
+    response = client.post("/work/views/", {}, follow=True)
+    assert "Enter a name for the view." in response.content.decode()
     save_view(user=partnership.highways_officer, name="Mine", query="team=")
     response = client.post("/work/views/", {"name": "mine", "query": "team="}, follow=True)
     assert "You already have a view called" in response.content.decode()

@@ -211,7 +211,7 @@ def insert_reply(request: HttpRequest, reference: str) -> HttpResponse:
 def saved_views(request: HttpRequest) -> HttpResponse:
     """Your saved views: open, rename, delete, choose the default (GET); save the queue's
     current filters and sort under a name (POST, from the queue)."""
-    form = SaveViewForm(request.POST or None)
+    form = SaveViewForm(request.POST if request.method == "POST" else None)
     if request.method == "POST":
         query = clean_query(request.POST.get("query", ""))
         back = f"{reverse('desk:work_queue')}?{query}"
