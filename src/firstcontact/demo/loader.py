@@ -26,6 +26,7 @@ from firstcontact.demo.customer_history import create_customer_history_demo
 from firstcontact.demo.directory import create_directory
 from firstcontact.demo.duplicates import create_duplicate_pairs_demo
 from firstcontact.demo.examples import create_demo_callbacks, create_hint_examples
+from firstcontact.demo.front_door import create_front_door_demo
 from firstcontact.demo.geography import build_gazetteer
 from firstcontact.demo.inbox import create_inbox_demo
 from firstcontact.demo.partnership import COUNTY, DEMO_SLUGS, create_partnership
@@ -129,7 +130,10 @@ def load(*, people: int = DEFAULT_PEOPLE, seed: int = SEED, progress: bool = Fal
         create_community_safety_demo(rng, partnership, services, now, sizes.people)
         # The people the staff pages' hints name (the desk search's "Harriet Ambleside").
         # Her details changed since, and a consent in the adviser's words (issue 15).
-        create_customer_history_demo(partnership, create_hint_examples(partnership))
+        harriet = create_hint_examples(partnership)
+        create_customer_history_demo(partnership, harriet)
+        # Proven emails and phones (Harriet's, one in four others): the front door joins them.
+        create_front_door_demo(harriet)
         create_demo_callbacks(partnership, now)
         # A photo on a request, urgent and 24-hour reports, evidence, complaints by service.
         create_case_work_examples(partnership)
