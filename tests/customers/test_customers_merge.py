@@ -312,3 +312,29 @@ def test_anonymising_the_survivor_anonymises_its_merged_records_and_merge_detail
     assert gone.given_name == "" and not gone.emails.exists()
     with pytest.raises(MergeRefused, match="anonymised"):
         unmerge(merge, by=steward)
+
+
+def test_the_subject_access_export_of_the_survivor_holds_the_merged_records_audit(
+    partnership, steward
+):
+    from firstcontact.privacy.sar import SubjectAccessExport
+    from firstcontact.privacy.services import record_audit_event
+
+    keep, gone = person(partnership.county), person(partnership.county)
+    record_audit_event(
+        user=steward, action="view", object_type="customer", object_id=gone.pk, customer_id=gone.pk
+    )
+
+    def exported() -> dict[str, int]:
+        return SubjectAccessExport(
+            partner_ids=[partnership.county.pk], customer_ids=[keep.pk]
+        ).counts()
+
+    assert exported()["customer_records"] == 1
+    merge_customers(keep, gone, by=steward)
+    after = exported()
+    # Both records, and every audit row of either (the merged record's view among them).
+    assert after["customer_records"] == 2
+    both = AuditEvent.objects.filter(customer_id__in=[keep.pk, gone.pk]).count()
+    assert after["record_access"] == both
+    assert AuditEvent.objects.filter(customer_id=gone.pk, action="view").exists()

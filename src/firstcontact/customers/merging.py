@@ -336,13 +336,13 @@ def unmerge_refusal(merge: CustomerMerge, *, now: dt.datetime | None = None) -> 
     now = now or timezone.now()
     if merge.undone_at:
         return "This merge has already been undone."
-    if not merge.former:
-        return "The records were anonymised (erasure or retention): the merge cannot be undone."
     if now - merge.merged_at > dt.timedelta(days=UNMERGE_DAYS):
         return (
             f"This merge was made on {timezone.localtime(merge.merged_at):%-d %B %Y}, more than "
             f"{UNMERGE_DAYS} days ago: it can no longer be undone. Edit the record instead."
         )
+    if not merge.former:
+        return "The records were anonymised (erasure or retention): the merge cannot be undone."
     return ""
 
 

@@ -37,14 +37,20 @@ from firstcontact.servicerequests.selectors import visible_requests
 from firstcontact.steward import selectors
 
 PAGE_SIZE = 50
-# The comparison levels a pair may carry, in words (linkage's matcher writes the keys).
+# The comparison levels a pair may carry (linkage.engine.FIELDS), in words.
 LEVELS = {
     "exact": "Same",
-    "same": "Same",
-    "typo": "Nearly the same",
-    "close": "Nearly the same",
-    "nickname": "A nickname",
-    "partial": "Partly the same",
+    "nickname": "A nickname of the other",
+    "typo": "Nearly the same (a typo)",
+    "similar": "Similar",
+    "initial": "An initial of the other",
+    "close": "Close (one part or digit differs, or day and month swapped)",
+    "near": "Two digits differ",
+    "uprn": "Same property (UPRN)",
+    "postcode": "Same postcode",
+    "town": "Same town",
+    "district": "Same postcode district",
+    "town_typo": "Town nearly the same",
     "different": "Different",
     "missing": "Missing on one or both",
 }
