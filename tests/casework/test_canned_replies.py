@@ -246,3 +246,16 @@ def test_insert_is_for_those_who_act_on_the_request(client, partnership, replies
     # A partner that cannot read it at all.
     client.force_login(partnership.south_caseworker)
     assert client.post(url, data).status_code == 404
+
+
+def test_the_admin_lists_them_and_refuses_unknown_placeholders(client, partnership, replies):
+    client.force_login(partnership.admin)
+    page = client.get("/admin/casework/cannedreply/").content.decode()
+    assert "Repair booked" in page and "Police words" in page
+    response = client.post(
+        "/admin/casework/cannedreply/add/",
+        {"partner": partnership.county.pk, "service": "", "title": "Admin's", "text": "Hi {nme}"},
+    )
+    assert response.status_code == 200
+    assert "Not a placeholder: nme" in response.content.decode()
+    assert not CannedReply.objects.filter(title="Admin's").exists()

@@ -198,3 +198,43 @@ def test_queue_shows_the_bulk_form(client, partnership):
     page = client.get("/work/").content.decode()
     assert 'formaction="/work/bulk/"' in page
     assert "Change status, put on hold or close the selected requests" in page
+
+
+def test_hold_until_a_date_says_it_in_the_reason(client, partnership):
+    request = raise_pothole(partnership)
+    client.force_login(partnership.highways_officer)
+    page = client.post(
+        "/work/bulk/",
+        {
+            "requests": picked(request),
+            "bulk_action": "hold",
+            "bulk_text": "Waiting for parts",
+            "bulk_until_day": "12",
+            "bulk_until_month": "1",
+            "bulk_until_year": "2099",
+        },
+    ).content.decode()
+    assert "Put on hold: 1 of 1 request" in page
+    update = RequestUpdate.objects.get(request=request, status=Status.ON_HOLD)
+    assert update.text == "On hold until 12 January 2099. Waiting for parts"
+    # A date in the past, or on anything but a hold, is refused before anything changes.
+    other = raise_pothole(partnership)
+    for action, year, said in [
+        ("hold", "2001", "must be in the future"),
+        ("acknowledge", "2099", "Only a hold has an until date."),
+    ]:
+        response = client.post(
+            "/work/bulk/",
+            {
+                "requests": picked(other),
+                "bulk_action": action,
+                "bulk_until_day": "12",
+                "bulk_until_month": "1",
+                "bulk_until_year": year,
+            },
+            follow=True,
+        )
+        assert said in response.content.decode()
+        assert "Not done" not in response.content.decode()
+        other.refresh_from_db()
+        assert other.status == Status.OPEN

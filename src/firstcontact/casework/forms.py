@@ -7,6 +7,7 @@ from django import forms
 from firstcontact.casework.placeholders import PLACEHOLDERS
 from firstcontact.casework.services import BULK_ACTIONS, VIEW_NAME_MAX
 from firstcontact.catalogue.models import Service
+from firstcontact.govuk.forms import DateInputField
 from firstcontact.servicerequests.models import ClosureOutcome
 
 PLACEHOLDER_HELP = "Placeholders, filled from the request when the reply is picked: " + "; ".join(
@@ -82,6 +83,12 @@ class BulkForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
     )
     bulk_tell = forms.BooleanField(label="Tell the residents", required=False)
+    bulk_until = DateInputField(
+        label="On hold until (optional)",
+        required=False,
+        help_text="Said in the reason, for whoever picks it up (and the residents, if told). "
+        "Resume it from the request page.",
+    )
 
     def __init__(self, *args, replies=(), **kwargs):
         super().__init__(*args, **kwargs)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from urllib.parse import parse_qsl, urlencode
 
@@ -243,6 +244,7 @@ def bulk_change(
     text: str = "",
     tell_resident: bool = False,
     reply: CannedReply | None = None,
+    until: dt.date | None = None,
 ) -> list[ItemResult]:
     """Change each chosen request (pk → the version the officer saw) as one action, each on
     its own: checked against the acting table, refused with the reason where it may not be
@@ -258,6 +260,14 @@ def bulk_change(
     text = (text or "").strip()
     if errors := unstorable_fields({"text": text}):
         raise ValidationError(errors)
+    if until is not None:
+        if choice.status != Status.ON_HOLD:
+            raise ValidationError({"until": "Only a hold has an until date."})
+        if until <= timezone.localdate():
+            raise ValidationError({"until": "The date the hold ends must be in the future."})
+        # No field of its own on the request (yet): the date is said in the hold's reason.
+        said = f"On hold until {until.day} {until:%B %Y}."
+        text = f"{said} {text}" if text else said
     requests = {
         r.pk: r
         for r in visible_requests(user)

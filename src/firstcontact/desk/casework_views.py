@@ -297,6 +297,7 @@ def bulk(request: HttpRequest) -> HttpResponse:
             text=data["bulk_text"],
             tell_resident=data["bulk_tell"],
             reply=reply,
+            until=data["bulk_until"],
         )
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
