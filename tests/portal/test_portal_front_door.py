@@ -4,11 +4,14 @@ queued for the data steward when it may be a duplicate, never merged."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.utils import timezone
 
 from firstcontact.customers.models import Customer, CustomerEmail, CustomerPhone
-from firstcontact.customers.services import create_customer
+from firstcontact.customers.services import create_customer, record_consent
 from firstcontact.linkage.models import CandidatePair
+from firstcontact.privacy.models import DataSharingAgreement
 from firstcontact.servicerequests.models import ServiceRequest
 from tests.portal import test_portal_apply as apply
 from tests.portal.test_portal_report import BASE, walk_to_check
@@ -64,6 +67,24 @@ def test_a_proven_email_at_another_partner_is_not_joined_but_queued(client, port
     assert request.customer.partner == portal.county and request.customer != sam
     pair = CandidatePair.objects.get()
     assert pair.cross_partner and {pair.left_id, pair.right_id} == {sam.pk, request.customer_id}
+
+
+def test_a_proven_email_on_a_record_shared_with_the_partner_is_joined(client, portal):
+    """docs/access.md's `shared`: an identity agreement from north to the county and Sam's
+    consent naming the county let the county read north's record, so the report joins it."""
+    sam = _sam(portal.north, verified=True)
+    DataSharingAgreement.objects.create(
+        provider=portal.north,
+        recipient=portal.county,
+        purpose="Joined-up services",
+        categories=["identity"],
+        starts=dt.date(2020, 1, 1),
+    )
+    request = _report(client)
+    assert request.customer != sam  # no consent yet: a record of the county's own
+    record_consent(user=None, customer=sam, purpose="share_with_partners", recipient=portal.county)
+    request = _report(client)
+    assert request.customer == sam and request.responsible_partner == portal.county
 
 
 def test_a_different_last_name_is_someone_else(client, portal):

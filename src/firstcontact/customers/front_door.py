@@ -4,9 +4,11 @@ Open311, tell us once) belongs to.
 One rule for every channel, so the front door stops making a new record each time someone
 writes in:
 
-- a record of the receiving partner holding the same email address or phone number, proven
-  by its owner (`verified_at` set: a one-time code, or staff who called it back), and whose
-  last name does not say it is someone else, gets the submission;
+- a record of the receiving partner (or, failing that, one it may read by sharing: an
+  identity data-sharing agreement and the customer's consent naming it, docs/access.md)
+  holding the same email address or phone number, proven by its owner (`verified_at` set: a
+  one-time code, or staff who called it back), and whose last name does not say it is
+  someone else, gets the submission;
 - otherwise a new record is made, and any record it may duplicate (the same email or phone,
   not proven; or the same name at the same postcode) is queued for the data steward
   (linkage `queue_pair`, source "front_door"). Nothing is ever merged or linked silently.
@@ -21,7 +23,7 @@ import logging
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
-from django.db.models import Q
+from django.db.models import Case, Exists, OuterRef, Q, Value, When
 from django.utils import timezone
 
 from firstcontact.customers.contact_points import clean_email, clean_phone, clean_postcode
@@ -37,7 +39,7 @@ from firstcontact.customers.models import (
 )
 from firstcontact.customers.services import create_customer, record_consent
 from firstcontact.partners.models import Partner
-from firstcontact.privacy.models import AuditEvent
+from firstcontact.privacy.models import AuditEvent, DataCategory, DataSharingAgreement
 from firstcontact.privacy.services import record_audit_event
 
 logger = logging.getLogger(__name__)
@@ -70,11 +72,41 @@ def _name_fits(customer: Customer, family_name: str) -> bool:
     return not wanted or customer.kind != CustomerKind.PERSON or customer.search_family == wanted
 
 
+def readable_by_partner(partner: Partner) -> Q:
+    """Records `partner` may read (docs/access.md): its own, and those another partner shares
+    with it, by a data-sharing agreement in force covering identity and the customer's current
+    consent to sharing that names it (for identity, or no category)."""
+    providers = [
+        provider
+        for provider, categories in DataSharingAgreement.objects.in_force()
+        .filter(recipient=partner)
+        .values_list("provider_id", "categories")
+        if DataCategory.IDENTITY in (categories or [])
+    ]
+    readable = Q(partner=partner)
+    if providers:
+        consent = Consent.objects.current().filter(
+            Q(data_category="") | Q(data_category=DataCategory.IDENTITY),
+            customer=OuterRef("pk"),
+            purpose=ConsentPurpose.SHARE_WITH_PARTNERS,
+            recipient=partner,
+        )
+        readable |= Q(partner_id__in=providers) & Exists(consent)
+    return readable
+
+
 def verified_customer(
-    partner: Partner, *, email: str = "", phone: str = "", family_name: str = ""
+    partner: Partner,
+    *,
+    email: str = "",
+    phone: str = "",
+    family_name: str = "",
+    shared: bool = False,
 ) -> Customer | None:
     """The partner's record whose verified email or phone matches (the most recently proven
-    first), if its last name fits. Deceased records never take new submissions."""
+    first), if its last name fits. Deceased records never take new submissions. `shared`: a
+    record another partner shares with it (readable_by_partner) will do when it has none of
+    its own."""
     email, phone = _clean(email, clean_email), _clean(phone, clean_phone)
     proven = Q(pk__in=[])
     if email:
@@ -89,10 +121,12 @@ def verified_customer(
                 "customer_id"
             )
         )
+    scope = readable_by_partner(partner) if shared else Q(partner=partner)
     for customer in (
-        Customer.objects.filter(proven, partner=partner, deceased=False)
+        Customer.objects.filter(proven, scope, deceased=False)
         .select_related("partner")
-        .order_by("-updated_at", "-pk")[:5]
+        .annotate(theirs=Case(When(partner=partner, then=Value(0)), default=Value(1)))
+        .order_by("theirs", "-updated_at", "-pk")[:5]
     ):
         if _name_fits(customer, family_name):
             return customer
@@ -178,6 +212,7 @@ def customer_for_submission(
     consent_how: str = "",
     user=None,
     exclude: Iterable[int] = (),
+    shared: bool = True,
 ) -> FrontDoorMatch:
     """The record of `partner` a resident's submission belongs to (see the module's rule).
 
@@ -185,11 +220,14 @@ def customer_for_submission(
     ValidationError passes up: a name and a contact point are needed). `exclude`: record ids
     never queued with it (the other partners' records made in the same tell-us-once bundle,
     already linked as the same person). `user` None: the resident; else the member of staff
-    telling us for them (the desk's tell us once).
+    telling us for them (the desk's tell us once). `shared` False: only the partner's own
+    records (tell us once: each partner told keeps its own record of the informant).
     """
     addresses = list(addresses)
     consents = list(consents)
-    found = verified_customer(partner, email=email, phone=phone, family_name=family_name)
+    found = verified_customer(
+        partner, email=email, phone=phone, family_name=family_name, shared=shared
+    )
     if found is not None:
         _add_update_consents(found, consents, consent_how, channel, user)
         record_audit_event(

@@ -317,7 +317,9 @@ def match_or_create_customer(partner: Partner, report: Report) -> Customer | Non
         return None
     family = report.last_name or report.first_name
     given = report.first_name if report.last_name else ""
-    found = verified_customer(partner, email=report.email, phone=report.phone, family_name=family)
+    found = verified_customer(
+        partner, email=report.email, phone=report.phone, family_name=family, shared=True
+    )
     if found is None and not family:
         return None
     return customer_for_submission(
