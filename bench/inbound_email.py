@@ -181,6 +181,7 @@ def run(database_url: str, total: int, seed: int, media: str) -> dict:
         auth = {"Authorization": f"Bearer {mailbox.webhook_secret}"}
         statuses: dict[int, int] = {}
         began = time.perf_counter()
+        own_cpu_began = time.process_time()
         for raw in messages:
             answer = client.post(
                 f"/inbound/{mailbox.pk}/email/",
@@ -197,6 +198,8 @@ def run(database_url: str, total: int, seed: int, media: str) -> dict:
                 break
             time.sleep(0.2)
         total_s = time.perf_counter() - began
+        worker_cpu = _cpu_seconds(worker.pid)
+        own_cpu = time.process_time() - own_cpu_began
     finally:
         worker.terminate()
         worker.wait(timeout=30)
@@ -225,7 +228,20 @@ def run(database_url: str, total: int, seed: int, media: str) -> dict:
         "p50_s": round(statistics.median(waits), 3) if waits else None,
         "p95_s": round(pct(0.95), 3),
         "max_s": round(waits[-1], 3) if waits else None,
+        # CPU per message, whatever else the machine is doing: the worker's, and this
+        # process's (posting through the WSGI handler, then waiting).
+        "worker_cpu_ms": round(1000 * worker_cpu / len(rows), 2) if worker_cpu else None,
+        "post_cpu_ms": round(1000 * own_cpu / len(messages), 2),
     }
+
+
+def _cpu_seconds(pid: int) -> float | None:
+    """User and system CPU seconds of a running process so far (Linux), or None."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def main(argv: list[str]) -> int:
@@ -257,6 +273,8 @@ def main(argv: list[str]) -> int:
         f"({figures['wall_s']} s from the first post to the last processed; goal: "
         f"{FULL:,} in {GOAL_SECONDS:.0f} s); posting {figures['post_per_s']}/s; receipt to "
         f"queue p50 {figures['p50_s']} s, p95 {figures['p95_s']} s, max {figures['max_s']} s; "
+        f"CPU per message: worker {figures['worker_cpu_ms']} ms, posting "
+        f"{figures['post_cpu_ms']} ms; "
         f"1-minute load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs"
     )
     if args.json_out:

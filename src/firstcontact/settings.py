@@ -103,6 +103,8 @@ MIDDLEWARE = [
     # The Open311 API (api_key on each request, no cookies) skips the session, locale, CSRF,
     # auth, messages and htmx middleware below (firstcontact/open311/middleware.py).
     "firstcontact.open311.middleware.Open311APIMiddleware",
+    # The same for the inbound mail and SMS webhooks under /inbound/ (firstcontact/inbox/).
+    "firstcontact.inbox.middleware.InboundWebhookMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     # Django's LocaleMiddleware on the resident site's pages only (staff pages stay English).
     "firstcontact.portal.middleware.ResidentLocaleMiddleware",

@@ -14,16 +14,17 @@ import json
 import logging
 import re
 import socket
+import time
 from email.utils import make_msgid
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
-from django.db import IntegrityError, transaction
-from django.db.models import Exists, OuterRef, Q
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Count, Exists, F, OuterRef, Q
+from django.db.models.functions import Lower
 from django.utils import timezone
 
-from firstcontact import cache as shared_cache
 from firstcontact.catalogue import sla
 from firstcontact.catalogue.models import Service
 from firstcontact.contacts.models import Outcome
@@ -80,10 +81,9 @@ def store_raw(
     commit. Returns (the row, whether it is new). The same bytes (or provider id) again give
     the row already stored."""
     digest = digest or hashlib.sha256(raw).hexdigest()
-    existing = RawMessage.objects.filter(mailbox=mailbox, digest=digest).first()
-    if existing is not None:
-        return existing, False
     try:
+        # Inserted first and looked up only when it was there already (2% in practice): the
+        # unique (mailbox, digest) constraint decides, so two pollers store it once.
         with transaction.atomic():
             row = RawMessage.objects.create(
                 mailbox=mailbox,
@@ -94,9 +94,8 @@ def store_raw(
                 message_id=_clean_text(message_id or _quick_message_id(raw), 998),
             )
     except IntegrityError:
-        # Stored meanwhile by another process (two pollers, or a gateway's retry).
         return RawMessage.objects.get(mailbox=mailbox, digest=digest), False
-    transaction.on_commit(lambda: enqueue_processing(row.pk))
+    transaction.on_commit(wake_worker)
     return row, True
 
 
@@ -107,13 +106,40 @@ def _quick_message_id(raw: bytes) -> str:
     return match.group(1).decode("ascii", "replace") if match else ""
 
 
-def enqueue_processing(raw_id: int) -> None:
-    from firstcontact.inbox.tasks import process_message
+def wake_worker() -> None:
+    """Make sure a `process_pending` task will run after this commit. With the database task
+    backend one waiting task is enough, as it takes every pending message when it starts: so
+    a new task is queued only when none is waiting (one query instead of a task per message).
+    Called after the raw message's commit, so a waiting task seen here has not yet looked
+    for pending messages and will find this one."""
+    from firstcontact.inbox.tasks import process_pending
 
     try:
-        process_message.enqueue(raw_id)
-    except Exception:  # the raw message is kept; `process_inbox` picks it up later
-        logger.exception("Inbox: message %s could not be queued", raw_id)
+        backend = process_pending.get_backend()
+        if _database_backend(backend):
+            from django_tasks_db.models import DBTaskResult
+
+            waiting = DBTaskResult.objects.ready().filter(
+                task_path=process_pending.module_path, backend_name=backend.alias
+            )
+            if waiting.exists():
+                return
+        process_pending.enqueue()
+    except Exception:  # the raw message is kept; `process_inbox` (or the next wake) takes it
+        logger.exception("Inbox: the worker could not be woken")
+
+
+def _database_backend(backend) -> bool:
+    try:
+        from django_tasks_db.backend import DatabaseBackend
+    except ImportError:  # pragma: no cover - the project depends on it
+        return False
+    return isinstance(backend, DatabaseBackend)
+
+
+def enqueue_processing(raw_id: int) -> None:
+    """Kept for callers of the old per-message task: wakes the batch worker."""
+    wake_worker()
 
 
 def store_sms(mailbox: Mailbox, *, source: str, sender: str, body: str, **extra) -> RawMessage:
@@ -129,14 +155,140 @@ def store_sms(mailbox: Mailbox, *, source: str, sender: str, body: str, **extra)
 # --- processing ---------------------------------------------------------------------------
 
 
+# A batch is one transaction (each message in its own savepoint): a worker killed half-way
+# rolls the whole batch back to pending, and it is processed again, once.
+BATCH_SIZE = 100
+# SQLite has one writer at a time: a long batch would keep the webhook from storing.
+SQLITE_BATCH_SIZE = 20
+# A task hands over to a fresh one after this long, so replies and notifications queued
+# meanwhile get their turn on a single worker.
+TASK_SECONDS = 20.0
+
+
+class _Batch:
+    """What the messages of one batch share, looked up once for all of them instead of once
+    per message: which partners share their customers with a mailbox's partner, the
+    Message-IDs already in each mailbox, the customers each sender matches, and how many
+    conversations each sender opened lately (kept up to date as the batch opens more).
+    Anything not preloaded (process_raw's single message) is looked up when asked."""
+
+    def __init__(self) -> None:
+        self.providers: dict[int, list[int]] = {}
+        self.checked: set[str] = set()
+        self.known_ids: dict[int, set[str]] = {}
+        self.matches: dict[tuple[int, str, str], list[Customer]] = {}
+        self.opened: dict[tuple[int, str], int] = {}
+        self.acknowledgements: list[int] = []
+
+    def sharing_providers(self, partner_id: int) -> list[int]:
+        if partner_id not in self.providers:
+            self.providers[partner_id] = _identity_providers(partner_id)
+        return self.providers[partner_id]
+
+    def preload(self, items: list[tuple[RawMessage, ParsedMessage, str, str]]) -> None:
+        mailbox_ids = {raw.mailbox_id for raw, *_rest in items}
+        message_ids = {parsed.message_id for _raw, parsed, *_rest in items if parsed.message_id}
+        for mailbox_id in mailbox_ids:
+            self.known_ids.setdefault(mailbox_id, set())
+        self.checked |= message_ids
+        if message_ids:
+            found = Message.objects.filter(
+                conversation__mailbox_id__in=mailbox_ids, message_id__in=message_ids
+            ).values_list("conversation__mailbox_id", "message_id")
+            for mailbox_id, message_id in found:
+                self.known_ids[mailbox_id].add(message_id)
+        senders = {(raw.mailbox_id, sender) for raw, _p, _c, sender in items}
+        since = timezone.now() - _sender_window()
+        for key in senders:
+            self.opened[key] = 0
+        counts = (
+            Conversation.objects.filter(
+                mailbox_id__in=mailbox_ids,
+                sender__in={sender for _m, sender in senders},
+                created_at__gte=since,
+            )
+            .values_list("mailbox_id", "sender")
+            .annotate(n=Count("pk"))
+        )
+        for mailbox_id, sender, n in counts:
+            if (mailbox_id, sender) in self.opened:
+                self.opened[mailbox_id, sender] = n
+        by_partner: dict[tuple[int, str], set[str]] = {}
+        for raw, _parsed, channel, sender in items:
+            by_partner.setdefault((raw.mailbox.partner_id, channel), set()).add(sender)
+        for (partner_id, channel), partner_senders in by_partner.items():
+            self._preload_matches(partner_id, channel, partner_senders)
+
+    def _preload_matches(self, partner_id: int, channel: str, senders: set[str]) -> None:
+        scope = readable_customers(partner_id, providers=self.sharing_providers(partner_id))
+        if channel == Channel.SMS:
+            pairs = scope.filter(phones__number__in=senders).values_list("pk", "phones__number")
+        else:
+            lowered = {s.lower() for s in senders}
+            pairs = (
+                scope.annotate(_address=Lower("emails__address"))
+                .filter(_address__in=lowered)
+                .values_list("pk", "_address")
+            )
+        found: dict[str, set[int]] = {}
+        for pk, address in pairs:
+            found.setdefault(address, set()).add(pk)
+        customers = Customer.objects.in_bulk({pk for pks in found.values() for pk in pks})
+        for sender in senders:
+            key = sender if channel == Channel.SMS else sender.lower()
+            self.matches[partner_id, channel, sender] = [
+                customers[pk] for pk in sorted(found.get(key, ())) if pk in customers
+            ]
+
+    def is_known(self, mailbox_id: int, message_id: str) -> bool:
+        if mailbox_id in self.known_ids and message_id in self.checked:
+            return message_id in self.known_ids[mailbox_id]
+        return Message.objects.filter(
+            conversation__mailbox_id=mailbox_id, message_id=message_id
+        ).exists()
+
+    def remember(self, mailbox_id: int, message_id: str) -> None:
+        if message_id:
+            self.checked.add(message_id)
+            self.known_ids.setdefault(mailbox_id, set()).add(message_id)
+
+    def over_limit(self, mailbox: Mailbox, sender: str) -> bool:
+        if (mailbox.pk, sender) not in self.opened:
+            self.opened[mailbox.pk, sender] = _opened_lately(mailbox, sender)
+        return self.opened[mailbox.pk, sender] >= checks.setting("SENDER_LIMIT")
+
+    def opened_one(self, mailbox: Mailbox, sender: str) -> None:
+        key = (mailbox.pk, sender)
+        self.opened[key] = self.opened.get(key, 0) + 1
+
+    def matching_customers(self, partner_id: int, channel: str, sender: str) -> list[Customer]:
+        key = (partner_id, channel, sender)
+        if key not in self.matches:
+            self.matches[key] = list(
+                match_customers(
+                    partner_id, channel, sender, providers=self.sharing_providers(partner_id)
+                )[:2]
+            )
+        return self.matches[key]
+
+
+_RAW_RELATED = (
+    "mailbox",
+    "mailbox__partner",
+    "mailbox__team",
+    "mailbox__first_response_policy",
+)
+
+
 def process_raw(raw_id: int, *, ignore_rate_limit: bool = False) -> str:
     """Turn a stored message into a conversation entry. Safe to run twice, or after a worker
     died half-way (everything below is one transaction)."""
+    batch = _Batch()
     try:
         with transaction.atomic():
             raw = (
                 RawMessage.objects.select_for_update(of=("self",))
-                .select_related("mailbox", "mailbox__first_response_policy")
+                .select_related(*_RAW_RELATED)
                 .filter(pk=raw_id)
                 .first()
             )
@@ -146,12 +298,14 @@ def process_raw(raw_id: int, *, ignore_rate_limit: bool = False) -> str:
                 ignore_rate_limit and raw.state == RawState.RATE_LIMITED
             ):
                 return raw.state
-            state = _process(raw, ignore_rate_limit=ignore_rate_limit)
+            parsed, channel, sender = _read(raw)
+            state = _process(raw, parsed, channel, sender, batch, ignore_rate_limit)
             raw.state = state
             raw.processed_at = timezone.now()
             raw.error = ""
             raw.attempts += 1
-            raw.save(update_fields=["state", "processed_at", "error", "attempts"])
+            raw.save(update_fields=["state", "processed_at", "error", "attempts", "message_id"])
+            _send_acknowledgements_after_commit(batch)
             return state
     except Exception as exc:
         logger.exception("Inbox: message %s could not be processed", raw_id)
@@ -161,36 +315,121 @@ def process_raw(raw_id: int, *, ignore_rate_limit: bool = False) -> str:
         return RawState.FAILED
 
 
-def _process(raw: RawMessage, *, ignore_rate_limit: bool) -> str:
-    mailbox = raw.mailbox
+def _read(raw: RawMessage) -> tuple[ParsedMessage, str, str]:
+    """The message parsed, its channel and its sender (an address or an E.164 number)."""
     data = bytes(raw.raw)
     if raw.source in {Source.NOTIFY, Source.SMS}:
-        parsed = _parse_sms(data)
-        channel = Channel.SMS
+        parsed, channel = _parse_sms(data), Channel.SMS
     else:
-        parsed = parse(data)
-        channel = Channel.EMAIL
+        parsed, channel = parse(data), Channel.EMAIL
     if parsed.message_id and raw.message_id != parsed.message_id:
         raw.message_id = parsed.message_id[:998]
-        raw.save(update_fields=["message_id"])
-    if (
-        parsed.message_id
-        and Message.objects.filter(
-            conversation__mailbox=mailbox, message_id=parsed.message_id
-        ).exists()
-    ):
+    return parsed, channel, _sender(parsed, channel)
+
+
+def _failed(raw: RawMessage, exc: Exception) -> None:
+    logger.exception("Inbox: message %s could not be processed", raw.pk)
+    RawMessage.objects.filter(pk=raw.pk).update(
+        state=RawState.FAILED,
+        attempts=raw.attempts + 1,
+        error=f"{type(exc).__name__}: {exc}"[:2000],
+    )
+
+
+def process_batch(limit: int | None = None) -> dict[str, int]:
+    """Process up to `limit` pending messages, oldest first, in one transaction: the rows are
+    claimed with SELECT ... FOR UPDATE SKIP LOCKED (two workers take different ones), all are
+    parsed, what they need is looked up at once (_Batch), then each is processed in its own
+    savepoint, so one that fails is marked failed without the others losing their work; the
+    states are written at the end, a few UPDATEs for the whole batch. Returns the count per
+    resulting state (empty when nothing was pending)."""
+    if limit is None:
+        limit = SQLITE_BATCH_SIZE if connection.vendor == "sqlite" else BATCH_SIZE
+    batch = _Batch()
+    with transaction.atomic():
+        rows = list(
+            RawMessage.objects.select_for_update(of=("self",), skip_locked=True)
+            .select_related(*_RAW_RELATED)
+            .filter(state=RawState.PENDING)
+            .order_by("received_at", "pk")[:limit]
+        )
+        if not rows:
+            return {}
+        states: dict[str, int] = {}
+        stored_ids = {raw.pk: raw.message_id for raw in rows}
+        items = []
+        for raw in rows:
+            try:
+                items.append((raw, *_read(raw)))
+            except Exception as exc:  # noqa: BLE001 - parse() should not raise; kept anyway
+                _failed(raw, exc)
+                states[RawState.FAILED] = states.get(RawState.FAILED, 0) + 1
+        batch.preload(items)
+        done: dict[str, list[RawMessage]] = {}
+        for raw, parsed, channel, sender in items:
+            try:
+                with transaction.atomic():
+                    state = _process(raw, parsed, channel, sender, batch, False)
+            except Exception as exc:  # noqa: BLE001 - kept as failed, to be tried again
+                _failed(raw, exc)
+                state = RawState.FAILED
+            else:
+                done.setdefault(state, []).append(raw)
+                if state == RawState.PROCESSED:
+                    batch.remember(raw.mailbox_id, raw.message_id)
+            states[state] = states.get(state, 0) + 1
+        now = timezone.now()
+        for state, raws in done.items():
+            RawMessage.objects.filter(pk__in=[raw.pk for raw in raws]).update(
+                state=state, processed_at=now, error="", attempts=F("attempts") + 1
+            )
+        for raw in rows:
+            if raw.message_id != stored_ids[raw.pk]:  # the parser found it where a regex did not
+                RawMessage.objects.filter(pk=raw.pk).update(message_id=raw.message_id)
+        _send_acknowledgements_after_commit(batch)
+    return states
+
+
+def process_pending(*, seconds: float = TASK_SECONDS) -> dict[str, int]:
+    """Batches until nothing is pending or `seconds` have passed (then a fresh task is
+    queued for the rest)."""
+    began = time.monotonic()
+    totals: dict[str, int] = {}
+    while True:
+        states = process_batch()
+        for state, n in states.items():
+            totals[state] = totals.get(state, 0) + n
+        if not states:
+            return totals
+        if time.monotonic() - began > seconds:
+            wake_worker()  # this task is running, not waiting: a fresh one takes the rest
+            return totals
+
+
+def _process(
+    raw: RawMessage,
+    parsed: ParsedMessage,
+    channel: str,
+    sender: str,
+    batch: _Batch,
+    ignore_rate_limit: bool,
+) -> str:
+    mailbox = raw.mailbox
+    if parsed.message_id and batch.is_known(mailbox.pk, parsed.message_id):
         return RawState.DUPLICATE
-    sender = _sender(parsed, channel)
     conversation = _thread(mailbox, parsed, channel, sender)
     if conversation is None and parsed.automatic:
         # An out-of-office or a bounce about nothing we know: kept, never answered.
         return RawState.AUTOMATIC
-    if conversation is None and not ignore_rate_limit and _over_limit(mailbox, sender):
+    if conversation is None and not ignore_rate_limit and batch.over_limit(mailbox, sender):
         return RawState.RATE_LIMITED
     received = _received_at(parsed, raw)
     new = conversation is None
     if new:
-        conversation = _new_conversation(mailbox, parsed, channel, sender, received)
+        conversation = _new_conversation(
+            mailbox, parsed, channel, sender, received, batch=batch, acknowledge=True
+        )
+        batch.opened_one(mailbox, sender)
     message = Message.objects.create(
         conversation=conversation,
         raw=raw,
@@ -209,10 +448,10 @@ def _process(raw: RawMessage, *, ignore_rate_limit: bool) -> str:
     )
     for attachment in parsed.attachments:
         _store_attachment(message, attachment)
-    if not parsed.automatic:
+    if not new and not parsed.automatic:
         Conversation.objects.filter(pk=conversation.pk).update(last_message_at=received)
-    if new and not parsed.automatic:
-        _acknowledge(conversation)
+    if new:
+        _acknowledge(conversation, batch)
     return RawState.PROCESSED
 
 
@@ -254,11 +493,16 @@ def _received_at(parsed: ParsedMessage, raw: RawMessage) -> dt.datetime:
     return raw.received_at
 
 
-def _over_limit(mailbox: Mailbox, sender: str) -> bool:
-    window = checks.setting("SENDER_WINDOW_SECONDS")
-    bucket = int(timezone.now().timestamp()) // window
-    key = f"inbox:sender:{mailbox.pk}:{hashlib.sha256(sender.encode()).hexdigest()[:32]}:{bucket}"
-    return shared_cache.hit(key, window) > checks.setting("SENDER_LIMIT")
+def _sender_window() -> dt.timedelta:
+    return dt.timedelta(seconds=checks.setting("SENDER_WINDOW_SECONDS"))
+
+
+def _opened_lately(mailbox: Mailbox, sender: str) -> int:
+    """Conversations the sender opened with this mailbox in the last SENDER_WINDOW_SECONDS
+    (held messages open none): at SENDER_LIMIT, more are held."""
+    return Conversation.objects.filter(
+        mailbox=mailbox, sender=sender, created_at__gte=timezone.now() - _sender_window()
+    ).count()
 
 
 def references_in(text: str) -> list[str]:
@@ -296,16 +540,22 @@ def _thread(
     return None
 
 
-def readable_customers(partner_id: int):
-    """Customers a partner may read (docs/access.md): its own, and another partner's shared
-    with it by an agreement covering identity, with the customer's consent naming it."""
-    providers = [
+def _identity_providers(partner_id: int) -> list[int]:
+    """Partners whose agreements in force share customers' identity with `partner_id`."""
+    return [
         provider
         for provider, categories in DataSharingAgreement.objects.in_force()
         .filter(recipient_id=partner_id)
         .values_list("provider_id", "categories")
         if DataCategory.IDENTITY in (categories or [])
     ]
+
+
+def readable_customers(partner_id: int, *, providers: list[int] | None = None):
+    """Customers a partner may read (docs/access.md): its own, and another partner's shared
+    with it by an agreement covering identity, with the customer's consent naming it."""
+    if providers is None:
+        providers = _identity_providers(partner_id)
     consent = Consent.objects.current().filter(
         customer=OuterRef("pk"),
         purpose=ConsentPurpose.SHARE_WITH_PARTNERS,
@@ -316,15 +566,22 @@ def readable_customers(partner_id: int):
     )
 
 
-def match_customers(partner_id: int, channel: str, sender: str):
-    scope = readable_customers(partner_id)
+def match_customers(partner_id: int, channel: str, sender: str, *, providers=None):
+    scope = readable_customers(partner_id, providers=providers)
     if channel == Channel.SMS:
         return scope.filter(phones__number=sender).distinct()
     return scope.filter(emails__address__lower=sender.lower()).distinct()
 
 
 def _new_conversation(
-    mailbox: Mailbox, parsed: ParsedMessage, channel: str, sender: str, received: dt.datetime
+    mailbox: Mailbox,
+    parsed: ParsedMessage,
+    channel: str,
+    sender: str,
+    received: dt.datetime,
+    *,
+    batch: _Batch | None = None,
+    acknowledge: bool = False,
 ) -> Conversation:
     service_request = None
     refs = references_in(parsed.subject if channel == Channel.EMAIL else parsed.text)
@@ -334,7 +591,8 @@ def _new_conversation(
         ).first()
     customer = service_request.customer if service_request and service_request.customer else None
     if customer is None:
-        matches = list(match_customers(mailbox.partner_id, channel, sender)[:2])
+        batch = batch or _Batch()
+        matches = batch.matching_customers(mailbox.partner_id, channel, sender)
         customer = matches[0] if len(matches) == 1 else None
     contact = start_contact(
         user=None, channel=channel, partner=mailbox.partner, customer=customer, started_at=received
@@ -345,6 +603,8 @@ def _new_conversation(
         else None
     )
     subject = parsed.subject or (parsed.text[:80] if channel == Channel.SMS else "")
+    # Marked acknowledged as it is made (no second UPDATE): _acknowledge then sends it.
+    acknowledged_at = timezone.now() if acknowledge and _acknowledges(mailbox, sender) else None
     for _attempt in range(5):
         try:
             with transaction.atomic():
@@ -363,6 +623,7 @@ def _new_conversation(
                     created_at=received,
                     last_message_at=received,
                     first_response_due_at=due,
+                    acknowledged_at=acknowledged_at,
                 )
         except IntegrityError:
             continue
@@ -394,18 +655,25 @@ ACKNOWLEDGEMENT = (
 )
 
 
-def _acknowledge(conversation: Conversation) -> None:
-    """The automatic acknowledgement, once per conversation, with its reference."""
-    from firstcontact.notify.services import queue_notification
+def _acknowledges(mailbox: Mailbox, sender: str) -> bool:
+    return mailbox.acknowledge and sender != "unknown"
+
+
+def _acknowledge(conversation: Conversation, batch: _Batch | None = None) -> None:
+    """The automatic acknowledgement, once per conversation, with its reference. A
+    conversation made by this batch was marked acknowledged as it was made; any other is
+    marked here by a conditional UPDATE, so only one process sends it."""
+    from firstcontact.notify.models import Notification
 
     mailbox = conversation.mailbox
-    if not mailbox.acknowledge or conversation.sender == "unknown":
+    if not _acknowledges(mailbox, conversation.sender):
         return
-    updated = Conversation.objects.filter(pk=conversation.pk, acknowledged_at__isnull=True).update(
-        acknowledged_at=timezone.now()
-    )
-    if not updated:
-        return
+    if conversation.acknowledged_at is None:
+        updated = Conversation.objects.filter(
+            pk=conversation.pk, acknowledged_at__isnull=True
+        ).update(acknowledged_at=timezone.now())
+        if not updated:
+            return
     ref = conversation.formatted_reference
     words = mailbox.acknowledgement_text.strip() or ACKNOWLEDGEMENT
     if conversation.channel == Channel.SMS:
@@ -415,12 +683,27 @@ def _acknowledge(conversation: Conversation) -> None:
             f"{words}\n\nYour reference is {ref}. Please keep it in the subject if you write "
             f"again.\n\n{mailbox.partner.name}"
         )
-    queue_notification(
+    notification = Notification.objects.create(
         channel=conversation.channel,
         recipient=conversation.sender,
         subject=f"We have received your message [{ref}]",
         body=body,
     )
+    if batch is not None:
+        batch.acknowledgements.append(notification.pk)
+    else:
+        _send_acknowledgements_after_commit(_Batch(), [notification.pk])
+
+
+def _send_acknowledgements_after_commit(batch: _Batch, ids: list[int] | None = None) -> None:
+    """One task sends the batch's acknowledgements after the commit (notify's own sending and
+    retries, one notification at a time), instead of a task per acknowledgement."""
+    ids = list(ids if ids is not None else batch.acknowledgements)
+    if not ids:
+        return
+    from firstcontact.inbox.tasks import send_acknowledgements
+
+    transaction.on_commit(lambda: send_acknowledgements.enqueue(ids))
 
 
 # --- staff actions ------------------------------------------------------------------------

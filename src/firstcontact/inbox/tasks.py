@@ -16,11 +16,30 @@ logger = logging.getLogger("firstcontact.inbox")
 
 
 @task()
+def process_pending() -> dict[str, int]:
+    """Thread every stored message waiting into its conversation, in batches (see
+    services.process_batch). The webhook queues this only when no such task is waiting, so
+    one worker runs one task per burst, not one per message. A failure leaves the raw message
+    stored and marked failed; `firstcontact process_inbox` tries again."""
+    return services.process_pending()
+
+
+@task()
 def process_message(raw_id: int) -> str:
-    """Thread one stored message into a conversation (idempotent: see services.process_raw).
-    A failure leaves the raw message stored and marked failed; `firstcontact process_inbox`
-    tries again."""
+    """One stored message (idempotent: see services.process_raw); kept for tasks queued before
+    process_pending."""
     return services.process_raw(raw_id)
+
+
+@task()
+def send_acknowledgements(notification_ids: list[int]) -> int:
+    """A batch's automatic acknowledgements, each sent (and retried on failure) as notify's
+    own send_notification does."""
+    from firstcontact.notify.tasks import send_notification
+
+    for notification_id in notification_ids:
+        send_notification.call(notification_id)
+    return len(notification_ids)
 
 
 @task()
