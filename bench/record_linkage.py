@@ -86,7 +86,7 @@ def ours_on_fake_1000(rows: list[dict[str, str]]) -> dict:
         **scores,
         "seconds": time.perf_counter() - started,
         "pairs_compared": len(result.pairs),
-        "threshold": f"weight {engine.DEFAULT_THRESHOLD:g}",
+        "threshold": f"p {engine.DEFAULT_PROBABILITY:g} (w {result.threshold:.1f})",
     }
 
 

@@ -44,6 +44,8 @@ class Report:
     linked: int = 0
     already_decided: int = 0
     trained: bool = False
+    threshold: float = 0.0
+    auto_link: float = 0.0
     skipped_rules: list[str] = field(default_factory=list)
 
 
@@ -116,14 +118,16 @@ def records_by_id(ids: list[int]) -> list[engine.Record]:
 def find_duplicates(
     *,
     partner_id: int | None = None,
-    threshold: float = engine.DEFAULT_THRESHOLD,
-    auto_link: float = engine.AUTO_LINK_WEIGHT,
+    threshold: float | None = None,
+    auto_link: float | None = None,
     train: bool = True,
     stage: Callable[[str, int], Any] | None = None,
     progress: Callable[[int], Any] | None = None,
 ) -> Report:
-    """Match every person; store the pairs at or above `threshold` (those with a record of
-    `partner_id`'s only, if given: within that partner and across partners)."""
+    """Match every person; store the pairs at or above the `threshold` weight (by default,
+    that of engine.DEFAULT_PROBABILITY; only those with a record of `partner_id`'s, if given:
+    within that partner and across partners). Link within a partner at `auto_link` (by
+    default engine.auto_link_weight)."""
     report = Report()
     if stage:
         stage("reading customers", 0)
@@ -136,6 +140,10 @@ def find_duplicates(
         model = current_model()
     result = engine.link(records, threshold=threshold, model=model, stage=stage, progress=progress)
     report.compared = len(result.pairs)
+    threshold = result.threshold
+    auto_link = engine.auto_link_weight(result.model) if auto_link is None else auto_link
+    auto_link = max(auto_link, threshold)
+    report.threshold, report.auto_link = threshold, auto_link
     if report.trained:
         save_model(result.model, records=len(records))
     above = result.weights >= threshold

@@ -441,7 +441,14 @@ BLOCKING_RULES: dict[str, Any] = {
     "names start+place": lambda r: (
         [f"{r.family[:3]}|{r.given[:1]}|{_place(r)}"] if r.family and r.given else []
     ),
-    "names": lambda r: [" ".join(sorted((r.given, r.family)))] if r.given and r.family else [],
+    # Both names (either way round) with the year, or the day and month, of birth: one
+    # mistyped part of a date of birth still shares a block.
+    "names+birth year": lambda r: (
+        [f"{' '.join(sorted((r.given, r.family)))}|{r.dob[:4]}"] if r.given and r.family else []
+    ),
+    "names+birthday": lambda r: (
+        [f"{' '.join(sorted((r.given, r.family)))}|{r.dob[5:]}"] if r.given and r.family else []
+    ),
     "email": lambda r: list(r.emails),
     "email local part": lambda r: [e.split("@")[0] for e in r.emails if len(e.split("@")[0]) > 4],
     "phone": lambda r: list(r.phones),
@@ -451,6 +458,7 @@ BLOCKING_RULES: dict[str, Any] = {
 # Broad rules, for small sets (an import, fake_1000): each is skipped whole where it would
 # give more than MAX_PAIRS_PER_RECORD pairs per record.
 BROAD_RULES: dict[str, Any] = {
+    "names": lambda r: [" ".join(sorted((r.given, r.family)))] if r.given and r.family else [],
     "dob": lambda r: [r.dob] if r.dob else [],
     "given name": lambda r: [r.given] if r.given else [],
     "family name": lambda r: [r.family] if r.family else [],
@@ -458,7 +466,7 @@ BROAD_RULES: dict[str, Any] = {
 }
 # A rule whose blocks would give more than this many pairs per record is skipped whole (at a
 # million records, a date of birth alone would give 17 million pairs).
-MAX_PAIRS_PER_RECORD = 8
+MAX_PAIRS_PER_RECORD = 3
 # A block bigger than this (a placeholder date of birth, a shared office phone) is skipped:
 # it would cost its size squared and says little.
 MAX_BLOCK = 2000
@@ -560,16 +568,31 @@ def clusters(n: int, pairs: Iterable[tuple[int, int]]) -> list[int]:
     return [find(x) for x in range(n)]
 
 
-# The default review threshold, as a match weight: pairs at or above it go to the steward
-# (and are joined by clustering); AUTO_LINK_WEIGHT is the far higher bar for linking within one
-# partner without review.
-DEFAULT_THRESHOLD = 9.5
+# The default threshold is a match probability: pairs at or above it go to the steward (and
+# are joined by clustering). As a match weight it depends on the prior, the chance that two
+# records picked at random are one person, which falls as the records grow in number: the
+# more people there are, the more evidence two namesakes need (`threshold_weight`).
+# Linking within one partner without review needs far more: AUTO_LINK_PROBABILITY, and never
+# a weight below AUTO_LINK_WEIGHT.
+DEFAULT_PROBABILITY = 0.8
+AUTO_LINK_PROBABILITY = 0.9999
 AUTO_LINK_WEIGHT = 24.0
+
+
+def threshold_weight(model: Model, probability: float = DEFAULT_PROBABILITY) -> float:
+    """The match weight at which a pair's probability reaches `probability` under `model`."""
+    prior = min(max(model.prior, 1e-15), 1 - 1e-15)
+    return math.log2((1 - prior) / prior) + math.log2(probability / (1 - probability))
+
+
+def auto_link_weight(model: Model) -> float:
+    return max(AUTO_LINK_WEIGHT, threshold_weight(model, AUTO_LINK_PROBABILITY))
 
 
 @dataclass
 class LinkResult:
     pairs: np.ndarray  # n×2 record indexes, compared
+    threshold: float  # the match weight clusters were joined at
     levels: np.ndarray
     weights: np.ndarray
     probabilities: np.ndarray
@@ -633,13 +656,14 @@ def train(
 def link(
     records: Sequence[Record],
     *,
-    threshold: float = DEFAULT_THRESHOLD,
+    threshold: float | None = None,
     model: Model | None = None,
     u_pairs: int = 200_000,
     stage: Any = None,
     progress: Any = None,
 ) -> LinkResult:
-    """Block, compare, (train unless `model` is given), weigh and cluster `records`.
+    """Block, compare, (train unless `model` is given), weigh and cluster `records` (pairs
+    at or above the `threshold` weight; by default the weight of DEFAULT_PROBABILITY).
     `stage(name, total)` is told as each stage starts; `progress(n)` of pairs compared."""
     pairs = block_pairs(records)
     if stage:
@@ -649,10 +673,13 @@ def link(
         if stage:
             stage("estimating m and u", 0)
         model = train(records, levels, u_pairs=u_pairs)
+    if threshold is None:
+        threshold = threshold_weight(model)
     w = weights(levels, model)
     p = probabilities(w, model)
     chosen = pairs[w >= threshold]
-    return LinkResult(pairs, levels, w, p, model, clusters(len(records), chosen.tolist()))
+    cluster_of = clusters(len(records), chosen.tolist())
+    return LinkResult(pairs, threshold, levels, w, p, model, cluster_of)
 
 
 def cluster_pairs(cluster_of: Sequence[int]) -> Iterator[tuple[int, int]]:

@@ -28,18 +28,20 @@ class Command(BaseCommand):
         parser.add_argument(
             "--threshold",
             type=float,
-            default=engine.DEFAULT_THRESHOLD,
             metavar="W",
-            help=f"Match weight to queue a pair at (default {engine.DEFAULT_THRESHOLD:g}).",
+            help=(
+                "Match weight to queue a pair at (default: the weight of a match probability "
+                f"of {engine.DEFAULT_PROBABILITY:g}, which grows with the number of records)."
+            ),
         )
         parser.add_argument(
             "--auto-link",
             type=float,
-            default=engine.AUTO_LINK_WEIGHT,
             metavar="W",
             help=(
-                "Match weight to link a pair within one partner without review "
-                f"(default {engine.AUTO_LINK_WEIGHT:g})."
+                "Match weight to link a pair within one partner without review (default: "
+                f"that of a probability of {engine.AUTO_LINK_PROBABILITY:g}, and at least "
+                f"{engine.AUTO_LINK_WEIGHT:g})."
             ),
         )
         parser.add_argument(
@@ -54,7 +56,8 @@ class Command(BaseCommand):
             if partner is None:
                 slugs = ", ".join(Partner.objects.order_by("slug").values_list("slug", flat=True))
                 raise CommandError(f"No partner {options['partner']!r}. Partners: {slugs}.")
-        if options["auto_link"] < options["threshold"]:
+        threshold, auto_link = options["threshold"], options["auto_link"]
+        if threshold is not None and auto_link is not None and auto_link < threshold:
             raise CommandError("--auto-link must not be below --threshold.")
         quiet = options["no_progress"] or options["verbosity"] == 0
         bar = tqdm(total=0, desc="reading customers", disable=quiet or None, file=self.stderr._out)
@@ -76,9 +79,10 @@ class Command(BaseCommand):
         self.stdout.write(
             self.style.SUCCESS(
                 f"{report.customers:,} people, {report.compared:,} pairs compared ({model}); "
-                f"{report.above_threshold:,} at or above weight {options['threshold']:g}: "
+                f"{report.above_threshold:,} at or above weight {report.threshold:.1f}: "
                 f"{report.queued:,} queued for review, {report.linked:,} linked automatically "
-                f"within a partner, {report.refreshed:,} already waiting (re-scored), "
+                f"within a partner (weight {report.auto_link:.1f} or more), "
+                f"{report.refreshed:,} already waiting (re-scored), "
                 f"{report.already_decided:,} already decided."
             )
         )
