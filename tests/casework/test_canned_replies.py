@@ -259,3 +259,10 @@ def test_the_admin_lists_them_and_refuses_unknown_placeholders(client, partnersh
     assert response.status_code == 200
     assert "Not a placeholder: nme" in response.content.decode()
     assert not CannedReply.objects.filter(title="Admin's").exists()
+
+
+def test_the_queue_links_leads_to_the_replies_page(client, partnership):
+    client.force_login(partnership.highways_lead)
+    assert 'href="/work/replies/"' in client.get("/work/").content.decode()
+    client.force_login(partnership.highways_officer)
+    assert 'href="/work/replies/"' not in client.get("/work/").content.decode()

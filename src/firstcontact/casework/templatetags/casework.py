@@ -6,7 +6,12 @@ from __future__ import annotations
 from django import template
 
 from firstcontact.casework.forms import BulkForm
-from firstcontact.casework.selectors import bulk_replies, my_views, replies_for_request
+from firstcontact.casework.selectors import (
+    bulk_replies,
+    managed_partner_ids,
+    my_views,
+    replies_for_request,
+)
 
 register = template.Library()
 
@@ -15,7 +20,11 @@ register = template.Library()
 def saved_views_bar(context):
     user = context["request"].user
     current = context.get("query_string", "")
-    return {"views": list(my_views(user)), "current": current}
+    return {
+        "views": list(my_views(user)),
+        "current": current,
+        "keeps_replies": bool(managed_partner_ids(user)),
+    }
 
 
 @register.inclusion_tag("casework/includes/bulk_actions.html", takes_context=True)
