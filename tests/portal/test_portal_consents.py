@@ -93,7 +93,9 @@ def test_a_code_proves_the_email_and_lists_every_records_consents(
     # Proving the code verifies the address on every record holding it.
     assert not CustomerEmail.objects.filter(verified_at__isnull=True).exists()
     assert not CustomerPhone.objects.filter(verified_at__isnull=False).exists()
-    viewed = AuditEvent.objects.filter(detail__contains="one-time code")
+    verified = AuditEvent.objects.filter(detail__startswith="email address verified")
+    assert {e.customer_id for e in verified} == {county.pk, south.pk}
+    viewed = AuditEvent.objects.filter(detail__startswith="consents seen")
     assert {e.customer_id for e in viewed} == {county.pk, south.pk}
 
 

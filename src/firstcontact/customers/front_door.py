@@ -262,16 +262,27 @@ def customer_for_submission(
 
 def verify_contact_point(*, email: str = "", phone: str = "") -> int:
     """The resident proved they hold this email address or phone number (a one-time code):
-    mark it verified on every record holding it. Returns how many contact points changed."""
+    mark it verified on every record holding it, each audited. Returns how many changed."""
     now = timezone.now()
-    count = 0
     if email:
-        count += CustomerEmail.objects.filter(
-            address__lower=email.lower(), verified_at__isnull=True
-        ).update(verified_at=now)
-    if phone:
-        count += CustomerPhone.objects.filter(number=phone, verified_at__isnull=True).update(
-            verified_at=now
+        points = CustomerEmail.objects.filter(address__lower=email.lower())
+        what = "email address"
+    elif phone:
+        points = CustomerPhone.objects.filter(number=phone)
+        what = "phone number"
+    else:
+        return 0
+    points = points.filter(verified_at__isnull=True)
+    customer_ids = sorted(set(points.values_list("customer_id", flat=True)))
+    count = points.update(verified_at=now)
+    for customer_id in customer_ids:
+        record_audit_event(
+            user=None,
+            action=AuditEvent.Action.UPDATE,
+            object_type="customer",
+            object_id=customer_id,
+            customer_id=customer_id,
+            detail=f"{what} verified by the resident (one-time code on the web)",
         )
     return count
 
