@@ -338,3 +338,15 @@ def test_the_subject_access_export_of_the_survivor_holds_the_merged_records_audi
     both = AuditEvent.objects.filter(customer_id__in=[keep.pk, gone.pk]).count()
     assert after["record_access"] == both
     assert AuditEvent.objects.filter(customer_id=gone.pk, action="view").exists()
+
+
+def test_a_pair_decided_meanwhile_is_not_merged(partnership, steward):
+    from firstcontact.linkage.models import CandidatePair
+
+    keep, gone = person(partnership.county), person(partnership.county)
+    pair = CandidatePair.objects.create(
+        left=keep, right=gone, weight=20, probability=0.99, source="batch", status="not_same"
+    )
+    with pytest.raises(MergeRefused, match="decided by someone else"):
+        merge_customers(keep, gone, by=steward, pair=pair)
+    assert not CustomerMerge.objects.exists()

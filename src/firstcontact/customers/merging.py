@@ -261,6 +261,17 @@ def merge_customers(
         refusal = merge_refusal(survivor, merged)
         if refusal:
             raise MergeRefused(refusal)
+        if pair is not None:
+            # Another steward may have decided the pair since this one's page was loaded.
+            status = (
+                type(pair)
+                .objects.select_for_update()
+                .filter(pk=pair.pk)
+                .values_list("status", flat=True)
+                .first()
+            )
+            if status not in {"pending", "same"}:
+                raise MergeRefused("This pair was decided by someone else meanwhile.")
         former = serializers.serialize("python", [merged])[0]["fields"]
         plan = _Plan(moved={}, dropped=[], changed={})
         for key, model, field in customer_foreign_keys():

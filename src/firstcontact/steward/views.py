@@ -267,12 +267,16 @@ def decide(request: HttpRequest, pk: int) -> HttpResponse:
     decision = form.cleaned_data["decision"]
     left, right = found.left, found.right
     if decision == "not_same":
-        CandidatePair.objects.filter(pk=found.pk).update(
+        # Only while still pending: another steward's decision made meanwhile stands.
+        decided = CandidatePair.objects.filter(pk=found.pk, status=PairStatus.PENDING).update(
             status=PairStatus.NOT_SAME, decided_by=user, decided_at=timezone.now()
         )
-        messages.success(
-            request, "Marked as not the same person: this pair will not be asked again."
-        )
+        if decided:
+            messages.success(
+                request, "Marked as not the same person: this pair is not asked again."
+            )
+        else:
+            messages.info(request, "This pair was decided by someone else meanwhile.")
         return redirect("steward:queue")
     if decision == "link":
         link_customers(left, right, by=user, pair=found)
