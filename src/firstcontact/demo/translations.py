@@ -345,6 +345,7 @@ POLISH: dict[str, str] = {
     ),
     "Full name of the person who died": "Imię i nazwisko osoby zmarłej",
     "Date of death": "Data zgonu",
+    "Their date of birth, if you know it": "Data urodzenia tej osoby, jeśli ją znasz",
     "When did you move in?": "Kiedy się Pan/Pani wprowadził(a)?",
     "Your previous postcode": "Poprzedni kod pocztowy",
     "How many adults live at the address?": "Ile osób dorosłych mieszka pod tym adresem?",
