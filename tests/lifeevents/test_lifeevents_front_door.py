@@ -65,6 +65,25 @@ def test_a_verified_informant_is_told_on_their_own_record(portal):
     ).exists()
 
 
+def test_from_the_desk_the_adviser_is_named_when_a_record_is_joined(portal):
+    robin = person(portal.south, "Robin", "Relative", address=None, email="robin@example.org")
+    CustomerEmail.objects.filter(customer=robin).update(verified_at=timezone.now())
+    raise_bundle(
+        life_event=portal.bereavement,
+        items=template_items(portal.bereavement),
+        location=Location(postcode="wx3 1aa"),
+        answers=ANSWERS,
+        informant=ROBIN,
+        consent=True,
+        consent_wording="Told the adviser they agree.",
+        channel="phone",
+        adviser=portal.hub_adviser,
+    )
+    joined = AuditEvent.objects.get(customer_id=robin.pk, detail__contains="joined this record")
+    assert joined.user == portal.hub_adviser
+    assert joined.detail.startswith("phone submission")
+
+
 def test_an_unverified_informant_gets_new_records_queued_for_the_steward(portal):
     old = person(portal.county, "Robin", "Relative", address=None, email="robin@example.org")
     made = bundle(portal)

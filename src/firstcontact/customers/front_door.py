@@ -213,6 +213,7 @@ def customer_for_submission(
     user=None,
     exclude: Iterable[int] = (),
     shared: bool = True,
+    actor=None,
 ) -> FrontDoorMatch:
     """The record of `partner` a resident's submission belongs to (see the module's rule).
 
@@ -222,6 +223,8 @@ def customer_for_submission(
     already linked as the same person). `user` None: the resident; else the member of staff
     telling us for them (the desk's tell us once). `shared` False: only the partner's own
     records (tell us once: each partner told keeps its own record of the informant).
+    `actor`: the member of staff named in the audit trail when `user` is None (the desk's
+    tell us once, which makes records for partners the adviser does not act for).
     """
     addresses = list(addresses)
     consents = list(consents)
@@ -231,7 +234,7 @@ def customer_for_submission(
     if found is not None:
         _add_update_consents(found, consents, consent_how, channel, user)
         record_audit_event(
-            user=user,
+            user=user or actor,
             action=AuditEvent.Action.UPDATE,
             object_type="customer",
             object_id=found.pk,

@@ -266,6 +266,7 @@ def raise_bundle(
                 consent_how=how,
                 exclude=same_person | {c.pk for c in customers.values()},
                 shared=False,  # each partner told keeps its own record of the informant
+                actor=adviser,
             ).customer
             customers[partner.pk] = customer
         # The resident agreed to share what they told us with the partners named on the
