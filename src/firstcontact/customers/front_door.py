@@ -137,8 +137,8 @@ def possible_duplicates(
     customer: Customer, *, addresses: Iterable[Mapping[str, str]] = (), limit: int = MAX_QUEUED
 ) -> list[Customer]:
     """Records (any partner's) that may be the same person as `customer`: the same email or
-    phone (verified or not), or the same first and last name at one of `addresses`'
-    postcodes (a close name and address). Records already linked to it are left out."""
+    phone (verified or not), or a close name (the same last name, first names that agree) at
+    one of its or `addresses`' postcodes. At most `limit`, the newest first."""
     emails = [e.lower() for e in customer.emails.values_list("address", flat=True)]
     phones = list(customer.phones.values_list("number", flat=True))
     same = Q(pk__in=[])
