@@ -160,6 +160,8 @@ def test_the_merged_record_leaves_search_and_its_page_sends_staff_to_the_survivo
     response = client.get(reverse("desk:customer", args=[gone.pk]))
     assert response.status_code == 302
     assert response["Location"] == reverse("desk:customer", args=[keep.pk])
+    page = client.get(response["Location"]).content.decode()
+    assert "Merged into this record" in page and f"Record {gone.pk} (Wessex County Council)" in page
     # Someone who may not read the survivor gets the usual 404.
     client.force_login(p.police_officer)
     assert client.get(reverse("desk:customer", args=[gone.pk])).status_code == 404
