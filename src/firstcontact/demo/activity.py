@@ -500,6 +500,9 @@ QUICK_OUTCOMES = [
     (ClosureOutcome.CANCELLED, 15),
     (ClosureOutcome.NO_FURTHER_ACTION, 15),
 ]
+DECLINED_OUTCOME = (
+    "Not one for us: the household is already known to another service, who will follow it up."
+)
 # (service code, to partner or "district", to team, reason, referral outcome)
 REFERRAL_ROUTES = {
     "noise": (
@@ -997,6 +1000,7 @@ def create_requests(
                             "by": assignee,
                             "closed": closed,
                             "result": result,
+                            "last": last,
                         },
                     )
                 )
@@ -1005,9 +1009,27 @@ def create_requests(
     _create_complaints(rows, timelines, complaints_about, about_rng)
 
     referral_rows = []
+    # Answers to referrals of closed requests: most completed, some declined, each answered
+    # some days after it was sent and mostly passed on to the resident a little later, so
+    # insight's referral outcomes and time to feedback have figures (its own generator: the
+    # rest of the demo stays as it was).
+    answer_rng = random.Random(1871)
+    answered = 0
     for index, info in referrals:
         request = rows[index]
         to_partner = partnership.partners[info["to"]]
+        state = outcome = ""
+        answered_at = feedback_at = None
+        if info["closed"]:
+            answered += 1
+            declined = answered % 5 == 2  # one in five, even in a small demo
+            state = Referral.State.DECLINED if declined else Referral.State.COMPLETED
+            outcome = DECLINED_OUTCOME if declined else info["result"]
+            answered_at = info["at"] + (info["last"] - info["at"]) * answer_rng.uniform(0.3, 0.95)
+            if answer_rng.random() < 0.85:
+                feedback_at = min(
+                    answered_at + dt.timedelta(hours=answer_rng.uniform(1, 72)), info["last"]
+                )
         referral_rows.append(
             Referral(
                 request=request,
@@ -1016,12 +1038,12 @@ def create_requests(
                 to_team=partnership.team(info["to"], info["team"]),
                 reason=info["reason"],
                 consent=info["consent"],
-                state=Referral.State.COMPLETED
-                if info["closed"]
-                else rng.choice([Referral.State.SENT, Referral.State.ACCEPTED]),
-                outcome=info["result"] if info["closed"] else "",
+                state=state or rng.choice([Referral.State.SENT, Referral.State.ACCEPTED]),
+                outcome=outcome,
                 created_at=info["at"],
                 created_by=info["by"],
+                answered_at=answered_at,
+                feedback_at=feedback_at,
             )
         )
         status_then = Status.OPEN

@@ -16,7 +16,6 @@ from urllib.parse import urlencode
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Count, QuerySet
-from django.db.models.functions import ExtractHour, ExtractIsoWeekDay
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -28,7 +27,7 @@ from firstcontact.contacts.models import Contact
 from firstcontact.insight import hotspots
 from firstcontact.insight.forms import PlaceActionForm, PlacesForm
 from firstcontact.insight.hotspots import Square, change, sort_key, suppress
-from firstcontact.insight.indicators import local_day_bounds, local_zone
+from firstcontact.insight.indicators import local_day_bounds
 from firstcontact.insight.models import PlaceAction
 from firstcontact.insight.pages.base import NAV, NavItem, nav, page_for, render_page
 from firstcontact.insight.reciprocal import may_raise_for_other_agency, raised_at_place
@@ -61,6 +60,7 @@ places_page_for = page_for(
 )
 
 TOP_PLACES = 10
+PAGE_PLACES = 100  # rows of the places table on the page (the CSV has them all)
 REQUESTS_PER_PLACE = 20
 DAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
 SUPPRESSION_NOTE = (
@@ -181,7 +181,7 @@ def _scope(request: HttpRequest) -> Scope:
 def _square_area_names(scope: Scope, squares) -> dict[Square, str]:
     if not scope.areas:
         return {}
-    return {s: hotspots.area_of(s, scope.areas) for s in squares}
+    return hotspots.areas_of(list(squares), scope.areas)
 
 
 def place_rows(scope: Scope) -> tuple[list[dict], dict, dict]:
@@ -260,12 +260,22 @@ def places(request: HttpRequest) -> HttpResponse:
 
     rows, footer, shown = place_rows(scope)
     by_area = scope.areas_partner is not None
+    note = None
+    if len(rows) > PAGE_PLACES and request.GET.get("format") != "csv":
+        # A month of a whole county can have ten thousand squares: the page lists the busiest
+        # (everything on it follows from the CSV, whose suppression covers every place).
+        note = (
+            f"{SUPPRESSION_NOTE} The {PAGE_PLACES} places with the most requests of "
+            f"{len(rows):,} are listed here; download the table as CSV for every place."
+        )
+        rows = rows[:PAGE_PLACES]
     _add_place_links(request.user, scope, rows)
     tables.append(
         PLACES.table(
             rows,
             caption="Requests by area" if by_area else "Requests by 500-metre square",
             footer=footer,
+            note=note,
         )
     )
     grid = None
@@ -315,20 +325,7 @@ def places(request: HttpRequest) -> HttpResponse:
     )
 
     # By hour of day and day of week, in local time.
-    zone = local_zone()
-    in_period = scope.in_period(scope.requests)
-    hours = dict(
-        in_period.annotate(h=ExtractHour("created_at", tzinfo=zone))
-        .values_list("h")
-        .annotate(n=Count("pk"))
-        .order_by()
-    )
-    days = dict(
-        in_period.annotate(d=ExtractIsoWeekDay("created_at", tzinfo=zone))
-        .values_list("d")
-        .annotate(n=Count("pk"))
-        .order_by()
-    )
+    hours, days = hotspots.local_hours_and_days(scope.in_period(scope.requests))
     any_requests = bool(hours)
     shown_hours, total_hours = suppress([hours.get(h, 0) for h in range(24)])
     tables.append(
