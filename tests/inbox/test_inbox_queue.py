@@ -13,7 +13,6 @@ from django.utils import timezone
 from firstcontact.contacts.models import Contact
 from firstcontact.customers.services import create_customer
 from firstcontact.inbox.models import Conversation, Mailbox
-from firstcontact.notify.models import Notification
 from firstcontact.partners.models import Role
 from firstcontact.servicerequests.models import RequestPhoto
 from tests.conftest import make_user
@@ -156,8 +155,11 @@ def test_a_text_message_is_answered_by_text(client, partnership, mailbox):
     client.force_login(partnership.hub_adviser)
     response = client.post(f"/messages/{conversation.pk}/reply/", {"text": "Yes, until 4pm."})
     assert response.status_code == 302
-    sms = Notification.objects.filter(channel="sms", body="Yes, until 4pm.")
-    assert sms.get().recipient == "+447911123456"
+    # Sent to the sender's number by the worker through GOV.UK Notify (see
+    # test_inbox_reply_delivery.py), not by email.
+    reply = conversation.messages.get(direction="out")
+    assert (reply.to, reply.text, reply.delivery) == ("+447911123456", "Yes, until 4pm.", "queued")
+    assert mail.outbox == []
 
 
 def test_link_the_sender_to_a_customer(client, partnership, conversation):

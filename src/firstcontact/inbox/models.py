@@ -257,9 +257,15 @@ class Direction(models.TextChoices):
 
 
 class DeliveryState(models.TextChoices):
+    """A reply's way out: queued, then sent (the mail server or GOV.UK Notify took it) or
+    retrying with backoff, then, for a text message, delivered or failed as Notify's delivery
+    receipt says; failed after the last try."""
+
     NONE = "", "–"
     QUEUED = "queued", "Queued"
     SENT = "sent", "Sent"
+    DELIVERED = "delivered", "Delivered"
+    RETRYING = "retrying", "Not sent yet: trying again"
     FAILED = "failed", "Failed"
 
 
@@ -292,6 +298,12 @@ class Message(models.Model):
         max_length=10, choices=DeliveryState.choices, blank=True, default=DeliveryState.NONE
     )
     delivery_error = models.TextField(blank=True)
+    # Sending a reply: tries so far, when the next is due (RETRYING), when the state last
+    # changed, and GOV.UK Notify's id for a text message (its delivery receipts name it).
+    attempts = models.PositiveSmallIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
+    delivery_updated_at = models.DateTimeField(null=True, blank=True)
+    provider_reference = models.CharField(max_length=100, blank=True, db_index=True)
 
     class Meta:
         ordering = ["created_at", "pk"]

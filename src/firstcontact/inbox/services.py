@@ -793,16 +793,72 @@ def reply(*, user: AbstractBaseUser, conversation: Conversation, text: str) -> M
             current.assignee = user
             fields += ["status", "assignee"]
         current.save(update_fields=fields)
-        if current.channel == Channel.SMS:
-            from firstcontact.notify.services import queue_notification
-
-            queue_notification(channel="sms", recipient=current.sender, subject="", body=text)
-            Message.objects.filter(pk=message.pk).update(delivery=DeliveryState.SENT)
-        else:
-            from firstcontact.inbox.tasks import send_reply
-
-            transaction.on_commit(lambda: send_reply.enqueue(message.pk))
+        # Queued until the worker has sent it (email by SMTP, text by GOV.UK Notify); then
+        # sent, retrying or failed, and a text delivered or failed by Notify's receipt.
+        transaction.on_commit(lambda: queue_reply(message.pk))
     return message
+
+
+def queue_reply(message_id: int) -> None:
+    from firstcontact.inbox.tasks import send_reply
+
+    try:
+        send_reply.enqueue(message_id)
+    except Exception:  # kept as queued: `firstcontact process_inbox` sends it
+        logger.exception("Inbox: reply %s could not be queued", message_id)
+
+
+# Notify's delivery receipt statuses: https://docs.notifications.service.gov.uk (callbacks).
+NOTIFY_FAILURES = {
+    "permanent-failure": "The phone network could not deliver it: the number may be wrong.",
+    "temporary-failure": "The phone was off or out of reach until Notify gave up.",
+    "technical-failure": "GOV.UK Notify could not send it (a technical failure).",
+}
+
+
+def record_delivery_receipt(mailbox: Mailbox, *, notify_id: str, reference: str, status: str):
+    """GOV.UK Notify's delivery receipt for a reply from this mailbox: delivered, or failed
+    with the reason in words. Returns the message, or None when it is not one of ours."""
+    status = (status or "").strip().lower()
+    if status != "delivered" and status not in NOTIFY_FAILURES:
+        return None  # "sending", "pending", "created": nothing new to show
+    replies = Message.objects.filter(conversation__mailbox=mailbox, direction=Direction.OUT)
+    match = re.fullmatch(r"inbox-(\d{1,18})", reference or "")
+    with transaction.atomic():
+        found = None
+        if notify_id:
+            found = (
+                replies.select_for_update(of=("self",)).filter(provider_reference=notify_id).first()
+            )
+        if found is None and match:
+            found = replies.select_for_update(of=("self",)).filter(pk=match.group(1)).first()
+        if found is None:
+            return None
+        if status == "delivered":
+            found.delivery, found.delivery_error = DeliveryState.DELIVERED, ""
+        else:
+            found.delivery, found.delivery_error = DeliveryState.FAILED, NOTIFY_FAILURES[status]
+        if notify_id and not found.provider_reference:
+            found.provider_reference = notify_id[:100]
+        found.delivery_updated_at = timezone.now()
+        fields = ["delivery", "delivery_error", "delivery_updated_at", "provider_reference"]
+        found.save(update_fields=fields)
+    return found
+
+
+def replies_due() -> list[int]:
+    """Replies the worker has not sent: queued for over five minutes (their task was lost) or
+    due to be tried again (a backend that cannot defer)."""
+    now = timezone.now()
+    return list(
+        Message.objects.filter(direction=Direction.OUT)
+        .filter(
+            Q(delivery=DeliveryState.QUEUED, created_at__lte=now - dt.timedelta(minutes=5))
+            | Q(delivery=DeliveryState.RETRYING, next_attempt_at__lte=now)
+        )
+        .order_by("created_at")
+        .values_list("pk", flat=True)
+    )
 
 
 def add_note(*, user: AbstractBaseUser, conversation: Conversation, text: str) -> Message:

@@ -19,5 +19,10 @@ urlpatterns = [
     # Inbound webhooks (authenticated by the mailbox's secret, no session).
     path("inbound/<int:pk>/email/", webhooks.email_webhook, name="email_webhook"),
     path("inbound/<int:pk>/notify/", webhooks.notify_webhook, name="notify_webhook"),
+    path(
+        "inbound/<int:pk>/notify/status/",
+        webhooks.notify_status_webhook,
+        name="notify_status_webhook",
+    ),
     path("inbound/<int:pk>/sms/", webhooks.sms_webhook, name="sms_webhook"),
 ]

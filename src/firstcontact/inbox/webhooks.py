@@ -14,7 +14,7 @@ from django.views.decorators.csrf import csrf_exempt
 
 from firstcontact.inbox import checks
 from firstcontact.inbox.models import Mailbox, Source
-from firstcontact.inbox.services import store_raw, store_sms
+from firstcontact.inbox.services import record_delivery_receipt, store_raw, store_sms
 
 logger = logging.getLogger("firstcontact.inbox")
 
@@ -137,3 +137,25 @@ def sms_webhook(request: HttpRequest, mailbox: Mailbox) -> JsonResponse:
         return _error(413, "The message is too long.")
     row = store_sms(mailbox, source=Source.SMS, sender=sender[:40], body=body, id=message_id[:60])
     return JsonResponse({"stored": True, "id": row.pk}, status=202)
+
+
+@_guarded
+def notify_status_webhook(request: HttpRequest, mailbox: Mailbox) -> JsonResponse:
+    """GOV.UK Notify's delivery receipt callback: JSON with id (Notify's), reference (ours,
+    "inbox-<message>"), status ("delivered", "permanent-failure", "temporary-failure",
+    "technical-failure") and notification_type. A receipt for something not sent from
+    this mailbox is answered 200 and changes nothing (Notify would retry anything else)."""
+    data = _json_body(request)
+    if data is None:
+        return _error(400, "Send the callback as a JSON object.")
+    if not str(data.get("status") or "") or not (data.get("id") or data.get("reference")):
+        return _error(400, "Missing: id or reference, and status.")
+    message = record_delivery_receipt(
+        mailbox,
+        notify_id=str(data.get("id") or "")[:100],
+        reference=str(data.get("reference") or "")[:100],
+        status=str(data["status"])[:40],
+    )
+    if message is None:
+        return JsonResponse({"updated": False})
+    return JsonResponse({"updated": True, "delivery": message.delivery})
