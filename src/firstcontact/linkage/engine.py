@@ -195,6 +195,9 @@ def _names_swapped(a: Record, b: Record) -> bool:
     typos allowed: crossed, they are alike and far more alike than straight."""
     if not (a.given and a.family and b.given and b.family) or a.given == b.given:
         return False
+    # A cheap test first (nearly every pair fails it): crossed, the first letters agree.
+    if a.given[0] != b.family[0] and a.family[0] != b.given[0]:
+        return False
     crossed = (JaroWinkler.similarity(a.given, b.family), JaroWinkler.similarity(a.family, b.given))
     straight = JaroWinkler.similarity(a.given, b.given) + JaroWinkler.similarity(a.family, b.family)
     return min(crossed) >= SIMILAR_JW and sum(crossed) > straight + 0.3
