@@ -196,6 +196,7 @@ def insert_reply(request: HttpRequest, reference: str) -> HttpResponse:
         typed = str(initial.get(field, "")).rstrip()
         filled = reply_text_for(request.user, reply, sr)
         initial[field] = f"{typed}\n\n{filled}" if typed else filled
+        messages.success(request, f"Inserted “{reply.title}”: check it, then send it below.")
     form = form_class(initial=initial, prefix=into)
     form.opened = True
     form.fields[field].widget.attrs["autofocus"] = True
