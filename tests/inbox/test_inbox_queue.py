@@ -206,8 +206,9 @@ def test_raise_a_request_from_the_message_takes_its_photos(client, partnership, 
     conversation.refresh_from_db()
     sr = conversation.service_request
     assert sr is not None and sr.channel == "email"
-    assert "letter.pdf" in sr.description
+    # The photo as the request's photo, the PDF as its file (test_inbox_raise_files.py).
     assert RequestPhoto.objects.filter(request=sr).count() == 1
+    assert [a.name for a in sr.attachments.all()] == ["letter.pdf"]
     assert conversation.status == "resolved"
     assert conversation.contact.outcome == "request_raised"
 

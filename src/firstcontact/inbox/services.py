@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import io
 import json
 import logging
 import re
@@ -20,6 +21,7 @@ from email.utils import make_msgid
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Count, Exists, F, OuterRef, Q
 from django.db.models.functions import Lower
@@ -650,6 +652,14 @@ def _store_attachment(message: Message, parsed) -> Attachment:
     return attachment
 
 
+def _read_file(attachment: Attachment) -> bytes | None:
+    try:
+        with attachment.file.open("rb") as fh:
+            return fh.read()
+    except (OSError, ValueError):
+        return None
+
+
 ACKNOWLEDGEMENT = (
     "Thank you for your message. We have received it and will reply as soon as we can."
 )
@@ -988,8 +998,11 @@ def raise_request_from(
     attributes=None,
 ) -> ServiceRequest:
     """Raise a service request from the conversation: its words, its customer, its contact;
-    photos go with it (re-encoded), other attachments are listed on it; the conversation is
-    resolved as "request raised"."""
+    photos go with it (re-encoded), documents as the request's files (PDF, Word, Excel,
+    OpenDocument: checked by their content and size as any file kept with a request), and
+    anything else a request cannot keep is named on it; the conversation is resolved as
+    "request raised"."""
+    from firstcontact.servicerequests.attachments import attach_evidence, check_file
     from firstcontact.servicerequests.models import RequestPhoto
     from firstcontact.servicerequests.photos import UnreadablePhoto, reencode_photo
     from firstcontact.servicerequests.services import raise_request
@@ -1003,10 +1016,26 @@ def raise_request_from(
                 message__conversation=current, state=AttachmentState.STORED
             ).order_by("pk")
         )
-        others = [a.filename for a in attachments if not a.content_type.startswith("image/")]
+        ref = current.formatted_reference
+        documents: list[tuple[str, bytes]] = []
+        others: list[str] = []
+        for attachment in attachments:
+            if attachment.content_type.startswith("image/"):
+                continue
+            content = _read_file(attachment)
+            try:
+                if content is None:
+                    raise ValidationError("unreadable")
+                check_file(
+                    UploadedFile(io.BytesIO(content), attachment.filename, size=len(content))
+                )
+            except ValidationError:
+                others.append(attachment.filename)
+            else:
+                documents.append((attachment.filename, content))
         text = (description or "").strip()
         if others:
-            text += f"\n\nAttachments with message {current.formatted_reference}: " + ", ".join(
+            text += f"\n\nAttachments with message {ref} (kept on the message): " + ", ".join(
                 others
             )
         request = raise_request(
@@ -1029,6 +1058,11 @@ def raise_request_from(
                 continue
             photo = RequestPhoto(request=request, content_type=content_type, size=clean.size)
             photo.file.save("photo", clean, save=True)
+        # Sent by the resident: kept as theirs, checked again by content as they are stored.
+        attach_evidence(
+            request,
+            [("", f"Sent with message {ref}", name, ContentFile(data)) for name, data in documents],
+        )
         current.service_request = request
         current.save(update_fields=["service_request"])
         now = timezone.now()
