@@ -4,6 +4,7 @@ from firstcontact.desk import (
     casework_views,
     customer_edit_views,
     directory_views,
+    map_views,
     tell_us_once,
     views,
     work_views,
@@ -56,6 +57,7 @@ urlpatterns = [
     # The back office.
     path("work/", work_views.queue, name="work_queue"),
     path("work/assign/", work_views.queue_assign, name="work_assign"),
+    path("work/map/", map_views.request_map, name="work_map"),
     path("work/notifications/", work_views.notifications, name="work_notifications"),
     path(
         "work/notifications/<int:pk>/retry/",

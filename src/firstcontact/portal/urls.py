@@ -7,6 +7,7 @@ from firstcontact.portal.views import (
     directory,
     feedback,
     journey,
+    pin,
     privacy,
     reopen,
     start,
@@ -19,6 +20,7 @@ urlpatterns = [
     path("search/", start.search_page, name="search"),
     path("services/<slug:code>/", start.service_page, name="service"),
     path("report/", start.report_category, name="report"),
+    path("places/pin/", pin.pin_place, name="pin_place"),
     path("report/<slug:code>/", journey.journey_start, {"flow": "report"}, name="report_start"),
     path(
         "report/<slug:code>/<slug:step>/",

@@ -46,13 +46,28 @@
     }
     latitude.value = latlng.lat.toFixed(6);
     longitude.value = latlng.lng.toFixed(6);
-    // Announce the pin in words, not raw coordinates; emptied first so that placing it again
-    // is announced again.
+    // Announce the pin in words, not raw coordinates: the nearest street and postcode where
+    // the site knows them (portal/nearest.py), else "Pin placed on the map". Emptied first so
+    // that placing it again is announced again; only the latest pin's answer is announced.
     status.textContent = "";
-    window.setTimeout(function () {
-      status.textContent = element.dataset.pinPlaced;
-    }, 50);
+    var asked = ++announcements;
+    function announce(text) {
+      if (asked === announcements) {
+        status.textContent = text || element.dataset.pinPlaced;
+      }
+    }
+    if (!element.dataset.placeUrl || !window.fetch) {
+      window.setTimeout(announce, 50);
+      return;
+    }
+    var query = "?lat=" + encodeURIComponent(latitude.value) +
+      "&lng=" + encodeURIComponent(longitude.value);
+    window.fetch(element.dataset.placeUrl + query, { headers: { Accept: "application/json" } })
+      .then(function (response) { return response.ok ? response.json() : {}; })
+      .then(function (answer) { announce(answer.text); })
+      .catch(function () { announce(); });
   }
+  var announcements = 0;
 
   if (latitude.value && longitude.value) {
     place(window.L.latLng(parseFloat(latitude.value), parseFloat(longitude.value)));
