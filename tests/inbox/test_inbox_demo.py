@@ -88,3 +88,28 @@ def test_the_hub_adviser_sees_the_messages_queue_with_due_and_overdue(demo):
     page = client.get(f"/messages/{conversation.pk}/").content.decode()
     assert "St Michael" in page
     assert "<script>alert" not in page and "tracker.example.com" not in page
+
+
+def test_replies_show_their_delivery_and_the_raised_request_has_the_claim_form(demo):
+    """What README's demo paragraph promises: replies sent (texts delivered), and the pothole
+    raised from a message with its photo and its PDF on the request."""
+    from firstcontact.inbox.models import Message
+
+    replies = Message.objects.filter(direction=Direction.OUT)
+    assert {m.delivery for m in replies.filter(conversation__channel="email")} == {"sent"}
+    assert {m.delivery for m in replies.filter(conversation__channel="sms")} == {"delivered"}
+    request = Conversation.objects.exclude(service_request=None).get().service_request
+    assert request.photos.count() == 1
+    [claim] = request.attachments.all()
+    assert claim.name == "Vehicle damage claim.pdf" and claim.content_type == "application/pdf"
+    client = Client()
+    client.force_login(get_user_model().objects.get(username="highways"))
+    page = client.get(f"/work/requests/{request.reference}/").content.decode()
+    assert "Vehicle damage claim.pdf" in page
+    # The county's own login sees its mailboxes, not Egdon Homes' repairs.
+    queue = client.get("/messages/", {"status": "resolved"}).content.decode()
+    assert "Pothole on the B3143" in queue
+    assert (
+        "Kitchen tap dripping"
+        not in client.get("/messages/", {"status": "claimed"}).content.decode()
+    )

@@ -29,6 +29,7 @@ from firstcontact.demo.partnership import COUNTY, HOUSING, HUB, NHS, POLICE, Par
 from firstcontact.inbox import services
 from firstcontact.inbox.models import (
     Conversation,
+    DeliveryState,
     Direction,
     Mailbox,
     Message,
@@ -106,6 +107,8 @@ class Script:
     sms: bool = False
     html: str = ""
     photo: str = ""
+    # A PDF attached (its title): raised with the message, it goes onto the request as a file.
+    document: str = ""
     then: tuple[str, ...] = ()
     reply: str = ""
     follow_up: str = ""
@@ -208,9 +211,10 @@ SCRIPTS = [
         "highways",
         "Pothole on the B3143 near the school",
         "There is a deep pothole just by the school gates on the B3143. A car hit it this "
-        "morning. Photo attached.",
+        "morning. Photo and my claim form attached.",
         26,
         photo="Pothole",
+        document="Vehicle damage claim",
         then=("raise",),
         raise_service="pothole",
     ),
@@ -434,6 +438,7 @@ def _email(
     received: dt.datetime,
     number: int,
     in_reply_to: str = "",
+    document: str = "",
 ) -> bytes:
     msg = EmailMessage()
     msg["From"] = formataddr((name, sender)) if name else sender
@@ -451,7 +456,37 @@ def _email(
         msg.add_attachment(
             _picture(photo), maintype="image", subtype="jpeg", filename="IMG_3307.jpg"
         )
+    if document:
+        msg.add_attachment(
+            _pdf(document), maintype="application", subtype="pdf", filename=f"{document}.pdf"
+        )
     return msg.as_bytes()
+
+
+def _pdf(title: str) -> bytes:
+    """A one-page PDF saying `title` (enough for a viewer to open)."""
+    text = f"BT /F1 18 Tf 72 720 Td ({title}) Tj ET".encode("latin-1", "replace")
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R "
+        b"/Resources << /Font << /F1 5 0 R >> >> >>",
+        b"<< /Length %d >>\nstream\n%s\nendstream" % (len(text), text),
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for n, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n%s\nendobj\n" % (n, body)
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
+        len(objects) + 1,
+        xref,
+    )
+    return bytes(out)
 
 
 def _arrive(mailbox: Mailbox, raw: bytes, received: dt.datetime, *, source: str, **sms) -> None:
@@ -537,6 +572,7 @@ def create_inbox_demo(partnership: Partnership, now: dt.datetime) -> dict[str, i
                 text=script.text,
                 html=script.html,
                 photo=script.photo,
+                document=script.document,
                 received=received,
                 number=number,
             )
@@ -576,7 +612,13 @@ def _act(
             )
         elif action == "reply":
             sent = services.reply(user=user, conversation=conversation, text=script.reply)
-            Message.objects.filter(pk=sent.pk).update(created_at=at)
+            # Long since sent (and a text delivered, as Notify's receipt would say).
+            Message.objects.filter(pk=sent.pk).update(
+                created_at=at,
+                attempts=1,
+                delivery=DeliveryState.DELIVERED if sent.to.startswith("+") else DeliveryState.SENT,
+                delivery_updated_at=at + dt.timedelta(minutes=1),
+            )
             Conversation.objects.filter(pk=conversation.pk).update(
                 first_responded_at=at, last_message_at=at
             )
