@@ -235,7 +235,10 @@ class Model:
     trained: dict[str, Any] = field(default_factory=dict)
 
     def tables(self) -> list[np.ndarray]:
-        """log2(m/u) per field, indexed by level (0 for missing)."""
+        """log2(m/u) per field, indexed by level (0 for missing); worked out once."""
+        cached = self.__dict__.get("_tables")
+        if cached is not None:
+            return cached
         out = []
         for f in FIELD_NAMES:
             row = [0.0] + [
@@ -243,11 +246,15 @@ class Model:
                 for m, u in zip(self.m[f][1:], self.u[f][1:], strict=True)
             ]
             out.append(np.array(row))
+        self.__dict__["_tables"] = out
+        self.__dict__["_rows"] = [row.tolist() for row in out]
         return out
 
     def weight(self, levels: Sequence[int]) -> float:
-        tables = self.tables()
-        return float(sum(t[lv] for t, lv in zip(tables, levels, strict=True)))
+        if "_rows" not in self.__dict__:
+            self.tables()
+        rows = self.__dict__["_rows"]
+        return float(sum(row[lv] for row, lv in zip(rows, levels, strict=True)))
 
     def probability(self, weight: float) -> float:
         odds = self.prior / (1 - self.prior) * 2.0 ** max(min(weight, 60.0), -60.0)

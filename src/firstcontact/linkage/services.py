@@ -55,15 +55,26 @@ def customers_for_matching(queryset=None):
     )
 
 
+# The newest stored model, parsed once per process: (its id, the model).
+_parsed: dict[str, tuple[int, engine.Model]] = {}
+
+
 def current_model() -> engine.Model:
-    """The newest estimated model, or the engine's documented priors."""
-    stored = MatchModel.objects.order_by("-trained_at", "-pk").first()
-    if stored is None:
+    """The newest estimated model, or the engine's documented priors. One small query (its
+    id); its parameters are read and parsed only when a newer one is stored."""
+    newest = MatchModel.objects.order_by("-trained_at", "-pk").values_list("pk", flat=True).first()
+    if newest is None:
         return engine.DEFAULT_MODEL
+    cached = _parsed.get("model")
+    if cached is not None and cached[0] == newest:
+        return cached[1]
+    parameters = MatchModel.objects.filter(pk=newest).values_list("parameters", flat=True).first()
     try:
-        return engine.Model.from_dict(stored.parameters)
+        model = engine.Model.from_dict(parameters)
     except (KeyError, TypeError, ValueError):  # an older shape of parameters
-        return engine.DEFAULT_MODEL
+        model = engine.DEFAULT_MODEL
+    _parsed["model"] = (newest, model)
+    return model
 
 
 def save_model(model: engine.Model, *, records: int) -> MatchModel:
