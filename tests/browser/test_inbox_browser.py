@@ -1,6 +1,7 @@
 """The messages queue, a conversation (with an HTML body, a photo and an unknown sender) and a
 reply, in a real browser: the queue's filters, a reply left empty (GOV.UK error summary), a
-reply sent (in the thread, the email sent with the thread's headers); axe-core on each."""
+reply sent (in the thread with its delivery state, the email sent with the thread's headers);
+axe-core on each."""
 
 from __future__ import annotations
 
@@ -116,6 +117,8 @@ def test_an_officer_finds_a_message_in_the_queue_and_replies(page, page_problems
     page.get_by_role("button", name="Send reply").click()
     expect(page.locator(".govuk-notification-banner")).to_contain_text("on its way")
     expect(page.locator(".fc-thread")).to_contain_text("an inspector will visit")
+    # Its state: sent by the worker (the immediate backend here) through the mail server.
+    expect(page.locator(".fc-thread .govuk-tag--blue")).to_have_text("Sent")
     assert_no_axe_violations(page)
     save_screenshot(page, "messages-replied")
 
