@@ -143,3 +143,20 @@ def test_nobody_writes_to_a_deceased_customer(portal):
     request.refresh_from_db()
     assert notify_customer_of_request(request, subject="S", body="B") == []
     assert Notification.objects.count() == 1
+
+
+def test_a_deceased_customer_is_not_asked_for_a_survey(portal):
+    from firstcontact.insight.sampling import _consents_to_surveys
+
+    pat = create_customer(
+        user=None,
+        partner=portal.south,
+        given_name="Pat",
+        family_name="Example",
+        emails=["pat@example.org"],
+        consents=["surveys"],
+    )
+    assert _consents_to_surveys(pat)
+    Customer.objects.filter(pk=pat.pk).update(deceased=True)
+    pat.refresh_from_db()
+    assert not _consents_to_surveys(pat)

@@ -134,6 +134,7 @@ def selected(key: str, rate: float) -> bool:
 def _consents_to_surveys(customer) -> bool:
     return (
         customer is not None
+        and not customer.deceased  # told of their death: nobody writes to them
         and Consent.objects.current()
         .filter(customer=customer, purpose=ConsentPurpose.SURVEYS)
         .exists()
