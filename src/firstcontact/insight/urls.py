@@ -3,6 +3,7 @@ from django.urls import path
 from firstcontact.insight.pages import (
     agreements,
     calls,
+    complaints,
     dashboard,
     live,
     places,
@@ -28,6 +29,7 @@ urlpatterns = [
     path("recharges/", recharges.recharges_page, name="recharges"),
     path("statements/", statements.statements_page, name="statements"),
     path("referrals/", referrals.referrals_page, name="referrals"),
+    path("complaints/", complaints.complaints_page, name="complaints"),
     path("satisfaction/", satisfaction.satisfaction_page, name="satisfaction"),
     path("places/", places.places, name="places"),
     path("places/tasking/", places.tasking, name="tasking"),
