@@ -9,7 +9,8 @@ import io
 from django.core.management import call_command
 from django.utils import timezone
 
-from firstcontact.customers.models import Customer, CustomerChange
+from firstcontact.customers.merging import merge_customers
+from firstcontact.customers.models import Customer, CustomerChange, SourceRecord
 from firstcontact.customers.services import create_customer
 from firstcontact.linkage.models import CandidatePair
 from firstcontact.privacy.models import AuditEvent
@@ -111,3 +112,25 @@ def test_new_people_who_may_be_on_record_are_queued_for_the_steward(partnership,
     assert Customer.objects.filter(family_name="Ambleside").count() == 2
     _run(tmp_path, SECOND)
     assert CandidatePair.objects.count() == 1
+
+
+def test_a_record_merged_since_the_last_import_updates_its_survivor(partnership, tmp_path):
+    _run(tmp_path, FIRST, "january.csv")
+    imported = Customer.objects.get(family_name="Ambleside")
+    survivor = create_customer(
+        user=None,
+        partner=imported.partner,
+        given_name="Harriet",
+        family_name="Ambleside",
+        emails=["h.ambleside@example.org"],
+    )
+    # The survivor came from another system, so the imported record's source id stays on the
+    # tombstone: the next import must still reach the survivor.
+    SourceRecord.objects.create(partner=imported.partner, source_id="CRM-9", customer=survivor)
+    merge_customers(survivor, imported, by=None)
+    _run(tmp_path, SECOND, "february.csv")
+    survivor.refresh_from_db()
+    imported.refresh_from_db()
+    assert survivor.addresses.get(is_current=True).line1 == "1 New Road"
+    assert not imported.addresses.exists()
+    assert Customer.objects.filter(family_name="Ambleside", merged_into__isnull=True).count() == 1

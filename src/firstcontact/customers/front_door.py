@@ -149,7 +149,10 @@ def possible_duplicates(
     postcodes = {_clean(a.get("postcode", ""), clean_postcode) for a in addresses} - {""}
     postcodes |= set(customer.addresses.values_list("postcode", flat=True))
     found = list(
-        Customer.objects.filter(same).exclude(pk=customer.pk).distinct().order_by("-pk")[:limit]
+        Customer.objects.filter(same, merged_into__isnull=True)
+        .exclude(pk=customer.pk)
+        .distinct()
+        .order_by("-pk")[:limit]
     )
     if customer.kind == CustomerKind.PERSON and postcodes and customer.search_family:
         # A close name at the same postcode: the same last name, and first names that agree
@@ -157,7 +160,9 @@ def possible_duplicates(
         given = customer.search_given
         for other in (
             Customer.objects.filter(
-                search_family=customer.search_family, addresses__postcode__in=postcodes
+                search_family=customer.search_family,
+                addresses__postcode__in=postcodes,
+                merged_into__isnull=True,
             )
             .exclude(pk__in=[customer.pk, *(c.pk for c in found)])
             .distinct()

@@ -314,7 +314,11 @@ def _possible_duplicates(customer: Customer) -> list[int]:
             date_of_birth=customer.date_of_birth,
         )
     return sorted(
-        set(Customer.objects.filter(same).exclude(pk=customer.pk).values_list("pk", flat=True)[:10])
+        set(
+            Customer.objects.filter(same, merged_into__isnull=True)
+            .exclude(pk=customer.pk)
+            .values_list("pk", flat=True)[:10]
+        )
     )
 
 
@@ -460,6 +464,9 @@ def import_customers(
                 progress(1)
             if source_id in known:
                 customer = Customer.objects.get(pk=known[source_id])
+                # Merged since the last import: the details go to the surviving record.
+                while customer.merged_into_id:
+                    customer = customer.merged_into
                 if update_from_row(customer, data, source_file=path.name):
                     report.updated += 1
                 else:

@@ -88,7 +88,10 @@ def matching_records(
         same_place |= Q(addresses__postcode=postcode)
     if location.uprn:
         same_place |= Q(addresses__uprn=str(location.uprn))
-    named = Customer.objects.filter(kind=CustomerKind.PERSON, search_family=family)
+    # A record merged into another is a tombstone: its survivor is the one to mark.
+    named = Customer.objects.filter(
+        kind=CustomerKind.PERSON, search_family=family, merged_into__isnull=True
+    )
     at_place = set(named.filter(same_place).values_list("pk", flat=True))
     candidates = named.filter(
         Q(pk__in=at_place) | (Q(date_of_birth=date_of_birth) if date_of_birth else Q(pk__in=[]))
