@@ -144,6 +144,10 @@ def test_the_readmes_named_examples_are_in_the_demo(demo):
         "two saved views for `highways`": lambda: _exists(
             "casework.SavedView", user__username="highways", is_default=False
         ),
+        "Reported by 2 people": lambda: _exists("servicerequests.RequestSupporter"),
+        "street light, fixed three days ago": lambda: _exists(
+            "servicerequests.ServiceRequest", service__code="street-light", status="closed"
+        ),
     }
     for phrase, check in claims.items():
         assert phrase.replace("\n", " ") in " ".join(text.split()), phrase

@@ -318,7 +318,13 @@ def test_desk_checkbox_marks_a_description_public(client, partnership):
     client.post("/desk/raise/pothole/", {**data, "description": "Caller's own words"})
     client.post(
         "/desk/raise/pothole/",
-        {**data, "description": "Deep hole in the cycle lane", "description_public": "on"},
+        # The first is offered as already reported nearby: this is another problem.
+        {
+            **data,
+            "description": "Deep hole in the cycle lane",
+            "description_public": "on",
+            "nearby": "new",
+        },
     )
     descriptions = sorted(r["description"] for r in listing(client))
     assert descriptions == ["Deep hole in the cycle lane", "Pothole"]

@@ -31,6 +31,7 @@ from firstcontact.demo.geography import build_gazetteer
 from firstcontact.demo.inbox import create_inbox_demo
 from firstcontact.demo.partnership import COUNTY, DEMO_SLUGS, create_partnership
 from firstcontact.demo.people import create_people
+from firstcontact.demo.reported_nearby import create_reported_nearby_demo
 from firstcontact.demo.subject_access import create_subject_access_demo
 from firstcontact.demo.translations import create_translations
 from firstcontact.lifeevents.defaults import install_default_life_events
@@ -137,6 +138,9 @@ def load(*, people: int = DEFAULT_PEOPLE, seed: int = SEED, progress: bool = Fal
         create_demo_callbacks(partnership, now)
         # A photo on a request, urgent and 24-hour reports, evidence, complaints by service.
         create_case_work_examples(partnership)
+        # A pothole reported by two people, and a street light fixed three days ago that the
+        # resident can say is not fixed on /track/ (issue 18).
+        create_reported_nearby_demo(partnership)
         # Canned replies per partner and a saved view of the queue (/work/replies/, /work/).
         create_casework_demo(partnership)
         create_inbox_demo(partnership, now)  # mailboxes, SMS numbers, conversations

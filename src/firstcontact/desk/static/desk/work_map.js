@@ -23,7 +23,7 @@
   });
   panel.hidden = false;
 
-  var map = L.map(element, { scrollWheelZoom: false, maxZoom: 19 });
+  var map = L.map(element, { scrollWheelZoom: false, maxZoom: 19, fadeAnimation: false });
   if (element.dataset.tiles) {
     L.tileLayer(element.dataset.tiles, {
       attribution: element.dataset.attribution || "",
@@ -93,7 +93,7 @@
       var label = group.length + " requests here: select to zoom in";
       L.marker(bounds.getCenter(), { icon: clusterIcon(group.length), title: label })
         .on("click", function () {
-          map.fitBounds(bounds, { padding: [40, 40], maxZoom: map.getZoom() + 3 });
+          map.fitBounds(bounds, { padding: [40, 40], maxZoom: map.getMaxZoom() });
         })
         .addTo(layer)
         .getElement()
