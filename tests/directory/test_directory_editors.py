@@ -263,3 +263,23 @@ def test_an_organisations_partner_decides_who_edits_it(entries):
 
     assert list(editable_organizations(editor)) == [Organization.objects.get(pk=d.advice.pk)]
     assert not editable_services(other).exists()
+
+
+def test_incomplete_times_left_as_they_were_do_not_block_a_save(client, entries):
+    """The debt advice opens on Tuesdays at 09:00 with no closing time (as a feed may have
+    it): sending the form back with just a new phone number saves, and keeps those times."""
+    d, editor, *_ = entries
+    client.force_login(editor)
+    response = client.post(
+        edit_url(d.debt_advice),
+        form_data(
+            days=["TU"],
+            opens_at="09:00",
+            closes_at="",
+            phone="01632 960 555",
+            terms=[str(d.debt.pk)],
+        ),
+    )
+    assert response.status_code == 302
+    assert d.debt_advice.phones.get().number == "01632 960 555"
+    assert Schedule.objects.filter(service_at_location=d.debt_at, byday="TU").exists()

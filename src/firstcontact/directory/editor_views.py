@@ -116,10 +116,9 @@ def _initial(service: Service) -> dict:
         "contact_name": contact.name if contact else "",
         "contact_email": contact.email if contact else "",
         "days": schedule.byday.split(",") if schedule else [],
-        "opens_at": schedule.opens_at.strftime("%H:%M") if schedule and schedule.opens_at else "",
-        "closes_at": schedule.closes_at.strftime("%H:%M")
-        if schedule and schedule.closes_at
-        else "",
+        # Times as times (not text), so an untouched field is not "changed".
+        "opens_at": schedule.opens_at if schedule else None,
+        "closes_at": schedule.closes_at if schedule else None,
         "cost": "paid" if paid else ("free" if costs else ""),
         "amount": paid.amount if paid else None,
         "amount_description": paid.amount_description if paid else "",

@@ -226,6 +226,7 @@ class ServiceEditForm(forms.Form):
     opens_at = forms.TimeField(
         label="Opens at",
         required=False,
+        widget=forms.TimeInput(format="%H:%M"),
         help_text="Like 09:00",
         input_formats=["%H:%M", "%H.%M", "%H:%M:%S"],
         error_messages={"invalid": "Enter a time like 09:00"},
@@ -233,6 +234,7 @@ class ServiceEditForm(forms.Form):
     closes_at = forms.TimeField(
         label="Closes at",
         required=False,
+        widget=forms.TimeInput(format="%H:%M"),
         help_text="Like 17:30",
         input_formats=["%H:%M", "%H.%M", "%H:%M:%S"],
         error_messages={"invalid": "Enter a time like 17:30"},
@@ -348,6 +350,21 @@ class ServiceEditForm(forms.Form):
             self.add_error(
                 "maximum_age", "The oldest age must be the same as or above the youngest"
             )
+        # Times and costs are checked when they are changed: an imported entry's incomplete
+        # times (opening, no closing) must not stop an editor correcting its phone number.
+        changed = set(self.changed_data)
+        if changed & {"days", "opens_at", "closes_at"}:
+            self._clean_times(data)
+        if (
+            changed & {"cost", "amount"}
+            and data.get("cost") == "paid"
+            and data.get("amount") in (None, "")
+            and "amount" not in self.errors
+        ):
+            self.add_error("amount", "Enter the charge in pounds, like 3.50")
+        return data
+
+    def _clean_times(self, data: dict) -> None:
         opens, closes = data.get("opens_at"), data.get("closes_at")
         if data.get("days") and not (opens and closes):
             if not opens and "opens_at" not in self.errors:
@@ -358,10 +375,3 @@ class ServiceEditForm(forms.Form):
             self.add_error("closes_at", "The closing time must be after the opening time")
         if (opens or closes) and not data.get("days") and "days" not in self.errors:
             self.add_error("days", "Choose the days it is open")
-        if (
-            data.get("cost") == "paid"
-            and data.get("amount") in (None, "")
-            and "amount" not in self.errors
-        ):
-            self.add_error("amount", "Enter the charge in pounds, like 3.50")
-        return data
