@@ -41,6 +41,8 @@ def test_team_leader_adds_a_reply_and_an_officer_inserts_it(page, partnership):
     page.locator("#action-public").get_by_role("button", name="Insert the canned reply").click()
     text = page.locator("#action-public textarea")
     expect(text).to_have_value(f"We have booked the repair of {request.formatted_reference}.")
+    expect(page.locator("#public-inserted")).to_contain_text("Inserted “Repair booked”")
+    expect(page.locator("#public-insert")).to_be_focused()
     assert_no_axe_violations(page)
     save_screenshot(page, "canned-reply-inserted")
     page.get_by_role("button", name="Send update").click()
@@ -64,6 +66,8 @@ def test_insert_works_without_javascript(page_without_js, partnership):
     expect(page.locator("#action-close textarea")).to_have_value(
         f"{request.formatted_reference} is done."
     )
+    # A fresh page without JavaScript: the text it filled has the focus.
+    expect(page.locator("#action-close textarea")).to_be_focused()
 
 
 def test_bulk_close_lists_each_request_and_a_view_is_saved(page, partnership):
@@ -97,6 +101,7 @@ def test_bulk_close_lists_each_request_and_a_view_is_saved(page, partnership):
     page.get_by_label("Closed").check()
     page.get_by_label("Outcome (when closing)").select_option(label="Fixed")
     assert_no_axe_violations(page)
+    save_screenshot(page, "queue-bulk-form")
     page.get_by_role("button", name="Apply to selected").click()
     results = page.locator("#bulk-results")
     expect(results).to_contain_text("Done")

@@ -208,7 +208,7 @@ def test_insert_fills_the_form_without_sending(client, partnership, resident, re
         f"{request.formatted_reference} (Pothole)" in page
     )
     assert 'id="action-public" open' in page
-    assert "Inserted “Repair booked”: check it, then send it below." in page
+    assert "Inserted “Repair booked” below: check it, then send it." in page
     # Nothing was sent: the officer reads it, then sends it with the form's own button.
     assert not RequestUpdate.objects.filter(
         request=request, public=True, text__contains="booked"

@@ -348,5 +348,5 @@ def _one(user, request, version, choice, outcome, text, tell_resident, reply) ->
     )
     done = choice.done + (f": {ClosureOutcome(outcome).label.lower()}" if outcome else "")
     if public:
-        done += ". The resident can see your message"
+        done += ". The resident is told"
     return ItemResult(ref, True, done + ".", request.reference)

@@ -196,12 +196,16 @@ def insert_reply(request: HttpRequest, reference: str) -> HttpResponse:
         typed = str(initial.get(field, "")).rstrip()
         filled = reply_text_for(request.user, reply, sr)
         initial[field] = f"{typed}\n\n{filled}" if typed else filled
-        messages.success(request, f"Inserted “{reply.title}”: check it, then send it below.")
     form = form_class(initial=initial, prefix=into)
     form.opened = True
-    form.fields[field].widget.attrs["autofocus"] = True
+    if not request.htmx:
+        # A fresh page: focus the text. In place (htmx), focus stays on the Insert button
+        # (htmx keeps it by its id), and its status line says what was inserted.
+        form.fields[field].widget.attrs["autofocus"] = True
     context = _request_context(request, sr, {into: form})
+    # Said beside the picker (role="status"), not in a banner: the page stays where it was.
     context["inserted"] = reply
+    context["inserted_into"] = into
     return render(request, "work/request.html", context)
 
 

@@ -40,5 +40,5 @@ def reply_picker(context, sr, name):
         "replies": list(replies_for_request(user, sr)),
         "sr": sr,
         "name": name,
-        "inserted": context.get("inserted"),
+        "inserted": context.get("inserted") if context.get("inserted_into") == name else None,
     }
