@@ -101,3 +101,16 @@ def test_clusters_join_pairs_transitively():
 
 def _fields(record: engine.Record) -> dict:
     return {name: getattr(record, name) for name in engine.Record.__slots__}
+
+
+def test_an_exact_rare_name_counts_for_more_than_a_common_one():
+    records = [engine.Record(id=n, given="ann", family="smith") for n in range(300)]
+    records += [engine.Record(id=300 + n, given="ann", family=f"rare{n}") for n in range(300)]
+    model = engine.estimate_tf(records, model=engine.DEFAULT_MODEL)
+    smiths = (records[0], records[1])
+    rare = (records[300], engine.Record(id=999, given="ann", family="rare0"))
+    levels = engine.compare(*smiths)
+    assert levels == engine.compare(*rare)
+    assert model.pair_weight(*rare, levels) > model.pair_weight(*smiths, levels) + 5
+    # Stored and read back, the frequencies come too.
+    assert engine.Model.from_dict(model.as_dict()).tf == model.tf

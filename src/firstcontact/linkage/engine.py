@@ -24,7 +24,7 @@ import math
 import random
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -226,13 +226,17 @@ def level_names(levels: Sequence[int]) -> dict[str, str]:
 
 @dataclass
 class Model:
-    """m and u per field and level (level 0, missing, is ignored), and the prior λ: the
-    chance that a compared (blocked) pair is the same person."""
+    """m and u per field and level (level 0, missing, is ignored), the prior λ (the chance
+    that two records picked at random are one person), and term frequencies: how common each
+    common given and family name is (`tf`: field -> {value: share of records}, with "" the
+    share a value not listed is given), so that an exact match on a rare name counts for more
+    than one on a common name, as Splink's term frequency adjustments do."""
 
     m: dict[str, list[float]]
     u: dict[str, list[float]]
     prior: float
     trained: dict[str, Any] = field(default_factory=dict)
+    tf: dict[str, dict[str, float]] = field(default_factory=dict)
 
     def tables(self) -> list[np.ndarray]:
         """log2(m/u) per field, indexed by level (0 for missing); worked out once."""
@@ -256,12 +260,36 @@ class Model:
         rows = self.__dict__["_rows"]
         return float(sum(row[lv] for row, lv in zip(rows, levels, strict=True)))
 
+    def tf_adjustment(self, name: str, value: str) -> float:
+        """What an exact match on `value` of `name` adds beyond the exact level's own weight:
+        log2(u of an exact match / the value's frequency). 0 without term frequencies."""
+        table = self.tf.get(name)
+        if not table or not value:
+            return 0.0
+        share = table.get(value, table.get("", 0.0))
+        u_exact = self.u[name][LEVEL[name]["exact"]]
+        return math.log2(u_exact / share) if share > 0 and u_exact > 0 else 0.0
+
+    def pair_weight(self, a: Record, b: Record, levels: Sequence[int]) -> float:
+        """The weight of a pair, with the term frequency adjustments for exact names."""
+        weight = self.weight(levels)
+        for name, attr in TF_FIELDS.items():
+            if levels[FIELD_NAMES.index(name)] == LEVEL[name]["exact"]:
+                weight += self.tf_adjustment(name, getattr(a, attr))
+        return weight
+
     def probability(self, weight: float) -> float:
         odds = self.prior / (1 - self.prior) * 2.0 ** max(min(weight, 60.0), -60.0)
         return odds / (1 + odds)
 
     def as_dict(self) -> dict[str, Any]:
-        return {"m": self.m, "u": self.u, "prior": self.prior, "trained": self.trained}
+        return {
+            "m": self.m,
+            "u": self.u,
+            "prior": self.prior,
+            "trained": self.trained,
+            "tf": self.tf,
+        }
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Model:
@@ -270,6 +298,7 @@ class Model:
             u={f: list(data["u"][f]) for f in FIELD_NAMES},
             prior=float(data["prior"]),
             trained=dict(data.get("trained", {})),
+            tf={f: dict(values) for f, values in data.get("tf", {}).items()},
         )
 
 
@@ -338,7 +367,7 @@ def estimate_u(
         row = [0.0] + [max(c / seen, floor) for c in counts[f][1:]]
         total = sum(row[1:])
         u[f] = [0.0] + [v / total for v in row[1:]]
-    return Model(m=model.m, u=u, prior=model.prior, trained={**model.trained, "u_pairs": pairs})
+    return replace(model, u=u, trained={**model.trained, "u_pairs": pairs})
 
 
 def _em(
@@ -398,10 +427,9 @@ def estimate_m(
         f: [0.0, *map(float, np.mean(found, axis=0)[1:])] if found else list(model.m[f])
         for f, found in estimates.items()
     }
-    return Model(
+    return replace(
+        model,
         m=new_m,
-        u=model.u,
-        prior=model.prior,
         trained={**model.trained, "m_from": {f: len(v) for f, v in estimates.items()}},
     )
 
@@ -411,9 +439,6 @@ def estimate_prior(levels: np.ndarray, *, model: Model, total_pairs: int) -> Mod
     matches among the compared pairs (by EM on λ alone, m and u fixed) over every pair."""
     if len(levels) == 0 or total_pairs <= 0:
         return model
-    _, blocked_prior = _em(
-        levels, model=model, fields=range(len(FIELD_NAMES)), iterations=0, prior=0.1
-    )
     w = weights(levels, model)
     prior = 0.1
     for _ in range(30):
@@ -421,12 +446,32 @@ def estimate_prior(levels: np.ndarray, *, model: Model, total_pairs: int) -> Mod
         prior = float(np.clip((1.0 / (1.0 + 2.0**-log_odds)).mean(), 1e-9, 1 - 1e-9))
     expected = prior * len(levels)
     random_prior = min(max(expected / total_pairs, 1e-12), 0.5)
-    return Model(
-        m=model.m,
-        u=model.u,
+    return replace(
+        model,
         prior=random_prior,
         trained={**model.trained, "expected_matches": round(expected, 1)},
     )
+
+
+# The fields whose exact matches are weighed by how common the value is, and the record's
+# attribute holding it; and how many of the commonest values a model keeps (the rest are
+# rare: each counts as seen once).
+TF_FIELDS = {"given_name": "given", "family_name": "family"}
+TF_KEEP = 20_000
+
+
+def estimate_tf(records: Sequence[Record], *, model: Model) -> Model:
+    """The share of records with each of the commonest given and family names."""
+    tf: dict[str, dict[str, float]] = {}
+    for name, attr in TF_FIELDS.items():
+        counts = Counter(v for v in (getattr(r, attr) for r in records) if v)
+        total = sum(counts.values())
+        if total < 50:
+            continue
+        table = {v: c / total for v, c in counts.most_common(TF_KEEP) if c > 1}
+        table[""] = 1 / total
+        tf[name] = table
+    return replace(model, tf=tf)
 
 
 # --- blocking ----------------------------------------------------------------------------------
@@ -551,9 +596,30 @@ def compare_pairs(
     return out
 
 
-def weights(levels: np.ndarray, model: Model) -> np.ndarray:
+def weights(
+    levels: np.ndarray,
+    model: Model,
+    records: Sequence[Record] | None = None,
+    pairs: np.ndarray | None = None,
+) -> np.ndarray:
+    """Each pair's match weight; with the records and pairs, adjusted for how common an
+    exactly matching name is (Model.tf)."""
     tables = model.tables()
-    return sum(tables[k][levels[:, k]] for k in range(len(FIELD_NAMES)))
+    w = sum(tables[k][levels[:, k]] for k in range(len(FIELD_NAMES)))
+    if records is None or pairs is None or not model.tf or len(pairs) == 0:
+        return w
+    for name, attr in TF_FIELDS.items():
+        k = FIELD_NAMES.index(name)
+        exact = np.flatnonzero(levels[:, k] == LEVEL[name]["exact"])
+        if len(exact) == 0 or name not in model.tf:
+            continue
+        adjust = {}
+        for row in exact.tolist():
+            value = getattr(records[int(pairs[row, 0])], attr)
+            if value not in adjust:
+                adjust[value] = model.tf_adjustment(name, value)
+            w[row] += adjust[value]
+    return w
 
 
 def probabilities(w: np.ndarray, model: Model) -> np.ndarray:
@@ -584,7 +650,7 @@ def clusters(n: int, pairs: Iterable[tuple[int, int]]) -> list[int]:
 # more people there are, the more evidence two namesakes need (`threshold_weight`).
 # Linking within one partner without review needs far more: AUTO_LINK_PROBABILITY, and never
 # a weight below AUTO_LINK_WEIGHT.
-DEFAULT_PROBABILITY = 0.8
+DEFAULT_PROBABILITY = 0.6
 AUTO_LINK_PROBABILITY = 0.9999
 AUTO_LINK_WEIGHT = 24.0
 
@@ -658,7 +724,7 @@ def train(
     for name, (key, fields) in TRAINING_RULES.items():
         pairs = training_pairs(records, key, max_pairs=em_pairs)
         samples[name] = (compare_pairs(records, pairs), fields)
-    model = estimate_m(samples, model=model)
+    model = estimate_tf(records, model=estimate_m(samples, model=model))
     n = len(records)
     return estimate_prior(levels, model=model, total_pairs=n * (n - 1) // 2)
 
@@ -685,7 +751,7 @@ def link(
         model = train(records, levels, u_pairs=u_pairs)
     if threshold is None:
         threshold = threshold_weight(model)
-    w = weights(levels, model)
+    w = weights(levels, model, records, pairs)
     p = probabilities(w, model)
     chosen = pairs[w >= threshold]
     cluster_of = clusters(len(records), chosen.tolist())

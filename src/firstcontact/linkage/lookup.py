@@ -183,7 +183,7 @@ def likely_matches(
     scored = []
     for candidate in records_by_id(ids):
         levels = engine.compare(record, candidate)
-        weight = model.weight(levels)
+        weight = model.pair_weight(record, candidate, levels)
         if weight >= threshold:
             scored.append((weight, candidate.id, levels))
     scored.sort(key=lambda s: (-s[0], s[1]))

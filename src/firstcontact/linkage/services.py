@@ -86,7 +86,7 @@ def score_records(
 ) -> tuple[float, float, dict[str, str]]:
     model = model or current_model()
     levels = engine.compare(a, b)
-    weight = model.weight(levels)
+    weight = model.pair_weight(a, b, levels)
     return weight, model.probability(weight), engine.level_names(levels)
 
 
