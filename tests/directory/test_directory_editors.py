@@ -283,3 +283,11 @@ def test_incomplete_times_left_as_they_were_do_not_block_a_save(client, entries)
     assert response.status_code == 302
     assert d.debt_advice.phones.get().number == "01632 960 555"
     assert Schedule.objects.filter(service_at_location=d.debt_at, byday="TU").exists()
+
+
+def test_the_staff_navigation_links_editors_to_their_entries(client, partnership, entries):
+    _d, editor, *_ = entries
+    client.force_login(editor)
+    assert 'href="/directory-editor/"' in client.get("/desk/directory/").content.decode()
+    client.force_login(partnership.hub_adviser)
+    assert 'href="/directory-editor/"' not in client.get("/desk/directory/").content.decode()
