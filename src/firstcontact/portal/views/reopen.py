@@ -80,4 +80,5 @@ def reopen(request: HttpRequest) -> HttpResponse:
                 follow_up=result.request if result.new else None,
                 reopened=True,
             )
-    return result_page(request, service_request, reopen_form=form, status=400)
+    # The form again with its error, as every resident form answers one.
+    return result_page(request, service_request, reopen_form=form)
