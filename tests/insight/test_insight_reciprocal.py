@@ -153,6 +153,17 @@ def test_who_may_raise_and_from_what(client, at_a, partnership):
     council_request = at_a["made"]["flytip"][0]
     assert client.get(RAISE, {"from": council_request.reference}).status_code == 404
     assert client.get(RAISE, {"from": "not-a-ref"}).status_code == 404
+    client.force_login(at_a["street_officer"])
+    own_flytip = at_a["made"]["flytip"][0]
+    assert client.get(RAISE, {"from": own_flytip.reference}).status_code == 200
+    client.force_login(at_a["police_officer"])
+    pothole = ServiceRequest.objects.create(
+        reference=new_reference(),
+        service=partnership.pothole,
+        channel="phone",
+        responsible_partner=partnership.police,
+    )
+    assert client.get(RAISE, {"from": pothole.reference}).status_code == 403  # not community safety
     assert not ReciprocalRequest.objects.exists()
 
 

@@ -44,12 +44,17 @@ def may_raise_for_other_agency(user) -> bool:
 
 def originating_request(user, reference: str) -> ServiceRequest:
     """The user's own request to raise from: 404 unless they read it (audited as a view, as
-    any request page is), 403 unless they act for the partner holding it."""
+    any request page is), 403 unless they act for the partner holding it and it is a
+    community-safety request."""
     origin = get_request(user, reference)
     if origin.responsible_partner_id not in acting_partner_ids(user):
         raise PermissionDenied(
             f"Only staff acting for {origin.responsible_partner.name} raise requests for "
             "other agencies from this request."
+        )
+    if origin.service_id not in community_safety_service_ids():
+        raise PermissionDenied(
+            "Requests for other agencies are raised from community-safety requests only."
         )
     return origin
 
