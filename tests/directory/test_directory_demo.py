@@ -73,3 +73,27 @@ def test_lgsl_terms_are_real_lgsl_codes(demo):
     assert terms.exists()
     missing = sorted(set(terms.values_list("code", flat=True)) - codes)
     assert not missing, f"LGSL codes not in the LGSL list: {missing}"
+
+
+def test_a_demo_welcome_pack_lists_every_section(demo):
+    """Every section has something near each demo town's district (GP surgeries, schools,
+    libraries, leisure, recycling, councillors' surgeries, bins, key services)."""
+    from firstcontact.directory.welcome import SECTIONS, create_pack, sections
+    from firstcontact.partners.geography import Location as Place
+
+    for district in ("WX1", "WX5", "WX9"):
+        postcode = Postcode.objects.filter(postcode__startswith=f"{district} ").first().postcode
+        pack = create_pack(Place(postcode=postcode))
+        found = {s.code: s.results for s in sections(pack)}
+        assert set(found) == {code for code, _title, _limit in SECTIONS}, district
+        assert all(f.distance_m is not None for f in found["gp"])
+
+
+def test_the_demo_directory_editor_has_stale_entries_to_check(client, demo):
+    from django.contrib.auth.models import User
+
+    client.force_login(User.objects.get(username="directory-editor"))
+    page = client.get("/directory-editor/").content.decode()
+    assert "past review or never checked" in page
+    stale = client.get("/directory-editor/stale/").content.decode()
+    assert "Overdue" in stale and "Not checked" in stale

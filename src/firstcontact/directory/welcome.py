@@ -40,7 +40,8 @@ from firstcontact.partners.geography import Location, normalise_outward_code
 
 WELCOME_TAXONOMY = "Welcome pack"
 EXPIRES_AFTER = dt.timedelta(days=90)
-RADIUS_M = 15_000
+# Rural districts are large: the nearest few within 25 km (the finder's widest), nearest first.
+RADIUS_M = 25_000
 
 # (term code, heading, how many to show): the pack's sections, in order.
 SECTIONS = [
