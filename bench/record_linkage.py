@@ -127,7 +127,7 @@ def splink_on_fake_1000(rows: list[dict[str, str]]) -> dict:
             block_on("city", "substr(first_name, 1, 1)"),
         ],
     )
-    linker = Linker(DuckDBAPI().register(frame), settings)
+    linker = Linker(DuckDBAPI().register(frame), settings, log_level=logging.ERROR)
     linker.training.estimate_probability_two_random_records_match(
         [block_on("first_name", "surname", "dob"), block_on("email")], recall=0.7
     )
