@@ -57,11 +57,15 @@ def test_reporting_to_the_other_agency_passes_axe(page, partnership):
     page.get_by_role("link", name="Report to another agency").first.click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Report to another agency")
     assert_no_axe_violations(page)
-    page.get_by_role("button", name="Raise the request").click()
+    page.get_by_role("button", name="Continue").click()
     expect(page.locator(".govuk-error-summary")).to_contain_text("Choose the problem to report")
     assert_no_axe_violations(page)
 
     page.get_by_label("Fly-tipping: South Wessex District Council").check()
+    page.get_by_role("button", name="Continue").click()
+    page.get_by_role("button", name="Raise the request").click()  # nothing said: an error
+    expect(page.locator(".govuk-error-summary")).to_contain_text("Say what the other agency")
+    assert_no_axe_violations(page)
     page.get_by_label("Street or landmark (optional)").fill("Lay-by on the Dorchester road")
     page.get_by_label("What did you find?").fill("Builders' rubble across the lay-by.")
     page.get_by_role("button", name="Raise the request").click()

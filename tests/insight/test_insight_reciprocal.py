@@ -170,13 +170,39 @@ def test_who_may_raise_and_from_what(client, at_a, partnership):
 def test_mistakes_are_error_messages(client, at_a, partnership):
     client.force_login(at_a["police_officer"])
     response = client.post(RAISE, {"place": A.key, "service": str(partnership.asb.pk)})
-    assert response.status_code == 200
     page = response.content.decode()
-    assert "Error: " in page and "Say what the other agency should know" in page
-    assert "Select a valid choice" in page  # its own service is not the other agency's
+    assert response.status_code == 200 and "<title>Error: Report to another agency" in page
+    assert "Choose a problem from the list" in page  # its own service is not the other's
+    page = client.get(RAISE, {"place": A.key, "service": ""}).content.decode()
+    assert "Choose the problem to report" in page
+    response = client.post(RAISE, {"place": A.key, "service": str(at_a["flytip"].pk)})
+    page = response.content.decode()
+    assert "Say what the other agency should know" in page and "Raise the request" in page
     response = raise_at_a(client, at_a, description="x" * 2001)
     assert "Ensure this value has at most 2000 characters" in response.content.decode()
     assert not ReciprocalRequest.objects.exists()
+
+
+def test_the_services_own_questions_are_asked(client, at_a, partnership):
+    from firstcontact.catalogue.models import ServiceAttribute
+
+    ServiceAttribute.objects.create(
+        service=at_a["flytip"],
+        code="waste",
+        description="What kind of waste is it?",
+        datatype="string",
+        required=True,
+        order=1,
+    )
+    client.force_login(at_a["police_officer"])
+    step2 = client.get(RAISE, {"place": A.key, "service": at_a["flytip"].pk}).content.decode()
+    assert "What kind of waste is it?" in step2
+    response = raise_at_a(client, at_a)
+    assert response.status_code == 200 and "What kind of waste is it?" in response.content.decode()
+    assert not ReciprocalRequest.objects.exists()
+    response = raise_at_a(client, at_a, attr_waste="Builders' rubble")
+    assert response.status_code == 302
+    assert ReciprocalRequest.objects.get().raised.attributes == {"waste": "Builders' rubble"}
 
 
 def test_the_tasking_list_offers_it_per_place(client, at_a):

@@ -312,14 +312,33 @@ class PlaceActionForm(forms.Form):
         return due
 
 
-class ReciprocalRaiseForm(forms.Form):
-    """Raising a request for the other agency at a place (insight.reciprocal)."""
+class ReciprocalServiceForm(forms.Form):
+    """Reporting to another agency, step 1: the problem (and so the agency) at this place."""
 
     service = forms.ChoiceField(
         label="What should the other agency deal with?",
         widget=forms.RadioSelect,
-        error_messages={"required": "Choose the problem to report"},
+        error_messages={
+            "required": "Choose the problem to report",
+            "invalid_choice": "Choose a problem from the list",
+        },
     )
+
+    def __init__(self, data=None, *, options, **kwargs):
+        super().__init__(data, **kwargs)
+        self.options = {str(service.pk): (service, delivery) for service, delivery in options}
+        self.fields["service"].choices = [
+            (key, f"{service.name}: {delivery.partner.name}")
+            for key, (service, delivery) in self.options.items()
+        ]
+
+    def chosen(self):
+        return self.options[self.cleaned_data["service"]] if self.is_valid() else None
+
+
+class ReciprocalRaiseForm(forms.Form):
+    """Step 2: the service's own questions (as the desk asks them), where, and what."""
+
     from_partner = forms.ChoiceField(label="Raised for", required=False)
     address = forms.CharField(
         label="Street or landmark (optional)",
@@ -336,13 +355,19 @@ class ReciprocalRaiseForm(forms.Form):
         error_messages={"required": "Say what the other agency should know"},
     )
 
-    def __init__(self, data=None, *, options, from_partners, **kwargs):
+    def __init__(self, data=None, *, service, from_partners, **kwargs):
+        from firstcontact.catalogue.models import Automated
+        from firstcontact.desk.forms import RaiseRequestForm, attribute_field_name
+
         super().__init__(data, **kwargs)
-        self.options = {str(service.pk): (service, delivery) for service, delivery in options}
-        self.fields["service"].choices = [
-            (key, f"{service.name}: {delivery.partner.name}")
-            for key, (service, delivery) in self.options.items()
+        self.attribute_specs = [
+            a for a in service.attributes.all() if a.automated != Automated.SERVER_SET
         ]
+        questions = {
+            attribute_field_name(a.code): RaiseRequestForm._attribute_field(a)
+            for a in self.attribute_specs
+        }
+        self.fields = {**questions, **self.fields}
         self.partners = {str(p.pk): p for p in from_partners}
         if len(self.partners) > 1:
             self.fields["from_partner"].required = True
@@ -355,9 +380,26 @@ class ReciprocalRaiseForm(forms.Form):
         else:
             del self.fields["from_partner"]
 
-    def chosen(self) -> tuple:
-        """(service, partner raising it) once valid."""
-        service, _ = self.options[self.cleaned_data["service"]]
+    def raising_partner(self):
         if "from_partner" in self.fields:
-            return service, self.partners[self.cleaned_data["from_partner"]]
-        return service, next(iter(self.partners.values()))
+            return self.partners[self.cleaned_data["from_partner"]]
+        return next(iter(self.partners.values()))
+
+    def attribute_answers(self) -> dict[str, object]:
+        from firstcontact.desk.forms import attribute_field_name
+
+        answers = {}
+        for attribute in self.attribute_specs:
+            value = self.cleaned_data.get(attribute_field_name(attribute.code))
+            if value not in (None, "", []):
+                answers[attribute.code] = value
+        return answers
+
+    def error_mapping(self) -> dict[str, str]:
+        from firstcontact.desk.forms import attribute_field_name
+
+        mapping = {
+            f"attribute[{a.code}]": attribute_field_name(a.code) for a in self.attribute_specs
+        }
+        mapping.update({"location": "__all__", "lat": "__all__", "service_code": "__all__"})
+        return mapping

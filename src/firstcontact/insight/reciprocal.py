@@ -90,6 +90,7 @@ def raise_for_other_agency(
     from_partner: Partner,
     origin: ServiceRequest | None = None,
     place: str = "",
+    attributes: dict | None = None,
 ) -> ServiceRequest:
     """Raise the request for the other partner and link it to where it came from, in one
     transaction. ValidationError (field-named) when the place routes the service back to the
@@ -117,6 +118,7 @@ def raise_for_other_agency(
             location=location,
             description=description,
             description_public=False,
+            attributes=attributes or {},
         )
         ReciprocalRequest.objects.create(
             raised=raised, origin=origin, place=place, from_partner=from_partner, raised_by=user

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_http_methods
 
 from firstcontact.desk.forms import apply_errors, error_dict
 from firstcontact.insight import hotspots
-from firstcontact.insight.forms import ReciprocalRaiseForm
+from firstcontact.insight.forms import ReciprocalRaiseForm, ReciprocalServiceForm
 from firstcontact.insight.hotspots import Square
 from firstcontact.insight.pages.base import nav, page_for
 from firstcontact.insight.reciprocal import (
@@ -99,24 +99,37 @@ def _place_from_query(request: HttpRequest) -> dict:
 @raise_page_for
 @require_http_methods(["GET", "POST"])
 def reciprocal_raise(request: HttpRequest) -> HttpResponse:
+    """Step 1 (GET): the problem, and so the agency, at this place. Step 2 (GET with a service,
+    then POST): that service's questions, where and what; raised, then back to where it came
+    from, which now lists it."""
     user = request.user
     where = _place_from_query(request)
     origin = where["origin"]
-    acting = acting_partner_ids(user)
     from_partners = (
         [origin.responsible_partner]
         if origin is not None
-        else list(Partner.objects.filter(pk__in=acting).order_by("name"))
+        else list(Partner.objects.filter(pk__in=acting_partner_ids(user)).order_by("name"))
     )
     options = other_agency_options(where["location"], {p.pk for p in from_partners})
+    params = request.POST if request.method == "POST" else request.GET
+    # Bound once step 1 is submitted ("choosing"; no radio ticked sends no service at all).
+    submitted = "service" in params or "choosing" in params
+    choose = ReciprocalServiceForm(
+        {"service": params.get("service", "")} if submitted else None, options=options
+    )
+    chosen = choose.chosen()
+    context = {"where": where, "options": options, "nav": nav(request), "choose": choose}
+    if chosen is None:
+        # Step 1 (again, with its error, if the choice was missing or not on the list).
+        return render(request, "insight/reciprocal_raise.html", {**context, "form": choose})
+    service, delivery = chosen
     form = ReciprocalRaiseForm(
         request.POST if request.method == "POST" else None,
-        options=options,
+        service=service,
         from_partners=from_partners,
         initial={"address": where["address"]},
     )
     if request.method == "POST" and form.is_valid():
-        service, from_partner = form.chosen()
         location = where["location"]
         address = form.cleaned_data["address"].strip()
         if address:
@@ -133,12 +146,13 @@ def reciprocal_raise(request: HttpRequest) -> HttpResponse:
                 service=service,
                 location=location,
                 description=form.cleaned_data["description"],
-                from_partner=from_partner,
+                from_partner=form.raising_partner(),
                 origin=origin,
                 place=where["place"],
+                attributes=form.attribute_answers(),
             )
         except ValidationError as exc:
-            apply_errors(form, error_dict(exc), {"service_code": "service", "location": "__all__"})
+            apply_errors(form, error_dict(exc), form.error_mapping())
         else:
             messages.success(
                 request,
@@ -149,10 +163,5 @@ def reciprocal_raise(request: HttpRequest) -> HttpResponse:
             if origin is not None:
                 return redirect("desk:work_request", reference=origin.reference)
             return redirect(f"{reverse('insight:place_actions')}?place={where['place']}")
-    context = {
-        "form": form,
-        "where": where,
-        "options": options,
-        "nav": nav(request),
-    }
+    context.update(form=form, service=service, delivery=delivery)
     return render(request, "insight/reciprocal_raise.html", context)
