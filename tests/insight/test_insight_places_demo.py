@@ -31,3 +31,12 @@ def test_the_demo_map_shows_hotspots(client):
     assert client.get("/insight/places/").status_code == 200
     client.force_login(users.get(username="caseworker"))  # revenues: not community safety
     assert client.get("/insight/places/").status_code == 403
+
+    # Each agency has reported something to the other from the map; the raiser follows it.
+    from firstcontact.insight.models import ReciprocalRequest
+
+    raised = {r.raised_by.username: r for r in ReciprocalRequest.objects.select_related("raised")}
+    assert set(raised) == {"police", "streets-officer"}
+    client.force_login(users.get(username="police"))
+    log = client.get("/insight/places/actions/", {"place": raised["police"].place})
+    assert raised["police"].raised.formatted_reference in log.content.decode()

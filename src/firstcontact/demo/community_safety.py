@@ -174,4 +174,60 @@ def create_community_safety_demo(
         ServiceRequest.objects.filter(pk=sr.pk).update(
             created_at=sr.created_at, updated_at=sr.updated_at
         )
+    _reported_to_the_other_agency(services, now)
     return len(made)
+
+
+# (login, service, latitude, longitude, street, what they found)
+RECIPROCAL = [
+    (
+        "police",
+        "fly-tipping",
+        51.0003,
+        -1.7204,
+        "Lane out of Casterbridge, by the field gate",
+        "Seen on patrol: a van-load of builders' rubble and two mattresses blocking the verge.",
+    ),
+    (
+        "streets-officer",
+        "asb",
+        50.8003,
+        -2.2502,
+        "The Esplanade, by the shelters",
+        "Crews cleaning graffiti here are sworn at by the same group every evening after 8pm.",
+    ),
+]
+
+
+def _reported_to_the_other_agency(services: dict, now: dt.datetime) -> None:
+    """Requests one agency raised for the other from the hotspot map (insight.reciprocal), so
+    the place's action log and the other partner's request page show them."""
+    from django.contrib.auth import get_user_model
+    from django.core.exceptions import PermissionDenied, ValidationError
+
+    from firstcontact.insight.reciprocal import raise_for_other_agency, square_of
+    from firstcontact.partners.geography import Location
+    from firstcontact.partners.models import Membership
+
+    rng = random.Random(1872)  # its own: the rest of the demo stays as it was
+    users = get_user_model().objects
+    for username, code, lat, lon, street, text in RECIPROCAL:
+        user = users.filter(username=username).first()
+        service = services.get(code)
+        membership = Membership.objects.filter(user=user).select_related("partner").first()
+        if user is None or service is None or membership is None:
+            continue
+        try:
+            raise_for_other_agency(
+                user=user,
+                service=service,
+                location=Location(latitude=lat, longitude=lon, address=street),
+                description=text,
+                from_partner=membership.partner,
+                place=square_of(lat, lon).key,
+                attributes=make_answers(
+                    rng, list(service.attributes.all()), when=now, channel="face_to_face"
+                ),
+            )
+        except (PermissionDenied, ValidationError):
+            continue  # a smaller or different demo: nothing to show here
