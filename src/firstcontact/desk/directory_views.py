@@ -76,7 +76,7 @@ def directory(request: HttpRequest) -> HttpResponse:
     found = None
     if bound and form.is_valid():
         try:
-            found = finder.find(form.filters())[:PER_PAGE]
+            found = finder.attach(finder.find(form.filters(), attach=False)[:PER_PAGE])
         except finder.UnknownPostcode:
             form.unknown_postcode()
     can_signpost = contact is not None and bool(acts_in_role(request.user, STAFF_ROLES))

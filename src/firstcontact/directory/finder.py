@@ -256,9 +256,16 @@ def _near(queryset: QuerySet[Service], point: selectors.Centroid, radius: float)
     return nearest
 
 
-def find(filters: Filters, *, moment: dt.datetime | None = None) -> list[Found]:
+def find(
+    filters: Filters, *, moment: dt.datetime | None = None, attach: bool = True
+) -> list[Found]:
     """The services that match, nearest first (with a postcode) or by name; at most
-    MAX_RESULTS. Raises UnknownPostcode for a postcode whose centre is not known."""
+    MAX_RESULTS. Raises UnknownPostcode for a postcode whose centre is not known.
+
+    attach=False leaves out each result's service, place and times (the ids, distances and
+    order are there): a page then attaches only the results it shows (`attach`), which is
+    most of the work when a search finds hundreds. "Open now" and "at weekends" read the
+    times, so with those filters every result is attached anyway."""
     moment = moment or timezone.now()
     queryset = _filtered(filters, moment)
     if filters.postcode:
@@ -275,14 +282,34 @@ def find(filters: Filters, *, moment: dt.datetime | None = None) -> list[Found]:
         if covering:
             ids = set(queryset.filter(pk__in=covering).values_list("pk", flat=True))
             found.extend(Found(service_id=sid) for sid in ids)
-        found = _attach(found)
-        found.sort(key=lambda f: (f.distance_m is None, f.distance_m or 0, f.service.display_name))
     else:
         ids = list(queryset.order_by().values_list("pk", flat=True).distinct()[:MAX_RESULTS])
-        found = _attach([Found(service_id=i) for i in ids])
-        found.sort(key=lambda f: f.service.display_name.lower())
-    found = _when(found, filters, moment)
-    return found[:MAX_RESULTS]
+        found = [Found(service_id=i) for i in ids]
+    names = _names([f.service_id for f in found])
+    found = [f for f in found if f.service_id in names]
+    found.sort(key=lambda f: (f.distance_m is None, f.distance_m or 0, names[f.service_id].lower()))
+    if filters.when:
+        found = _when(_attach(found), filters, moment)
+    found = found[:MAX_RESULTS]
+    return _attach(found) if attach else found
+
+
+def _names(ids: list[uuid.UUID]) -> dict[uuid.UUID, str]:
+    """Each service's name as shown (a catalogue service's own), to sort by."""
+    out: dict[uuid.UUID, str] = {}
+    for start in range(0, len(ids), NEAR_CHUNK):
+        rows = Service.objects.filter(pk__in=ids[start : start + NEAR_CHUNK]).values_list(
+            "pk", "name", "catalogue_service__name"
+        )
+        for pk, name, catalogue_name in rows:
+            out[pk] = catalogue_name or name
+    return out
+
+
+def attach(found: list[Found]) -> list[Found]:
+    """The results a page shows, with their service, place and times (in the same order)."""
+    _attach([f for f in found if f.service is None])  # fills in each one it finds
+    return [f for f in found if f.service is not None]
 
 
 def _attach(found: list[Found]) -> list[Found]:

@@ -45,7 +45,8 @@ def _search(request: HttpRequest) -> tuple[FindServiceForm, list[finder.Found] |
     if not bound or not form.is_valid():
         return form, None
     try:
-        return form, finder.find(form.filters())
+        # Only the results a page shows are attached (finder.attach), not all of them.
+        return form, finder.find(form.filters(), attach=False)
     except finder.UnknownPostcode:
         form.unknown_postcode()
         return form, None
@@ -77,7 +78,9 @@ def find_service(request: HttpRequest) -> HttpResponse:
         {
             "form": form,
             "page": page,
-            "results": [_view(f) for f in page.object_list] if page is not None else None,
+            "results": [_view(f) for f in finder.attach(list(page.object_list))]
+            if page is not None
+            else None,
             "total": len(results) if results is not None else 0,
             "query": query,
             "postcode": form.cleaned_data.get("postcode") if results is not None else "",
@@ -182,7 +185,7 @@ def service_list(request: HttpRequest) -> HttpResponse:
     form, results = _search(request)
     if results is None:
         return redirect(f"{reverse('portal:find_service')}?{search_query(request.GET)}")
-    shown = results[:LIST_MAX]
+    shown = finder.attach(results[:LIST_MAX])
     ids = [f.service_id for f in shown]
     details = {s.pk: s for s in finder.full_services_by_id(ids)}
     rows = []
