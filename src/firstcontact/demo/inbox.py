@@ -36,6 +36,7 @@ from firstcontact.inbox.models import (
     RawMessage,
     Source,
 )
+from firstcontact.servicerequests.escalation import WARNING_FRACTION, warning_window
 from firstcontact.servicerequests.services import clean_location
 
 FIRST_RESPONSE = "2 working days"
@@ -409,12 +410,18 @@ def _received(when: str | int, policy: SLAPolicy, now: dt.datetime) -> dt.dateti
     if when == "overdue":
         return now - dt.timedelta(days=7, hours=3)
     if when == "soon":
-        # The latest arrival whose first response is due within four hours: found by
-        # stepping back, as the working-day clock has no inverse.
+        # The latest arrival that the queue shows as "due soon" now, found by stepping back
+        # (the working-day clock has no inverse). Out of hours before a weekend nothing can be
+        # due soon by that rule: then the arrival that falls due first without being overdue.
         received = now
-        while sla.due_at(policy, received) > now + dt.timedelta(hours=4):
-            received -= dt.timedelta(minutes=30)
-        return received
+        while True:
+            earlier = received - dt.timedelta(minutes=30)
+            due = sla.due_at(policy, received)
+            if due - min(warning_window(), (due - received) * WARNING_FRACTION) <= now:
+                return received
+            if sla.due_at(policy, earlier) <= now:
+                return received
+            received = earlier
     return now - dt.timedelta(hours=int(when))
 
 
