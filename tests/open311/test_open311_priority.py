@@ -18,8 +18,8 @@ def test_a_deep_pothole_with_water_is_due_in_24_hours_while_waiting_and_once_rai
     keys,
     partnership,
     queued_tasks,
-    rules,
-    django_capture_on_commit_callbacks,  # noqa: F811
+    rules,  # noqa: F811
+    django_capture_on_commit_callbacks,
 ):
     answer = post(client, pothole(keys.county, **{"attribute[hazards][]": ["kerb", "water"]}))
     reference = answer["service_request_id"]
