@@ -316,7 +316,7 @@ def run_scale(args: argparse.Namespace) -> dict:
     )
     verdict = "meets" if elapsed < TARGET_SECONDS and figures["peak_rss_gb"] < 4 else "misses"
     if args.people < 1_000_000:
-        verdict = "target stated at 1,000,000:"
+        verdict = "the target is stated at 1,000,000"
     print(f"goal: < {TARGET_SECONDS // 60} min and < {TARGET_RSS_GB:g} GB ({verdict})")
     return figures
 
