@@ -15,6 +15,8 @@ from firstcontact.privacy.models import DataSharingAgreement
 from firstcontact.servicerequests.models import Referral
 
 ADMIN = "partnership_admin"
+# Roles reading no case work or customer records (docs/access.md, Roles).
+NO_CASE_WORK = {ADMIN, "directory_editor"}
 OFFICERS = {"caseworker", "team_leader", "manager"}
 LEADERS = {"team_leader", "manager"}
 STAFF = {"adviser"} | OFFICERS
@@ -102,7 +104,7 @@ class Oracle:
         return {
             partner
             for partner, role, _ in self.memberships.get(user.pk, [])
-            if not reading or role != ADMIN
+            if not reading or role not in NO_CASE_WORK
         }
 
     def hub_clients(self, user) -> set[int]:

@@ -32,14 +32,19 @@ def member_partner_ids(user: User) -> set[int]:
     return set(Membership.objects.filter(user=user).values_list("partner_id", flat=True))
 
 
+# Roles that read no case work or customer records (docs/access.md, Roles): a partnership
+# administrator configures; a directory editor keeps the directory of services.
+NO_CASE_WORK = frozenset({Role.PARTNERSHIP_ADMIN, Role.DIRECTORY_EDITOR})
+
+
 def acting_roles(user: User) -> dict[int, frozenset[str]]:
     """partner id → the roles in which the user acts for that partner (docs/access.md).
 
-    Their own memberships (a partnership administrator's membership configures, it does not
-    act, so it is left out), and the clients of each hub agreement in force that names the
-    role of one of their memberships of the hub (and, where the agreement names teams, that
-    membership's team): acting for the client in that role. Cached on the user object for the
-    request, since every selector asks.
+    Their own memberships (a partnership administrator's or directory editor's membership
+    reads no case work, so it is left out), and the clients of each hub agreement in force
+    that names the role of one of their memberships of the hub (and, where the agreement names
+    teams, that membership's team): acting for the client in that role. Cached on the user
+    object for the request, since every selector asks.
     """
     cached = getattr(user, "_fc_acting_roles", None)
     if cached is not None:
@@ -49,7 +54,7 @@ def acting_roles(user: User) -> dict[int, frozenset[str]]:
     roles: dict[int, set[str]] = {}
     memberships = list(
         Membership.objects.filter(user=user)
-        .exclude(role=Role.PARTNERSHIP_ADMIN)
+        .exclude(role__in=NO_CASE_WORK)
         .values_list("partner_id", "role", "team_id")
     )
     for partner_id, role, _team in memberships:
@@ -104,8 +109,8 @@ def partner_ids_with_role(user: User, roles: frozenset[str] | set[str]) -> set[i
 
 def own_partner_ids(user: User) -> set[int]:
     """Partners the user is a member of in a role that reads case work (any but partnership
-    administrator)."""
-    return partner_ids_with_role(user, set(Role.values) - {Role.PARTNERSHIP_ADMIN})
+    administrator and directory editor)."""
+    return partner_ids_with_role(user, set(Role.values) - NO_CASE_WORK)
 
 
 def acts_in_role(user: User, roles: frozenset[str] | set[str]) -> set[int]:
