@@ -9,6 +9,7 @@ from io import StringIO
 from pathlib import Path
 
 import pytest
+from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.db import transaction
@@ -102,6 +103,12 @@ FEATURES = {
     "Privacy": lambda: _exists("partners.Partner", privacy_notice__gt=""),
     "Give feedback": None,  # surveys come with the month of calls (tests/telephony)
     "Find a person": lambda: _exists("customers.CustomerLink"),
+    # The data steward's queue, a pair's comparison, and a merge to undo (/steward/).
+    "Possible duplicates": lambda: _exists("linkage.CandidatePair", status="pending"),
+    "A pair": lambda: any(
+        p.comparison for p in apps.get_model("linkage.CandidatePair").objects.all()
+    ),
+    "Merges": lambda: _exists("customers.CustomerMerge", undone_at__isnull=True),
     "Subject access requests": lambda: _exists("privacy.SubjectAccessRequest"),
     "Audit trail": lambda: _exists("privacy.AuditEvent"),
     "Erasure requests": lambda: _exists("retention.ErasureRequest"),

@@ -1,63 +1,21 @@
-"""Possible duplicates for the data steward's queue (/steward/): records of the demo that
-share an email address or a phone number (the resident site made a new record for each
-submission before issue 15), as the duplicate search would have found them. The pairs are
-scored simply here; the linkage app's matcher scores the real ones."""
+"""Possible duplicates for the data steward's queue (/steward/): the demo's records that the
+duplicate search finds (records of one person made by the resident site before the front door
+matched, by two partners, or entered twice at a desk), and one merge made already."""
 
 from __future__ import annotations
 
-import itertools
+from django.contrib.auth import get_user_model
 
-from django.db.models import Count
-from django.db.models.functions import Lower
-
-from firstcontact.customers.models import (
-    Customer,
-    CustomerAddress,
-    CustomerEmail,
-    CustomerLink,
-    CustomerPhone,
-)
+from firstcontact.customers.merging import merge_customers
+from firstcontact.customers.models import Customer, CustomerAddress
 from firstcontact.demo.partnership import COUNTY
-from firstcontact.linkage.models import CandidatePair, PairSource
+from firstcontact.linkage.batch import find_duplicates
+from firstcontact.linkage.models import CandidatePair, PairStatus
 
-# How many pairs the demo queue starts with.
-DEMO_PAIRS = 12
-
-
-def _level(a: str, b: str) -> str:
-    a, b = (a or "").strip().lower(), (b or "").strip().lower()
-    if not a or not b:
-        return "missing"
-    if a == b:
-        return "exact"
-    if a[:3] == b[:3]:
-        return "typo"
-    return "different"
-
-
-def _compare(left: Customer, right: Customer, on: str) -> dict[str, str]:
-    dob = "missing"
-    if left.date_of_birth and right.date_of_birth:
-        dob = "exact" if left.date_of_birth == right.date_of_birth else "different"
-    postcodes = [{a.postcode for a in c.addresses.all()} for c in (left, right)]
-    return {
-        "given_name": _level(left.given_name, right.given_name),
-        "family_name": _level(left.family_name, right.family_name),
-        "date_of_birth": dob,
-        "postcode": "missing"
-        if not all(postcodes)
-        else ("exact" if postcodes[0] & postcodes[1] else "different"),
-        on: "exact",
-    }
-
-
-# Rough Fellegi–Sunter weights (log2 m/u) per comparison level, for the demo's order only.
-WEIGHTS = {"exact": 6.0, "typo": 3.0, "missing": 0.0, "different": -4.0}
-
-
-# People the county's desk entered a second time, with a slip in the first name (the county's
-# data steward finds them in the queue, whatever the demo's size).
-ENTERED_TWICE = 4
+# People the county's desk entered a second time, as busy desks do (the county's data steward
+# finds them whatever the demo's size): each slip of a different kind, so some are certain
+# enough to link automatically and the rest wait for the steward.
+ENTERED_TWICE = 8
 SLIPS = {"a": "e", "e": "a", "i": "y", "y": "i", "o": "u", "n": "m", "r": "t"}
 
 
@@ -68,29 +26,28 @@ def _slip(name: str) -> str:
     return name + "e"
 
 
-def _enter_twice(partner_slug: str, count: int) -> None:
-    """A second record of a few of the partner's people, as a busy desk makes them: the
-    first name mistyped, the same date of birth and address, no email."""
-    people = (
-        Customer.objects.filter(
-            partner__slug=partner_slug,
-            kind="person",
-            date_of_birth__isnull=False,
-            addresses__isnull=False,
-        )
-        .distinct()
-        .order_by("pk")[:count]
+def _twin(person: Customer, kind: int) -> None:
+    """A second record of `person`, with the `kind`th sort of slip."""
+    address = person.addresses.order_by("-is_current", "pk").first()
+    given, family, born = person.given_name, person.family_name, person.date_of_birth
+    same_address = True
+    if kind == 0:  # the first name mistyped; all else the same
+        given = _slip(given)
+    elif kind == 1:  # an initial for the first name, and no address
+        given, same_address = given[:1], False
+    elif kind == 2:  # an initial, and no date of birth
+        given, born = given[:1], None
+    else:  # the last name mistyped, and no address
+        family, same_address = _slip(family), False
+    twin = Customer.objects.create(
+        partner=person.partner,
+        title=person.title,
+        given_name=given,
+        family_name=family,
+        date_of_birth=born,
+        preferred_language=person.preferred_language,
     )
-    for person in people:
-        address = person.addresses.order_by("-is_current", "pk").first()
-        twin = Customer.objects.create(
-            partner=person.partner,
-            title=person.title,
-            given_name=_slip(person.given_name),
-            family_name=person.family_name,
-            date_of_birth=person.date_of_birth,
-            preferred_language=person.preferred_language,
-        )
+    if same_address:
         CustomerAddress.objects.create(
             customer=twin,
             line1=address.line1,
@@ -101,71 +58,40 @@ def _enter_twice(partner_slug: str, count: int) -> None:
         )
 
 
-def create_duplicate_pairs_demo(limit: int = DEMO_PAIRS) -> list[CandidatePair]:
+def _enter_twice(partner_slug: str, count: int) -> None:
+    people = (
+        Customer.objects.filter(
+            partner__slug=partner_slug,
+            kind="person",
+            date_of_birth__isnull=False,
+            addresses__isnull=False,
+        )
+        .distinct()
+        .order_by("pk")[:count]
+    )
+    for n, person in enumerate(people):
+        _twin(person, n % 4)
+
+
+def create_duplicate_pairs_demo() -> list[CandidatePair]:
+    """The county's desk enters a few people twice; then the duplicate search runs over every
+    record as a nightly `find_duplicates` would (the real matcher, its model estimated from the
+    demo's own people), and the steward has already merged one pair, which can be undone."""
     _enter_twice(COUNTY, ENTERED_TWICE)
-    linked = {
-        frozenset(p) for p in CustomerLink.objects.values_list("from_customer", "to_customer")
-    }
-    groups: list[tuple[str, list[int]]] = []
-    emails = (
-        CustomerEmail.objects.annotate(lower=Lower("address"))
-        .values("lower")
-        .annotate(n=Count("customer", distinct=True))
-        .filter(n__gt=1)
-        .order_by("-n", "lower")[:limit]
-    )
-    for row in emails:
-        ids = CustomerEmail.objects.filter(address__lower=row["lower"]).values_list(
-            "customer_id", flat=True
+    find_duplicates()
+    steward = get_user_model().objects.filter(username="steward").first()
+    pair = (
+        CandidatePair.objects.filter(
+            status=PairStatus.PENDING,
+            cross_partner=False,
+            left__partner__slug=COUNTY,
+            right__partner__slug=COUNTY,
         )
-        groups.append(("email", sorted(set(ids))))
-    phones = (
-        CustomerPhone.objects.values("number")
-        .annotate(n=Count("customer", distinct=True))
-        .filter(n__gt=1)
-        .order_by("-n", "number")[:limit]
+        .select_related("left", "right")
+        .order_by("-weight", "pk")
+        .first()
     )
-    for row in phones:
-        ids = CustomerPhone.objects.filter(number=row["number"]).values_list(
-            "customer_id", flat=True
-        )
-        groups.append(("phone", sorted(set(ids))))
-    # Records of one partner with the same name and date of birth.
-    twins = (
-        Customer.objects.filter(kind="person", date_of_birth__isnull=False)
-        .values("partner", "search_family", "date_of_birth")
-        .annotate(n=Count("id"))
-        .filter(n__gt=1)
-        .order_by("-n", "search_family")[:limit]
-    )
-    for row in twins:
-        ids = Customer.objects.filter(
-            partner=row["partner"],
-            search_family=row["search_family"],
-            date_of_birth=row["date_of_birth"],
-        ).values_list("pk", flat=True)
-        groups.insert(0, ("date_of_birth", sorted(ids)))
-    pairs: dict[tuple[int, int], CandidatePair] = {}
-    customers = Customer.objects.select_related("partner").prefetch_related("addresses")
-    for on, ids in groups:
-        records = customers.in_bulk(ids)
-        for a, b in itertools.combinations(ids, 2):
-            if len(pairs) >= limit:
-                break
-            if (a, b) in pairs or frozenset((a, b)) in linked:
-                continue
-            left, right = records[a], records[b]
-            comparison = _compare(left, right, on)
-            weight = sum(WEIGHTS[level] for level in comparison.values())
-            pairs[(a, b)] = CandidatePair(
-                left=left,
-                right=right,
-                weight=weight,
-                probability=round(1 / (1 + 2 ** -(weight - 10)), 4),
-                comparison=comparison,
-                cross_partner=left.partner_id != right.partner_id,
-                source={"email": PairSource.FRONT_DOOR}.get(on, PairSource.BATCH),
-            )
-    made = list(pairs.values())
-    CandidatePair.objects.bulk_create(made, ignore_conflicts=True)
-    return made
+    if steward is not None and pair is not None:
+        # The older record survives, as a steward usually chooses.
+        merge_customers(pair.left, pair.right, by=steward, pair=pair)
+    return list(CandidatePair.objects.filter(status=PairStatus.PENDING))
