@@ -284,7 +284,8 @@ def create_adviser():
 CUSTOMER_COLUMNS = (
     "id, partner_id, kind, title, given_name, family_name, organisation_name, date_of_birth, "
     "preferred_channel, preferred_language, accessibility_needs, vulnerability, search_name, "
-    "search_given, search_family, created_at, updated_at, created_by_id"
+    "search_given, search_family, created_at, updated_at, created_by_id, deceased, moved_away, "
+    "version"
 )
 PHONE_COLUMNS = "id, customer_id, number, label"
 ADDRESS_COLUMNS = "id, customer_id, line1, line2, town, postcode, uprn, is_current"
@@ -368,7 +369,7 @@ def generate_chunks(
                 (
                     customer_id, partner_id, "person", title, given, family, "", born, channel,
                     language, "", "", search_name, normal[given], normal[family], stamp, stamp,
-                    None,
+                    None, False, False, 1,
                 )
             )  # fmt: skip
             n = customer_id - 1
