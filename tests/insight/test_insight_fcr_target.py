@@ -74,3 +74,13 @@ def test_the_default_target_is_a_setting(client, partnership, county_manager, se
     settings.FIRSTCONTACT = {**settings.FIRSTCONTACT, "FCR_TARGET": 0.7}
     client.force_login(county_manager)
     assert county_row(client, partnership)["Against target"] == "target 70% — met"
+
+
+def test_terms_without_an_fcr_target_are_held_to_the_partnerships(
+    client, partnership, county_manager
+):
+    # Terms recorded for the other standards, the FCR target left empty: 80%, not a default
+    # of the agreement's own.
+    ServiceAgreement.objects.create(agreement=HubAgreement.objects.get(reference="SLA-HUB-1"))
+    client.force_login(county_manager)
+    assert county_row(client, partnership)["Against target"] == "target 80% — not met"

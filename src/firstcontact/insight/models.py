@@ -153,7 +153,13 @@ class ServiceAgreement(models.Model):
         default=0.05, validators=RATE, help_text="The most calls abandoned, 0–1."
     )
     fcr_target = models.FloatField(
-        default=0.7, validators=RATE, help_text="First-contact resolution to reach, 0–1."
+        null=True,
+        blank=True,
+        validators=RATE,
+        help_text=(
+            "First-contact resolution to reach, 0–1. Leave empty for the partnership's target "
+            "(80% unless FIRSTCONTACT['FCR_TARGET'] says otherwise)."
+        ),
     )
     sla_target = models.FloatField(
         default=0.9, validators=RATE, help_text="Requests closed within their SLA, 0–1."
@@ -179,6 +185,13 @@ class ServiceAgreement(models.Model):
 
     def __str__(self) -> str:
         return f"Terms of {self.agreement}"
+
+    @property
+    def agreed_fcr_target(self) -> float:
+        """The agreed FCR target, or the partnership's where the terms leave it empty."""
+        from firstcontact.insight.targets import default_fcr_target
+
+        return default_fcr_target() if self.fcr_target is None else self.fcr_target
 
     def clean(self) -> None:
         if self.charging_basis == ChargingBasis.FIXED_FEE and self.monthly_fee is None:

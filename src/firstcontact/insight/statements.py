@@ -198,7 +198,7 @@ class Statement:
                 f.calls.service_level,
             ),
             row("Abandonment rate (at most)", t.abandonment_max, f.calls.abandonment_rate, True),
-            row("First-contact resolution", t.fcr_target, f.fcr),
+            row("First-contact resolution", t.agreed_fcr_target, f.fcr),
             row("Requests closed within their SLA", t.sla_target, f.sla.rate),
         ]
 

@@ -23,8 +23,10 @@ def fcr_targets(partner_ids: Iterable[int]) -> dict[int, float]:
 
     ids = set(partner_ids)
     targets = dict.fromkeys(ids, default_fcr_target())
+    # Terms that leave the FCR target empty are held to the partnership's.
     agreed = ServiceAgreement.objects.filter(
-        agreement__in=HubAgreement.objects.in_force().filter(client_id__in=ids)
+        agreement__in=HubAgreement.objects.in_force().filter(client_id__in=ids),
+        fcr_target__isnull=False,
     ).order_by("agreement__starts", "pk")
     # The latest agreement in force wins where a client has more than one.
     for client_id, target in agreed.values_list("agreement__client_id", "fcr_target"):

@@ -65,7 +65,7 @@ def agreements_page(request: HttpRequest) -> HttpResponse:
             "services": ", ".join(sorted(s.name for s in t.services.all())) or "All",
             "service_level": f"{t.service_level_target:.0%} in {t.service_level_seconds} s",
             "abandonment": t.abandonment_max,
-            "fcr": t.fcr_target,
+            "fcr": t.agreed_fcr_target,
             "sla": t.sla_target,
             "charging": charging(t),
         }
