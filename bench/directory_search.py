@@ -287,17 +287,24 @@ def run_benchmark(args, url: str) -> dict:
 
     search(0)  # warm the caches once
     counts.clear()
-    search_ms = timed(search, args.queries)
     before_ms: list[float] = []
     if args.before:
-        # The same searches with the query as it was before the place came first, timed
-        # straight after, so both see the same load on the machine.
+        # Each search as it is and as it was, one after the other (which goes first takes
+        # turns), so both see the same load on the machine and the same warm caches.
+        search_ms = []
         new_near = finder._near
-        finder._near = near_before
-        try:
-            before_ms = timed(search_before, args.queries)
-        finally:
-            finder._near = new_near
+        for i in range(args.queries):
+            for which in ("new", "old") if i % 2 == 0 else ("old", "new"):
+                finder._near = new_near if which == "new" else near_before
+                try:
+                    ms = timed(
+                        lambda _j, i=i, w=which: (search if w == "new" else search_before)(i), 1
+                    )
+                finally:
+                    finder._near = new_near
+                (search_ms if which == "new" else before_ms).extend(ms)
+    else:
+        search_ms = timed(search, args.queries)
 
     client = Client()
     total_pages = max(1, args.services // 50)
