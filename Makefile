@@ -115,18 +115,18 @@ clean:
 screenshots: setup chromium
 	$(PY) scripts/screenshots.py
 
-# The resident site's translations (src/firstcontact/portal/locale/pl): extract the strings of
-# the portal, life events and the shared templates, then compile them. The .po and .mo files
+# The resident site's translations (portal/locale/pl, directory/locale/pl): extract the strings of
+# the portal, the directory, life events and the shared templates, then compile them. The .po and .mo files
 # are committed, so gettext is only needed to change them: Debian's package if it is missing.
 gettext:
 	@command -v msgfmt >/dev/null 2>&1 || { echo "Installing gettext (Debian package)"; \
 		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq gettext >/dev/null; }
 
-STAFF_APPS := catalogue contacts customers demo desk directory insight notify open311 partners privacy servicerequests telephony
+STAFF_APPS := catalogue contacts customers demo desk insight notify open311 partners privacy servicerequests telephony
 
 messages: setup gettext
 	cd src/firstcontact && DEBUG=1 DJANGO_SETTINGS_MODULE=firstcontact.settings ../../$(PY) -m django \
 		makemessages -l pl --add-location=file --no-obsolete $(foreach app,$(STAFF_APPS),--ignore='$(app)/*')
-	cd src/firstcontact/portal && DEBUG=1 DJANGO_SETTINGS_MODULE=firstcontact.settings ../../../$(PY) -m django \
+	cd src/firstcontact && DEBUG=1 DJANGO_SETTINGS_MODULE=firstcontact.settings ../../$(PY) -m django \
 		compilemessages -l pl
