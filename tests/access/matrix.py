@@ -845,17 +845,21 @@ def _page_cases(page, rule, world, subjects, oracle, scanner, result, turn: int)
                 )
 
 
+# Actions whose preparation reopens or answers a referral, and so changes who reads the request.
+REFERRAL_ACTIONS = {"withdraw_referral", "referral_feedback"}
+
+
 def _one_case(page, rule, method, url, kind, obj, kwargs, subject, oracle, scanner, result):
     sent = url
     if subject.api_key:  # (left out of the findings' URLs)
         sent = f"{url}{'&' if '?' in url else '?'}api_key={subject.api_key}"
-    allowed, answer = expected(rule, subject, kind, obj, kwargs, oracle)
     label = _label(obj) if obj is not None else "-"
     result.cases += 1
     result.counts[page.key] = result.counts.get(page.key, 0) + 1
     changed = False
     payload = None
     if method == "GET":
+        allowed, answer = expected(rule, subject, kind, obj, kwargs, oracle)
         # In a savepoint too: on PostgreSQL one failed query would abort the whole transaction,
         # and what a page writes (audit events) is not kept for the next case.
         with transaction.atomic():
@@ -865,11 +869,19 @@ def _one_case(page, rule, method, url, kind, obj, kwargs, subject, oracle, scann
         # Each POST in a savepoint rolled back afterwards: the next case sees the same world.
         with transaction.atomic():
             payload = prepare_and_payload(page, kind, obj, kwargs)
+            # Expected of the world as prepared (a referral reopened to withdraw it lets the
+            # partner it went to read the request again).
+            moves_referrals = kwargs.get("action") in REFERRAL_ACTIONS and payload is not None
+            if moves_referrals:
+                oracle.load_referrals()
+            allowed, answer = expected(rule, subject, kind, obj, kwargs, oracle)
             before = snapshot(kind, obj) if kind and obj is not None else None
             response = subject.client.post(sent, payload or {})
             if before is not None:
                 changed = snapshot(kind, obj) != before
             transaction.set_rollback(True)
+        if moves_referrals:
+            oracle.load_referrals()  # as rolled back
         if subject.user.is_authenticated and SESSION_KEY not in subject.client.session:
             # The POST signed them out (the sign-out page does): sign in again.
             subject.client.force_login(subject.user)

@@ -78,6 +78,11 @@ class Oracle:
             .values_list("customer_id", "recipient_id")
         ):
             self.consents[customer_id].add(recipient_id)
+        self.load_referrals()
+        self._acts: dict[int, set[int]] = {}
+
+    def load_referrals(self) -> None:
+        """Open referrals, read again when a case reopens or answers one."""
         self.open_referrals: dict[int, set[int]] = defaultdict(set)
         self.referred_customers: dict[int, set[int]] = defaultdict(set)
         for request_id, to_partner, state, customer_id in Referral.objects.values_list(
@@ -87,7 +92,6 @@ class Oracle:
                 self.open_referrals[request_id].add(to_partner)
                 if customer_id:
                     self.referred_customers[customer_id].add(to_partner)
-        self._acts: dict[int, set[int]] = {}
 
     # --- who the user is ------------------------------------------------------------------
 

@@ -38,7 +38,10 @@ def _place_from_query(request: HttpRequest) -> dict:
     """Where to raise: {"title", "location", "place", "origin", "back", "hidden"} from the
     query (a square, an area of a partner, or one of the user's own requests); 404 if it
     names nothing."""
-    params = request.POST if request.method == "POST" else request.GET
+    # The form carries the place in hidden fields; the address it was opened at, in its query.
+    params = request.POST.copy() if request.method == "POST" else request.GET.copy()
+    for key, value in request.GET.items():
+        params.setdefault(key, value)
     reference = params.get("from", "").strip()
     if reference:
         origin = originating_request(request.user, reference)
