@@ -23,7 +23,6 @@ from pathlib import Path
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
-from django.utils import timezone
 
 from firstcontact.customers.contact_points import (
     clean_email,
@@ -43,7 +42,7 @@ from firstcontact.customers.models import (
     CustomerPhone,
     SourceRecord,
 )
-from firstcontact.customers.services import create_customer, record_values
+from firstcontact.customers.services import create_customer, keep_history, record_values
 from firstcontact.partners.models import Partner
 from firstcontact.privacy.models import AuditEvent
 from firstcontact.privacy.services import record_audit_event
@@ -375,37 +374,10 @@ def update_from_row(customer: Customer, data: dict, *, source_file: str) -> list
         if old is None or any(getattr(old, k) != v for k, v in new.items()):
             current.addresses.filter(is_current=True).update(is_current=False)
             CustomerAddress.objects.create(customer=current, is_current=True, **new)
-    after = record_values(current)
-    changed = [f for f in after if before[f] != after[f]]
-    if not changed:
-        return []
-    current.version += 1
-    current.save()
-    now = timezone.now()
-    who = f"import_customers ({source_file})"[:150]
-    changes = CustomerChange.objects.bulk_create(
-        CustomerChange(
-            customer=current,
-            version=current.version,
-            changed_at=now,
-            changed_by=None,
-            changed_by_name=who,
-            field=f,
-            old_value=before[f],
-            new_value=after[f],
-        )
-        for f in changed
+    who = f"import_customers ({source_file})"
+    return keep_history(
+        current, before, user=None, who=who, how=f"updated by {who}", username="import_customers"
     )
-    record_audit_event(
-        user=None,
-        action=AuditEvent.Action.UPDATE,
-        object_type="customer",
-        object_id=current.pk,
-        customer_id=current.pk,
-        username="import_customers",
-        detail=f"updated by {who} (version {current.version}): {', '.join(changed)}",
-    )
-    return changes
 
 
 def import_customers(

@@ -411,35 +411,51 @@ def update_customer(
                 current.addresses.filter(is_current=True).update(is_current=False)
                 if new is not None:
                     CustomerAddress.objects.create(customer=current, is_current=True, **new)
-        after = record_values(current)
-        changed = [f for f in EDITABLE if before[f] != after[f]]
-        if not changed:
-            return []
-        current.version += 1
-        current.save()
-        now = timezone.now()
-        changes = CustomerChange.objects.bulk_create(
-            CustomerChange(
-                customer=current,
-                version=current.version,
-                changed_at=now,
-                changed_by=user,
-                changed_by_name=user.get_username(),
-                field=f,
-                old_value=before[f],
-                new_value=after[f],
-            )
-            for f in changed
-        )
-        record_audit_event(
-            user=user,
-            action=AuditEvent.Action.UPDATE,
-            object_type="customer",
-            object_id=current.pk,
-            customer_id=current.pk,
-            detail=f"edited (version {current.version}): {', '.join(changed)}",
-        )
+        changes = keep_history(current, before, user=user, who=user.get_username(), how="edited")
     customer.version = current.version
+    return changes
+
+
+def keep_history(
+    current: Customer,
+    before: dict[str, str],
+    *,
+    user: AbstractBaseUser | None,
+    who: str,
+    how: str,
+    username: str = "",
+) -> list[CustomerChange]:
+    """After `current` (locked) was changed from `before` (record_values): the next version,
+    a history row per changed field, and an audit event. Nothing when nothing changed."""
+    after = record_values(current)
+    changed = [f for f in after if before.get(f) != after[f]]
+    if not changed:
+        return []
+    current.version += 1
+    current.save()
+    now = timezone.now()
+    changes = CustomerChange.objects.bulk_create(
+        CustomerChange(
+            customer=current,
+            version=current.version,
+            changed_at=now,
+            changed_by=user,
+            changed_by_name=who[:150],
+            field=f,
+            old_value=before.get(f, ""),
+            new_value=after[f],
+        )
+        for f in changed
+    )
+    record_audit_event(
+        user=user,
+        action=AuditEvent.Action.UPDATE,
+        object_type="customer",
+        object_id=current.pk,
+        customer_id=current.pk,
+        username=username,
+        detail=f"{how} (version {current.version}): {', '.join(changed)}",
+    )
     return changes
 
 
