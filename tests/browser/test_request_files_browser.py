@@ -50,8 +50,11 @@ def test_an_officer_sees_the_photos_and_attaches_a_letter(page, partnership, tmp
     expect(thumbnails).to_have_count(2)
     # Each thumbnail loaded (the staff view answered with the picture).
     for index in range(2):
-        width = thumbnails.nth(index).evaluate("img => img.complete && img.naturalWidth")
-        assert width and width > 0
+        # Waited for: on a busy machine the page is drawn before its pictures arrive.
+        picture = thumbnails.nth(index).element_handle()
+        page.wait_for_function("img => img.complete && img.naturalWidth > 0", arg=picture)
+        width = thumbnails.nth(index).evaluate("img => img.naturalWidth")
+        assert width > 0
     assert_no_axe_violations(page)
     save_screenshot(page, "request-photos")
 
