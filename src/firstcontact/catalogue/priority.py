@@ -9,6 +9,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
+from django.db.models import QuerySet
+
 from firstcontact.catalogue.models import (
     Datatype,
     Priority,
@@ -58,14 +60,26 @@ def matches(rule: PriorityRule, answers: Mapping[str, object]) -> bool:
     )
 
 
-def decide(service: Service, answers: Mapping[str, object]) -> Decision:
-    """The priority and service standard for a request with these (cleaned) answers: the
-    first active rule that matches, else normal priority and the service's own standard."""
-    rules = (
-        service.priority_rules.filter(active=True)
+# The attribute a Prefetch of active_rules() fills on a service (to_attr).
+ACTIVE_RULES = "active_priority_rules"
+
+
+def active_rules() -> QuerySet[PriorityRule]:
+    """Active priority rules in the order they are tried, with their service standards."""
+    return (
+        PriorityRule.objects.filter(active=True)
         .select_related("sla_policy")
         .order_by("order", "pk")
     )
+
+
+def decide(service: Service, answers: Mapping[str, object]) -> Decision:
+    """The priority and service standard for a request with these (cleaned) answers: the
+    first active rule that matches, else normal priority and the service's own standard."""
+    # Loaded with the service where a hot path caches it (open311.caches), else read now.
+    rules = getattr(service, ACTIVE_RULES, None)
+    if rules is None:
+        rules = active_rules().filter(service=service)
     for rule in rules:
         if matches(rule, answers):
             return Decision(rule.priority, rule.sla_policy or service.sla_policy, rule.name)

@@ -17,7 +17,14 @@ from django.db.models import Prefetch
 from django.db.models.signals import post_delete, post_save
 
 from firstcontact.caching import TTLCache
-from firstcontact.catalogue.models import Service, ServiceAttribute, ServiceDelivery, SLAPolicy
+from firstcontact.catalogue.models import (
+    PriorityRule,
+    Service,
+    ServiceAttribute,
+    ServiceDelivery,
+    SLAPolicy,
+)
+from firstcontact.catalogue.priority import ACTIVE_RULES, active_rules
 from firstcontact.open311.models import KEY_PREFIX, Open311Client, hash_key
 from firstcontact.partners.models import Partner, Team
 
@@ -55,6 +62,8 @@ def public_service(code: str) -> Service | None:
                     "deliveries",
                     queryset=ServiceDelivery.objects.select_related("partner", "team"),
                 ),
+                # The waiting report's due date follows them (open311.services.pending_due_at).
+                Prefetch("priority_rules", queryset=active_rules(), to_attr=ACTIVE_RULES),
             )
             .filter(code=code)
             .first()
@@ -77,6 +86,7 @@ for _model, _cache in [
     (ServiceAttribute, services),
     (ServiceDelivery, services),
     (SLAPolicy, services),
+    (PriorityRule, services),
 ]:
     for _signal in (post_save, post_delete):
         _signal.connect(
