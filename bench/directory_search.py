@@ -32,22 +32,18 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import json
 import math
 import os
 import random
 import statistics
-import subprocess
 import sys
-import tempfile
 import time
 import uuid
 from pathlib import Path
 
-from _databases import is_postgres_url, scratch_database
+from _databases import run_on_each_database
 
 ROOT = Path(__file__).resolve().parent.parent
-THROWAWAY_POSTGRES = ROOT / "scripts" / "throwaway_postgres.py"
 if str(ROOT / "src") not in sys.path:
     sys.path.insert(0, str(ROOT / "src"))
 
@@ -398,38 +394,22 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     args.services = args.services or (QUICK_SERVICES if args.quick else FULL_SERVICES)
-    if (
-        args.child
-        or args.database == "sqlite"
-        or (args.database == "postgres" and is_postgres_url(os.environ.get("DATABASE_URL", "")))
-    ):
-        with scratch_database(args.database, "directory") as url:
-            rows = [run_benchmark(args, url)]
-        if args.json_out:
-            Path(args.json_out).write_text(json.dumps(rows))
-        if not args.child:
-            print_table(rows)
-        return 0
-    databases = ["sqlite", "postgres"] if args.database == "both" else [args.database]
-    rows = []
-    with tempfile.TemporaryDirectory(prefix="fc-bench-") as tmp:
-        for database in databases:
-            out = Path(tmp) / f"{database}.json"
-            command = [sys.executable, __file__, "--services", str(args.services), "--queries",
-                       str(args.queries), "--pages", str(args.pages), "--database", database,
-                       *(["--before"] if args.before else []),
-                       "--child", "--json-out", str(out)]  # fmt: skip
-            if database == "postgres" and not is_postgres_url(os.environ.get("DATABASE_URL", "")):
-                command = [sys.executable, str(THROWAWAY_POSTGRES), "--", *command]
-            rc = subprocess.run(command).returncode
-            if rc == 0 and out.exists():
-                rows += json.loads(out.read_text())
-            else:
-                print(f"directory_search on {database} failed (exit {rc})", file=sys.stderr)
-    print_table(rows)
-    if args.json_out:
-        Path(args.json_out).write_text(json.dumps(rows, indent=2))
-    return 0 if len(rows) == len(databases) else 1
+    return run_on_each_database(
+        args,
+        script=__file__,
+        label="directory",
+        child_args=[
+            "--services",
+            str(args.services),
+            "--queries",
+            str(args.queries),
+            "--pages",
+            str(args.pages),
+            *(["--before"] if args.before else []),
+        ],
+        run=run_benchmark,
+        print_table=print_table,
+    )
 
 
 if __name__ == "__main__":

@@ -23,21 +23,14 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import json
 import os
 import statistics
-import subprocess
 import sys
-import tempfile
 import time
-from pathlib import Path
 
-from _databases import is_postgres_url, scratch_database
+from _databases import run_on_each_database
 from hotspots import request_insert_sql
 from insight_dashboard import create_partnership, load_calls, load_contacts, setup_django
-
-ROOT = Path(__file__).resolve().parent.parent
-THROWAWAY_POSTGRES = ROOT / "scripts" / "throwaway_postgres.py"
 
 GOALS = {"statement page": 2.0, "statement PDF": 5.0}
 FULL_CONTACTS = 1_000_000
@@ -193,37 +186,14 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     args.contacts = args.contacts or (QUICK_CONTACTS if args.quick else FULL_CONTACTS)
-    if (
-        args.child
-        or args.database == "sqlite"
-        or (args.database == "postgres" and is_postgres_url(os.environ.get("DATABASE_URL", "")))
-    ):
-        with scratch_database(args.database, "statements") as url:
-            rows = [run_benchmark(args, url)]
-        if args.json_out:
-            Path(args.json_out).write_text(json.dumps(rows))
-        if not args.child:
-            print_table(rows)
-        return 0
-    databases = ["sqlite", "postgres"] if args.database == "both" else [args.database]
-    rows = []
-    with tempfile.TemporaryDirectory(prefix="fc-bench-") as tmp:
-        for database in databases:
-            out = Path(tmp) / f"{database}.json"
-            command = [sys.executable, __file__, "--contacts", str(args.contacts), "--renders",
-                       str(args.renders), "--database", database, "--child", "--json-out",
-                       str(out)]  # fmt: skip
-            if database == "postgres" and not is_postgres_url(os.environ.get("DATABASE_URL", "")):
-                command = [sys.executable, str(THROWAWAY_POSTGRES), "--", *command]
-            rc = subprocess.run(command).returncode
-            if rc == 0 and out.exists():
-                rows += json.loads(out.read_text())
-            else:
-                print(f"statements on {database} failed (exit {rc})", file=sys.stderr)
-    print_table(rows)
-    if args.json_out:
-        Path(args.json_out).write_text(json.dumps(rows, indent=2))
-    return 0 if len(rows) == len(databases) else 1
+    return run_on_each_database(
+        args,
+        script=__file__,
+        label="statements",
+        child_args=["--contacts", str(args.contacts), "--renders", str(args.renders)],
+        run=run_benchmark,
+        print_table=print_table,
+    )
 
 
 if __name__ == "__main__":
