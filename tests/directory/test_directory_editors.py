@@ -13,10 +13,14 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from firstcontact.directory.models import (
+    Accessibility,
     Attribute,
+    Feed,
+    Location,
     Organization,
     Schedule,
     Service,
+    ServiceAtLocation,
     Taxonomy,
     TaxonomyTerm,
 )
@@ -32,6 +36,19 @@ STALE = "/directory-editor/stale/"
 
 def edit_url(service) -> str:
     return f"/directory-editor/services/{service.pk}/"
+
+
+def org_url(organization) -> str:
+    return f"/directory-editor/organisations/{organization.pk}/"
+
+
+def new_url(organization) -> str:
+    return f"/directory-editor/organisations/{organization.pk}/new-service/"
+
+
+def access(place) -> str:
+    """The edit form's accessibility field for one place."""
+    return f"accessibility_{place.pk.hex}"
 
 
 @pytest.fixture
@@ -68,7 +85,6 @@ def form_data(**changes) -> dict:
         "fees": "",
         "minimum_age": "",
         "maximum_age": "",
-        "accessibility": "",
         "alert": "",
         "review_date": "",
     }
@@ -123,7 +139,7 @@ def test_editing_an_entry_saves_it_and_moves_its_modified_date(client, entries):
             amount_description="per letter",
             minimum_age="18",
             languages=["en", "pl"],
-            accessibility="Step-free entrance\nHearing loop",
+            **{access(d.debt_at.location): "Step-free entrance\r\nHearing loop"},
             terms=[str(gp.pk)],
         ),
     )
@@ -291,3 +307,300 @@ def test_the_staff_navigation_links_editors_to_their_entries(client, partnership
     assert 'href="/directory-editor/"' in client.get("/desk/directory/").content.decode()
     client.force_login(partnership.hub_adviser)
     assert 'href="/directory-editor/"' not in client.get("/desk/directory/").content.decode()
+
+
+# ------------------------------------------------------------------ accessibility at each place
+
+
+def test_each_place_has_its_own_accessibility(client, partnership, entries):
+    """The debt advice is offered at the library and the Corn Exchange (nobody's own), and at
+    the south district's office: the editor describes the first two, each in its own fieldset,
+    and sees the south's office as text (its editors keep it)."""
+    d, editor, *_ = entries
+    corn = d.food_at.location
+    ServiceAtLocation.objects.create(service=d.debt_advice, location=corn)
+    south_org = Organization.objects.create(name="South Wessex", partner=partnership.south)
+    office = Location.objects.create(name="South Civic Centre", organization=south_org)
+    Accessibility.objects.create(location=office, description="Ramp at the side door")
+    ServiceAtLocation.objects.create(service=d.debt_advice, location=office)
+    client.force_login(editor)
+
+    page = client.get(edit_url(d.debt_advice)).content.decode()
+    for place in (corn, d.debt_at.location):
+        assert f'<legend class="govuk-fieldset__legend govuk-fieldset__legend--s">{place.name}' in (
+            page
+        )
+        assert f'name="{access(place)}"' in page
+    assert "Step-free entrance</textarea>" in page  # the Corn Exchange's, as kept
+    assert f'name="{access(office)}"' not in page
+    assert "Kept by South Wessex" in page and "Ramp at the side door" in page
+
+    response = client.post(
+        edit_url(d.debt_advice),
+        form_data(
+            days=["TU"],
+            opens_at="09:00",
+            terms=[str(d.debt.pk)],
+            **{
+                access(corn): "Step-free entrance",  # unchanged
+                access(d.debt_at.location): "Hearing loop\r\n\r\nLarge print leaflets",
+                access(office): "Hacked",  # not offered: ignored
+            },
+        ),
+    )
+    assert response.status_code == 302
+    assert sorted(d.debt_at.location.accessibility.values_list("description", flat=True)) == [
+        "Hearing loop",
+        "Large print leaflets",
+    ]
+    assert list(corn.accessibility.values_list("description", flat=True)) == ["Step-free entrance"]
+    assert list(office.accessibility.values_list("description", flat=True)) == [
+        "Ramp at the side door"
+    ]
+    page = client.get(edit_url(d.debt_advice)).content.decode()
+    assert "Hearing loop\nLarge print leaflets</textarea>" in page
+
+
+def test_a_bad_category_id_is_an_error_message_not_a_500(client, entries):
+    d, editor, *_ = entries
+    client.force_login(editor)
+    for bad in ("not-a-uuid", "00000000-0000-0000-0000-000000000000"):
+        response = client.post(edit_url(d.debt_advice), form_data(terms=[bad]))
+        assert response.status_code == 200
+        assert "There is a problem" in response.content.decode()
+
+
+# ------------------------------------------------------------------ organisations
+
+
+def org_data(**changes) -> dict:
+    data = {
+        "name": "Wessex Advice",
+        "description": "Free advice",
+        "email": "",
+        "website": "",
+        "logo": "",
+        "uri": "",
+    }
+    data.update(changes)
+    return data
+
+
+def test_the_index_links_each_organisation_to_edit_and_add_to(client, entries):
+    d, editor, *_ = entries
+    client.force_login(editor)
+    page = client.get(INDEX).content.decode()
+    assert f'href="{org_url(d.advice)}"' in page and f'href="{new_url(d.advice)}"' in page
+    assert org_url(d.charity) not in page
+
+
+def test_an_editor_edits_their_organisation(client, entries):
+    d, editor, *_ = entries
+    before = d.advice.last_modified
+    client.force_login(editor)
+    page = client.get(org_url(d.advice)).content.decode()
+    assert "<h1" in page and "Wessex Advice" in page and "Debt advice in Sherton" in page
+    response = client.post(
+        org_url(d.advice),
+        org_data(
+            name="Wessex Advice Centre",
+            description="Free, independent advice.",
+            email="hello@advice.example",
+            website="advice.example",
+            logo="https://advice.example/logo.png",
+        ),
+        follow=True,
+    )
+    page = response.content.decode()
+    assert "Saved “Wessex Advice Centre”" in page
+    assert 'value="hello@advice.example"' in page and 'value="https://advice.example"' in page
+    org = Organization.objects.get(pk=d.advice.pk)
+    assert org.name == "Wessex Advice Centre" and org.logo == "https://advice.example/logo.png"
+    assert org.last_modified > before
+    # Its services carry it in their full records: an importer's next run picks them up.
+    api = client.get(
+        "/openreferral/v3/services", {"modified_after": before.isoformat(), "per_page": 100}
+    ).json()
+    changed = {s["id"] for s in api["contents"]}
+    assert str(d.debt_advice.pk) in changed and str(d.food_bank.pk) not in changed
+    assert client.get(f"/openreferral/v3/organizations/{org.pk}").json()["name"] == (
+        "Wessex Advice Centre"
+    )
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({"name": ""}, "Enter the name of the organisation"),
+        ({"name": "   "}, "Enter the name of the organisation"),
+        ({"email": "no-at-sign"}, "Enter an email address in the correct format"),
+        ({"website": "http://"}, "Enter a web address"),
+        ({"logo": "not a url"}, "Enter the logo&#x27;s web address"),
+        ({"name": "x" * 301}, "Use 300 characters or fewer"),
+    ],
+)
+def test_bad_organisation_details_show_the_error_summary(client, entries, changes, message):
+    d, editor, *_ = entries
+    client.force_login(editor)
+    response = client.post(org_url(d.advice), org_data(**changes))
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert 'class="govuk-error-summary"' in page and message in page
+    assert "<title>Error:" in page
+    assert Organization.objects.get(pk=d.advice.pk).name == "Wessex Advice"
+
+
+def test_another_partners_organisation_is_not_there(client, partnership, entries):
+    d, editor, other, admin, _gp = entries
+    south_org = Organization.objects.create(name="South Wessex", partner=partnership.south)
+    client.force_login(editor)
+    for org in (south_org, d.charity):
+        assert client.get(org_url(org)).status_code == 404
+        assert client.post(org_url(org), org_data(name="Taken over")).status_code == 404
+        assert client.get(new_url(org)).status_code == 404
+        assert client.post(new_url(org), new_data()).status_code == 404
+    for bad in ("not-a-uuid", "00000000-0000-0000-0000-000000000000"):
+        assert client.post(f"/directory-editor/organisations/{bad}/", org_data()).status_code == 404
+        assert client.post(f"/directory-editor/organisations/{bad}/new-service/").status_code == (
+            404
+        )
+    assert not Organization.objects.filter(name="Taken over").exists()
+    assert not Service.objects.filter(name="Lunch club").exists()
+    # The south's own editor keeps the south's; a partnership administrator keeps every one.
+    client.force_login(other)
+    assert client.get(org_url(south_org)).status_code == 200
+    assert client.get(org_url(d.advice)).status_code == 404
+    client.force_login(admin)
+    assert client.get(org_url(d.charity)).status_code == 200
+    assert client.get(new_url(d.charity)).status_code == 200
+
+
+def test_other_staff_cannot_open_the_organisation_pages(client, partnership, entries):
+    d = entries[0]
+    client.force_login(partnership.hub_adviser)
+    assert client.get(org_url(d.advice)).status_code == 403
+    assert client.post(new_url(d.advice), new_data()).status_code == 403
+    assert not Service.objects.filter(name="Lunch club").exists()
+
+
+# ------------------------------------------------------------------ new entries
+
+
+def new_data(**changes) -> dict:
+    data = {
+        "name": "Lunch club",
+        "description": "A hot lunch and company on Thursdays.",
+        "status": "active",
+        "email": "lunch@advice.example",
+        "url": "",
+        "minimum_age": "60",
+        "maximum_age": "",
+        "place_name": "",
+        "address_1": "",
+        "address_2": "",
+        "city": "",
+        "county": "",
+        "postcode": "",
+    }
+    data.update(changes)
+    return data
+
+
+def test_an_editor_adds_an_entry_with_its_first_place(client, entries):
+    d, editor, *_ = entries
+    client.force_login(editor)
+    page = client.get(new_url(d.advice)).content.decode()
+    assert "Add a service" in page and "Wessex Advice" in page
+    response = client.post(
+        new_url(d.advice),
+        new_data(
+            place_name="Fordington Hall",
+            address_1="2 High Street",
+            city="Casterbridge",
+            county="Wessex",
+            postcode="wx1 1aa",
+        ),
+    )
+    service = Service.objects.get(name="Lunch club")
+    assert response.status_code == 302 and response["Location"] == edit_url(service)
+    assert service.organization == d.advice and service.minimum_age == 60
+    assert service.email == "lunch@advice.example" and service.last_modified is not None
+    assert service.assured_date is None  # not checked yet
+    place = service.at_locations.get().location
+    assert place.name == "Fordington Hall" and place.postcode == "WX1 1AA"
+    assert (place.latitude, place.longitude) == (50.8, -1.75)  # the postcode's centroid
+    assert place.organization == d.advice
+    address = place.addresses.get()
+    assert (address.address_1, address.city, address.postal_code) == (
+        "2 High Street",
+        "Casterbridge",
+        "WX1 1AA",
+    )
+    # It lands on the entry's edit page, with its place to describe; the stale report lists it.
+    page = client.get(response["Location"]).content.decode()
+    assert "Added “Lunch club”" in page and f'name="{access(place)}"' in page
+    assert "Lunch club</a>" in client.get(STALE).content.decode()
+    # Residents find it by postcode.
+    found = client.get("/find-a-service/", {"postcode": "WX1 1AA", "q": "lunch"})
+    assert "Lunch club" in found.content.decode()
+
+
+def test_an_entry_checked_today_is_not_stale(client, entries):
+    d, editor, *_ = entries
+    client.force_login(editor)
+    client.post(new_url(d.advice), new_data(checked_today="on"))
+    service = Service.objects.get(name="Lunch club")
+    assert service.assured_date == timezone.localdate() and service.assured_by == editor
+    assert not service.at_locations.exists()  # no place given: by phone or online
+    assert "Lunch club</a>" not in client.get(STALE).content.decode()
+
+
+def test_a_postcode_not_yet_loaded_is_kept_without_a_point(client, entries):
+    d, editor, *_ = entries
+    client.force_login(editor)
+    response = client.post(
+        new_url(d.advice),
+        new_data(address_1="1 Back Lane", city="Casterbridge", postcode="WX2 7QQ"),
+        follow=True,
+    )
+    assert "We do not know where WX2 7QQ is yet" in response.content.decode()
+    place = Service.objects.get(name="Lunch club").at_locations.get().location
+    assert place.postcode == "WX2 7QQ" and place.latitude is None
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({"name": ""}, "Enter the name of the service"),
+        (
+            {"address_1": "1 Back Lane", "city": "Casterbridge", "postcode": "nowhere"},
+            "Enter a full postcode",
+        ),
+        ({"address_1": "1 Back Lane", "city": "Casterbridge"}, "Enter a full postcode"),
+        ({"postcode": "WX1 1AA"}, "Enter the first line of the place"),
+        ({"address_1": "1 Back Lane", "postcode": "WX1 1AA"}, "Enter the town or city"),
+        ({"minimum_age": "70", "maximum_age": "60"}, "The oldest age must be"),
+        ({"status": "gone"}, "Select a valid choice"),
+        ({"email": "lunch"}, "Enter an email address in the correct format"),
+        ({"place_name": "x" * 301}, "Use 300 characters or fewer"),
+    ],
+)
+def test_a_new_entry_with_bad_details_shows_the_error_summary(client, entries, changes, message):
+    d, editor, *_ = entries
+    client.force_login(editor)
+    response = client.post(new_url(d.advice), new_data(**changes))
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert 'class="govuk-error-summary"' in page and message in page
+    assert not Service.objects.filter(organization=d.advice, name="Lunch club").exists()
+
+
+def test_a_feeds_organisation_is_changed_at_its_publisher(client, entries):
+    d, _editor, _other, admin, _gp = entries
+    feed = Feed.objects.create(url="https://feed.example/")
+    Organization.objects.filter(pk=d.charity.pk).update(feed=feed)
+    client.force_login(admin)
+    response = client.post(org_url(d.charity), org_data(name="Renamed"))
+    assert "change it there" in response.content.decode()
+    assert Organization.objects.get(pk=d.charity.pk).name == "Casterbridge Food Bank"
+    assert client.get(new_url(d.charity)).status_code == 404

@@ -23,15 +23,18 @@ from django.utils import timezone
 
 from firstcontact.directory.models import (
     Accessibility,
+    Address,
     Attribute,
     Contact,
     CostOption,
     Language,
     LinkType,
+    Location,
     Organization,
     Phone,
     Schedule,
     Service,
+    ServiceAtLocation,
     TaxonomyTerm,
 )
 from firstcontact.partners.models import Membership, Role
@@ -62,6 +65,37 @@ def editable_organizations(user) -> QuerySet[Organization]:
     if partners is None:
         return queryset
     return queryset.filter(partner_id__in=partners)
+
+
+def may_edit_place(user, place: Location) -> bool:
+    """A place the user may describe: not a feed's, and either nobody's own or kept by an
+    organisation the user may edit (a service offered at another partner's office leaves that
+    office's description to that partner's editors)."""
+    return _place_editable(place, editor_partner_ids(user))
+
+
+def _place_editable(place: Location, partners: set[int] | None) -> bool:
+    if place.feed_id is not None:
+        return False
+    if place.organization_id is None or partners is None:
+        return True
+    return place.organization.partner_id in partners
+
+
+def service_places(user, service: Service) -> tuple[list[Location], list[Location]]:
+    """The service's places, by name: (those the user may describe, the others)."""
+    places = (
+        Location.objects.filter(services_at__service=service)
+        .select_related("organization")
+        .prefetch_related("accessibility", "addresses")
+        .order_by("name", "pk")
+    )
+    partners = editor_partner_ids(user)
+    mine: list[Location] = []
+    others: list[Location] = []
+    for place in places:
+        (mine if _place_editable(place, partners) else others).append(place)
+    return mine, others
 
 
 def editable_services(user) -> QuerySet[Service]:
@@ -184,15 +218,17 @@ def update_service(*, user, service: Service, data: dict, changed: set[str]) -> 
             service.languages,
             [Language(service=service, code=code, name=names[code]) for code in data["languages"]],
         )
-    if "accessibility" in changed:
-        at = service.at_locations.select_related("location").first()
-        if at is not None:
-            lines = [line.strip() for line in data["accessibility"].splitlines() if line.strip()]
+    # {location id: [facts]} for each place whose accessibility the form changed; the form
+    # offers only the places the user may keep (`editable_places`), and only this service's
+    # places are looked up here.
+    access = data.get("accessibility") or {}
+    if access:
+        for place in Location.objects.filter(pk__in=access, services_at__service=service):
             _replace(
-                at.location.accessibility,
-                [Accessibility(location=at.location, description=line[:500]) for line in lines],
+                place.accessibility,
+                [Accessibility(location=place, description=f[:500]) for f in access[place.pk]],
             )
-            at.location.save(update_fields=["last_modified"])
+            place.save(update_fields=["last_modified"])
     if "terms" in changed:
         editable = TaxonomyTerm.objects.filter(taxonomy__name__in=EDITABLE_TAXONOMIES)
         Attribute.objects.filter(
@@ -204,6 +240,59 @@ def update_service(*, user, service: Service, data: dict, changed: set[str]) -> 
         )
     service.full_clean(exclude=["catalogue_service", "organization", "feed", "assured_by"])
     service.save()
+    return service
+
+
+def touch_services(organization: Organization) -> None:
+    """An organisation is part of each of its services' full record: they count as modified
+    too, so importers asking for services `modified_after` pick the change up."""
+    Service.objects.filter(organization=organization).update(last_modified=timezone.now())
+
+
+@transaction.atomic
+def update_organization(*, user, organization: Organization, data: dict) -> Organization:
+    """Write an editor's `forms.OrganizationEditForm.cleaned_data` to the organisation."""
+    for field in ("name", "description", "email", "website", "logo", "uri"):
+        setattr(organization, field, data[field])
+    organization.full_clean(exclude=["partner", "feed"])
+    organization.save()
+    touch_services(organization)
+    return organization
+
+
+@transaction.atomic
+def create_service(*, user, organization: Organization, data: dict) -> Service:
+    """A new entry for `organization` from `forms.NewServiceForm.cleaned_data`, with its first
+    place when one is given (placed at its postcode's centroid where the postcode is loaded).
+    It is left unchecked, so the stale report lists it, unless the editor checked it today."""
+    service = Service(organization=organization)
+    for field in ("name", "description", "status", "url", "email", "minimum_age", "maximum_age"):
+        setattr(service, field, data[field])
+    service.full_clean(exclude=["catalogue_service", "organization", "feed", "assured_by"])
+    service.save()
+    if data.get("address_1"):
+        from firstcontact.directory.selectors import centroid
+
+        point = centroid(data["postcode"])
+        place = Location.objects.create(
+            name=data["place_name"] or service.name,
+            postcode=data["postcode"],
+            latitude=point.latitude if point else None,
+            longitude=point.longitude if point else None,
+            organization=organization,
+        )
+        Address.objects.create(
+            location=place,
+            address_1=data["address_1"],
+            address_2=data["address_2"],
+            city=data["city"],
+            state_province=data["county"],
+            postal_code=data["postcode"],
+            country="GB",
+        )
+        ServiceAtLocation.objects.create(service=service, location=place)
+    if data.get("checked_today"):
+        assure(user=user, service=service)
     return service
 
 

@@ -11,4 +11,6 @@ urlpatterns = [
     path("stale/", editor_views.stale, name="stale"),
     path("services/<str:pk>/", editor_views.service, name="service"),
     path("services/<str:pk>/assure/", editor_views.assure, name="assure"),
+    path("organisations/<str:pk>/", editor_views.organization, name="organization"),
+    path("organisations/<str:pk>/new-service/", editor_views.new_service, name="new_service"),
 ]

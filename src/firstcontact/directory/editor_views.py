@@ -1,5 +1,6 @@
 """Directory editors' pages at /directory-editor/: the entries of the editor's partner, an entry
-to edit and mark as checked, and the stale-entries report (with CSV).
+to edit and mark as checked, the partner's organisations to edit and add entries to, and the
+stale-entries report (with CSV).
 
 docs/access.md: `directory_editor`s keep their own partner's entries (another partner's is a
 404, as if it were not there); a `partnership_admin` keeps every entry; anyone else signed in
@@ -23,8 +24,8 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from firstcontact.directory import editing
-from firstcontact.directory.forms import ServiceEditForm
-from firstcontact.directory.models import Attribute, LinkType, Service
+from firstcontact.directory.forms import NewServiceForm, OrganizationEditForm, ServiceEditForm
+from firstcontact.directory.models import Attribute, LinkType, Organization, Service
 
 PER_PAGE = 50
 
@@ -52,6 +53,18 @@ def _service(request: HttpRequest, pk: str) -> Service:
     if service is None:
         raise Http404("No such entry")
     return service
+
+
+def _organization(request: HttpRequest, pk: str) -> Organization:
+    """One of the organisations the user may edit; any other (or a bad id) is a 404."""
+    try:
+        key = uuid.UUID(pk)
+    except ValueError:
+        raise Http404("No such organisation") from None
+    organization = editing.editable_organizations(request.user).filter(pk=key).first()
+    if organization is None:
+        raise Http404("No such organisation")
+    return organization
 
 
 def _row(service: Service, today) -> dict:
@@ -100,7 +113,6 @@ def _initial(service: Service) -> dict:
     )
     costs = list(service.cost_options.all())
     paid = next((c for c in costs if c.amount and c.amount > 0), None)
-    at = service.at_locations.select_related("location").first()
     terms = Attribute.objects.filter(
         link_entity=LinkType.SERVICE,
         link_id=service.pk,
@@ -126,9 +138,6 @@ def _initial(service: Service) -> dict:
         "minimum_age": service.minimum_age,
         "maximum_age": service.maximum_age,
         "languages": list(service.languages.values_list("code", flat=True)),
-        "accessibility": "\n".join(
-            at.location.accessibility.values_list("description", flat=True) if at else []
-        ),
         "terms": list(terms),
         "alert": service.alert,
         "review_date": service.review_date,
@@ -139,9 +148,12 @@ def _initial(service: Service) -> dict:
 @require_http_methods(["GET", "POST"])
 def service(request: HttpRequest, pk: str) -> HttpResponse:
     entry = _service(request, pk)
-    initial = _initial(entry)
+    places, other_places = editing.service_places(request.user, entry)
     form = ServiceEditForm(
-        request.POST if request.method == "POST" else None, service=entry, initial=initial
+        request.POST if request.method == "POST" else None,
+        service=entry,
+        places=places if entry.feed_id is None else [],
+        initial=_initial(entry),
     )
     if entry.feed_id is not None and request.method == "POST":
         form.add_error(None, "This entry comes from another publisher's feed: change it there.")
@@ -154,12 +166,10 @@ def service(request: HttpRequest, pk: str) -> HttpResponse:
                 changed=set(form.changed_data),
             )
         except ValidationError as exc:
-            for field, errors in exc.message_dict.items():
-                form.add_error(field if field in form.fields else None, errors[0])
+            _form_errors(form, exc)
         else:
             messages.success(request, f"Saved “{entry.display_name}”.")
             return redirect("directory_editor:service", pk=entry.pk)
-    at = entry.at_locations.select_related("location").first()
     return render(
         request,
         "directory_editor/service.html",
@@ -168,9 +178,75 @@ def service(request: HttpRequest, pk: str) -> HttpResponse:
             "form": form,
             "due": editing.review_due(entry),
             "stale": editing.is_stale(entry),
-            "first_place": at.location if at else None,
+            # Each place the editor keeps, with its accessibility field; the others as text.
+            "places": [(place, form[name]) for place, name, _facts in form.places],
+            "other_places": other_places,
         },
     )
+
+
+def _form_errors(form, exc: ValidationError) -> None:
+    for field, errors in exc.message_dict.items():
+        form.add_error(field if field in form.fields else None, errors[0])
+
+
+@editor_required
+@require_http_methods(["GET", "POST"])
+def organization(request: HttpRequest, pk: str) -> HttpResponse:
+    org = _organization(request, pk)
+    initial = {field: getattr(org, field) for field in OrganizationEditForm.base_fields}
+    form = OrganizationEditForm(request.POST if request.method == "POST" else None, initial=initial)
+    if org.feed_id is not None and request.method == "POST":
+        form.add_error(
+            None, "This organisation comes from another publisher's feed: change it there."
+        )
+    elif request.method == "POST" and form.is_valid():
+        try:
+            editing.update_organization(user=request.user, organization=org, data=form.cleaned_data)
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, f"Saved “{org.name}”.")
+            return redirect("directory_editor:organization", pk=org.pk)
+    return render(
+        request,
+        "directory_editor/organization.html",
+        {
+            "org": org,
+            "form": form,
+            "services": org.services.select_related("catalogue_service").order_by(
+                "catalogue_service__name", "name"
+            ),
+        },
+    )
+
+
+@editor_required
+@require_http_methods(["GET", "POST"])
+def new_service(request: HttpRequest, pk: str) -> HttpResponse:
+    org = _organization(request, pk)
+    if org.feed_id is not None:
+        # A feed's organisation is kept by its publisher: nothing to add here.
+        raise Http404("This organisation comes from another publisher's feed")
+    form = NewServiceForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            entry = editing.create_service(
+                user=request.user, organization=org, data=form.cleaned_data
+            )
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, f"Added “{entry.name}”. Add its times, costs and more here.")
+            place = entry.at_locations.select_related("location").first()
+            if place is not None and place.location.latitude is None:
+                messages.info(
+                    request,
+                    f"We do not know where {place.location.postcode} is yet, so residents "
+                    "searching by postcode will not find this place by its distance.",
+                )
+            return redirect("directory_editor:service", pk=entry.pk)
+    return render(request, "directory_editor/new_service.html", {"org": org, "form": form})
 
 
 @editor_required

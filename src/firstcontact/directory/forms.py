@@ -3,6 +3,7 @@ in the address, so a list can be bookmarked, printed and sent on."""
 
 from __future__ import annotations
 
+import copy
 import re
 import uuid
 
@@ -165,6 +166,27 @@ DAYS = [
 COSTS = [("free", "Free"), ("paid", "There is a charge"), ("", "Not stated")]
 
 
+def accessibility_field() -> forms.CharField:
+    return forms.CharField(
+        label="Accessibility",
+        required=False,
+        max_length=3000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="One fact a line, like “Step-free entrance”.",
+        error_messages={"max_length": "Use 3,000 characters or fewer"},
+    )
+
+
+def _lines(text: str) -> list[str]:
+    return [line.strip() for line in text.splitlines() if line.strip()]
+
+
+def _check_ages(form: forms.Form, data: dict) -> None:
+    low, high = data.get("minimum_age"), data.get("maximum_age")
+    if low is not None and high is not None and low > high:
+        form.add_error("maximum_age", "The oldest age must be the same as or above the youngest")
+
+
 class TermChoiceField(forms.ModelMultipleChoiceField):
     def label_from_instance(self, term) -> str:
         return f"{term.name} ({term.taxonomy.name})"
@@ -285,12 +307,6 @@ class ServiceEditForm(forms.Form):
     languages = forms.MultipleChoiceField(
         choices=LANGUAGES, required=False, widget=forms.CheckboxSelectMultiple
     )
-    accessibility = forms.CharField(
-        required=False,
-        max_length=3000,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="One fact a line, like “Step-free entrance”. For the service's first place.",
-    )
     terms = TermChoiceField(
         label="Categories",
         queryset=TaxonomyTerm.objects.none(),
@@ -312,12 +328,21 @@ class ServiceEditForm(forms.Form):
         error_messages={"invalid": "Enter a date like 2027-12-31"},
     )
 
-    def __init__(self, *args, service: Service, **kwargs):
+    def __init__(self, *args, service: Service, places: list | None = None, **kwargs):
+        """`places`: the service's places the editor may describe (editing.service_places),
+        each with an accessibility field of its own named by the place's id."""
         from firstcontact.directory.editing import EDITABLE_TAXONOMIES
         from firstcontact.directory.models import ServiceStatus
 
         super().__init__(*args, **kwargs)
         self.service = service
+        self.places = []
+        for place in places or []:
+            name = f"accessibility_{place.pk.hex}"
+            facts = [a.description for a in place.accessibility.all()]
+            self.fields[name] = accessibility_field()
+            self.initial[name] = "\n".join(facts)
+            self.places.append((place, name, facts))
         self.fields["status"].choices = ServiceStatus.choices
         self.fields["terms"].queryset = (
             TaxonomyTerm.objects.filter(taxonomy__name__in=EDITABLE_TAXONOMIES)
@@ -345,11 +370,13 @@ class ServiceEditForm(forms.Form):
             and "name" not in self.errors
         ):
             self.add_error("name", "Enter the name of the service")
-        low, high = data.get("minimum_age"), data.get("maximum_age")
-        if low is not None and high is not None and low > high:
-            self.add_error(
-                "maximum_age", "The oldest age must be the same as or above the youngest"
-            )
+        _check_ages(self, data)
+        # Each place's facts, for the places whose facts differ from what is kept.
+        data["accessibility"] = {}
+        for place, name, facts in self.places:
+            lines = _lines(data.get(name) or "")
+            if name not in self.errors and lines != facts:
+                data["accessibility"][place.pk] = lines
         # Times and costs are checked when they are changed: an imported entry's incomplete
         # times (opening, no closing) must not stop an editor correcting its phone number.
         changed = set(self.changed_data)
@@ -375,3 +402,162 @@ class ServiceEditForm(forms.Form):
             self.add_error("closes_at", "The closing time must be after the opening time")
         if (opens or closes) and not data.get("days") and "days" not in self.errors:
             self.add_error("days", "Choose the days it is open")
+
+
+EMAIL_INVALID = "Enter an email address in the correct format, like name@example.com"
+
+
+class OrganizationEditForm(forms.Form):
+    """An editor's form for one of their partner's organisations."""
+
+    name = forms.CharField(
+        max_length=300,
+        help_text="As residents know it.",
+        error_messages={
+            "required": "Enter the name of the organisation",
+            "max_length": "Use 300 characters or fewer",
+        },
+    )
+    description = forms.CharField(
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text="What the organisation does, in plain English.",
+        error_messages={"max_length": "Use 5,000 characters or fewer"},
+    )
+    email = forms.EmailField(required=False, error_messages={"invalid": EMAIL_INVALID})
+    website = forms.URLField(
+        required=False,
+        max_length=500,
+        assume_scheme="https",
+        error_messages={
+            "invalid": "Enter a web address, like https://example.org/",
+            "max_length": "Use 500 characters or fewer",
+        },
+    )
+    logo = forms.URLField(
+        label="Logo",
+        required=False,
+        max_length=500,
+        assume_scheme="https",
+        help_text="The web address of the organisation's logo image.",
+        error_messages={
+            "invalid": "Enter the logo's web address, like https://example.org/logo.png",
+            "max_length": "Use 500 characters or fewer",
+        },
+    )
+    uri = forms.URLField(
+        label="Identifier (URI)",
+        required=False,
+        max_length=500,
+        assume_scheme="https",
+        help_text="A persistent web address that identifies the organisation, if it has one.",
+        error_messages={
+            "invalid": "Enter a web address, like https://example.org/id/organisation",
+            "max_length": "Use 500 characters or fewer",
+        },
+    )
+
+    def clean_name(self) -> str:
+        name = self.cleaned_data["name"].strip()
+        if not name:
+            raise forms.ValidationError("Enter the name of the organisation")
+        return name
+
+
+def _service_field(name: str) -> forms.Field:
+    """A field of the entry's edit form, to ask the same when an entry is added."""
+    return copy.deepcopy(ServiceEditForm.base_fields[name])
+
+
+class NewServiceForm(forms.Form):
+    """A new entry for an organisation: the edit form's first fields, and its first place.
+    Everything else is added on the edit form it lands on."""
+
+    name = _service_field("name")
+    description = _service_field("description")
+    status = _service_field("status")
+    email = _service_field("email")
+    url = _service_field("url")
+    minimum_age = _service_field("minimum_age")
+    maximum_age = _service_field("maximum_age")
+    place_name = forms.CharField(
+        label="Name of the place",
+        required=False,
+        max_length=300,
+        help_text="Like “Casterbridge Library”. Leave empty to use the service's name.",
+        error_messages={"max_length": "Use 300 characters or fewer"},
+    )
+    address_1 = forms.CharField(
+        label="Address line 1",
+        required=False,
+        max_length=300,
+        error_messages={"max_length": "Use 300 characters or fewer"},
+    )
+    address_2 = forms.CharField(
+        label="Address line 2 (optional)",
+        required=False,
+        max_length=300,
+        error_messages={"max_length": "Use 300 characters or fewer"},
+    )
+    city = forms.CharField(
+        label="Town or city",
+        required=False,
+        max_length=100,
+        error_messages={"max_length": "Use 100 characters or fewer"},
+    )
+    county = forms.CharField(
+        label="County (optional)",
+        required=False,
+        max_length=100,
+        error_messages={"max_length": "Use 100 characters or fewer"},
+    )
+    postcode = forms.CharField(
+        required=False,
+        max_length=10,
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+        error_messages={"max_length": "Enter a full postcode, like WX1 2AB"},
+    )
+    checked_today = forms.BooleanField(
+        label="I have checked this entry today",
+        required=False,
+        help_text="Leave unticked to list it in the stale-entries report until it is checked.",
+    )
+
+    PLACE = ("place_name", "address_1", "address_2", "city", "county", "postcode")
+
+    def __init__(self, *args, **kwargs):
+        from firstcontact.directory.models import ServiceStatus
+
+        super().__init__(*args, **kwargs)
+        self.fields["status"].choices = ServiceStatus.choices
+        self.fields["name"].required = True
+        self.fields["name"].error_messages["required"] = "Enter the name of the service"
+
+    def clean_postcode(self) -> str:
+        value = self.cleaned_data["postcode"].strip()
+        if not value:
+            return ""
+        normal = normalise_postcode(value)
+        if normal is None:
+            raise forms.ValidationError("Enter a full postcode, like WX1 2AB")
+        return normal
+
+    def clean(self):
+        data = super().clean()
+        _check_ages(self, data)
+        # A place is optional; once any of it is given, it needs a line, a town and a postcode.
+        if any((data.get(f) or "").strip() for f in self.PLACE) or any(
+            f in self.errors for f in self.PLACE
+        ):
+            for field, message in [
+                ("address_1", "Enter the first line of the place's address"),
+                ("city", "Enter the town or city"),
+                ("postcode", "Enter a full postcode, like WX1 2AB"),
+            ]:
+                if not (data.get(field) or "").strip() and field not in self.errors:
+                    self.add_error(field, message)
+        for field in self.PLACE:
+            if field in data:
+                data[field] = data[field].strip()
+        return data
