@@ -9,7 +9,9 @@ On a fresh database (SQLite: a file in a temporary directory; PostgreSQL: a new 
 the server DATABASE_URL points to, or on a throwaway server started with
 scripts/throwaway_postgres.py) it loads N services of 500 organisations at 2N places (two
 each) spread over about 60 by 70 km, each place on one of 5,000 postcodes whose centroids are
-loaded, and each service with a weekly opening time and a cost, by bulk inserts. Then it times:
+loaded, and each service with a weekly opening time and a cost, by bulk inserts; the first
+200 are the entries of the partnership's own catalogue services, a tenth of them private.
+Then it times:
 
   search        `directory.finder.find`: a word and a postcode within 5 km, as "Find a
                 service" and the desk run it: every match in order, then the first page of
@@ -50,6 +52,7 @@ if str(ROOT / "src") not in sys.path:
 FULL_SERVICES = 100_000
 QUICK_SERVICES = 10_000
 ORGANIZATIONS = 500
+CATALOGUE_SERVICES = 200
 POSTCODES = 5_000
 SOUTH, NORTH, WEST, EAST = 50.6, 51.2, -2.4, -1.4
 TARGET_SEARCH_MS = {"postgresql": 50.0, "sqlite": 100.0}
@@ -109,6 +112,8 @@ def load(services: int, rng: random.Random) -> list[str]:
     """Bulk-load the directory; the loaded postcodes."""
     from django.db import transaction
 
+    from firstcontact.catalogue.models import Service as CatalogueService
+    from firstcontact.catalogue.models import ServiceKind
     from firstcontact.directory.models import (
         CostOption,
         Location,
@@ -145,16 +150,31 @@ def load(services: int, rng: random.Random) -> list[str]:
             ],
             batch_size=CHUNK,
         )
+        # The partnership's own services are in the directory too; a few are private (staff
+        # only), and every public read leaves their entries out.
+        catalogue = CatalogueService.objects.bulk_create(
+            [
+                CatalogueService(
+                    code=f"bench-{i}",
+                    name=f"Council service {i}: {TOPICS[i % len(TOPICS)]}",
+                    description="One of the partnership's own services.",
+                    kind=ServiceKind.INFORMATION,
+                    private=i % 10 == 0,
+                )
+                for i in range(CATALOGUE_SERVICES)
+            ]
+        )
     now = time_now()
     made = 0
     while made < services:
         n = min(CHUNK, services - made)
         batch_services, batch_locations, batch_at, batch_times, batch_costs = [], [], [], [], []
-        for _ in range(n):
+        for i in range(n):
             topic = rng.choice(TOPICS)
             service = Service(
                 id=uuid.uuid4(),
                 organization=rng.choice(organizations),
+                catalogue_service=catalogue[made + i] if made + i < len(catalogue) else None,
                 name=f"{rng.choice(KINDS)}: {topic}",
                 description=rng.choice(DESCRIPTIONS),
                 last_modified=now,
@@ -182,7 +202,14 @@ def load(services: int, rng: random.Random) -> list[str]:
                 )
                 batch_locations.append(location)
                 batch_at.append(
-                    ServiceAtLocation(service=service, location=location, last_modified=now)
+                    # bulk_create skips save(), which copies the place's coordinates.
+                    ServiceAtLocation(
+                        service=service,
+                        location=location,
+                        latitude=location.latitude,
+                        longitude=location.longitude,
+                        last_modified=now,
+                    )
                 )
         with transaction.atomic():
             Service.objects.bulk_create(batch_services, batch_size=CHUNK)
@@ -212,12 +239,19 @@ def near_before(queryset, point, radius: float) -> dict:
         location__latitude__lte=north,
         location__longitude__gte=west,
         location__longitude__lte=east,
-    ).values_list("service_id", "location_id", "location__latitude", "location__longitude")
+    ).values_list(
+        "service_id",
+        "location_id",
+        "location__latitude",
+        "location__longitude",
+        "service__name",
+        "service__catalogue_service__name",
+    )
     nearest: dict = {}
-    for service_id, location_id, lat, lon in rows.iterator(chunk_size=5000):
+    for service_id, location_id, lat, lon, name, catalogue_name in rows.iterator(chunk_size=5000):
         distance = haversine_m(point.latitude, point.longitude, lat, lon)
         if distance <= radius and (service_id not in nearest or distance < nearest[service_id][0]):
-            nearest[service_id] = (distance, location_id)
+            nearest[service_id] = (distance, location_id, catalogue_name or name)
     return nearest
 
 

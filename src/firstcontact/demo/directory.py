@@ -600,6 +600,9 @@ class _Builder:
             Funding,
             Attribute,
         ]
+        for at in self.rows.get(ServiceAtLocation, []):
+            # bulk_create skips save(), which copies the place's coordinates for the search.
+            at.latitude, at.longitude = at.location.latitude, at.location.longitude
         for model in order:
             model.objects.bulk_create(self.rows.get(model, []), batch_size=500)
 

@@ -17,7 +17,7 @@ import uuid
 import zoneinfo
 from dataclasses import dataclass, field
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.dates import WEEKDAYS
 from django.utils.translation import gettext, gettext_lazy
@@ -37,9 +37,8 @@ from firstcontact.directory.models import (
 DEFAULT_RADIUS_M = 5_000
 RADII_M = (1_000, 2_000, 5_000, 10_000, 25_000)
 MAX_RESULTS = 500
-# Services with a place in the box that a search reads at most (far more than a page shows).
+# Places in the box that a search reads at most (far more than a page shows).
 MAX_NEAR = 20_000
-NEAR_CHUNK = 2_000
 LOCAL_TIME = zoneinfo.ZoneInfo("Europe/London")
 DAY_CODES = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
 WEEKEND = ("SA", "SU")
@@ -74,6 +73,7 @@ class Found:
     service_id: uuid.UUID
     distance_m: float | None = None
     location_id: uuid.UUID | None = None
+    name: str = ""  # as shown (a catalogue service's own), to sort by
     service: Service | None = None
     location: Location | None = None
     schedules: list[Schedule] = field(default_factory=list)
@@ -225,35 +225,36 @@ def _filtered(filters: Filters, moment: dt.datetime) -> QuerySet[Service]:
 
 
 def _near(queryset: QuerySet[Service], point: selectors.Centroid, radius: float) -> dict:
-    """{service id: (distance, location id)} of the nearest place of each service in radius.
+    """{service id: (distance, location id, name)} of the nearest place of each service in
+    radius.
 
-    Place first, in separate queries so no planner can start from the words instead: the
-    services with a place in the bounding box (the latitude, longitude index), then the other
-    filters (words, category, age…) on those alone by primary key, then their places in the
-    box and the exact distance. Reading every service's words first grows with the whole
-    directory (bench/directory_search.py --before)."""
+    One statement that starts from the place: the services at a place in the bounding box
+    (read from the index of their copied coordinates, ServiceAtLocation's), each tested
+    against the other filters (words, category, age…) on its own row. Reading every
+    service's words first grows with the whole directory (bench/directory_search.py
+    --before); the exact distance is then worked out here for the few rows that pass."""
     south, north, west, east = bounding_box(point.latitude, point.longitude, radius)
-    box = ServiceAtLocation.objects.filter(
-        location__latitude__gte=south,
-        location__latitude__lte=north,
-        location__longitude__gte=west,
-        location__longitude__lte=east,
-    )
-    candidates = list(box.order_by().values_list("service_id", flat=True).distinct())
-    nearest: dict[uuid.UUID, tuple[float, uuid.UUID]] = {}
-    for start in range(0, min(len(candidates), MAX_NEAR), NEAR_CHUNK):
-        chunk = candidates[start : start + NEAR_CHUNK]
-        ids = list(queryset.filter(pk__in=chunk).order_by().values_list("pk", flat=True).distinct())
-        rows = box.filter(service_id__in=ids).values_list(
-            "service_id", "location_id", "location__latitude", "location__longitude"
+    rows = (
+        ServiceAtLocation.objects.filter(
+            latitude__gte=south, latitude__lte=north, longitude__gte=west, longitude__lte=east
         )
-        for service_id, location_id, lat, lon in rows:
-            distance = haversine_m(point.latitude, point.longitude, lat, lon)
-            if distance <= radius and (
-                service_id not in nearest or distance < nearest[service_id][0]
-            ):
-                nearest[service_id] = (distance, location_id)
+        .filter(Exists(queryset.filter(pk=OuterRef("service_id"))))
+        .order_by()
+        .values_list(
+            "service_id", "location_id", "latitude", "longitude", *_name_fields("service__")
+        )
+    )
+    nearest: dict[uuid.UUID, tuple[float, uuid.UUID, str]] = {}
+    for service_id, location_id, lat, lon, name, catalogue_name in rows[:MAX_NEAR]:
+        distance = haversine_m(point.latitude, point.longitude, lat, lon)
+        if distance <= radius and (service_id not in nearest or distance < nearest[service_id][0]):
+            nearest[service_id] = (distance, location_id, catalogue_name or name)
     return nearest
+
+
+def _name_fields(prefix: str = "") -> tuple[str, str]:
+    """The fields of a service's name as shown: its own, and its catalogue service's."""
+    return (f"{prefix}name", f"{prefix}catalogue_service__name")
 
 
 def find(
@@ -274,36 +275,22 @@ def find(
             raise UnknownPostcode(filters.postcode)
         nearest = _near(queryset, point, filters.radius_m)
         found = [
-            Found(service_id=sid, distance_m=d, location_id=loc)
-            for sid, (d, loc) in nearest.items()
+            Found(service_id=sid, distance_m=d, location_id=loc, name=name)
+            for sid, (d, loc, name) in nearest.items()
         ]
         # Services without a place near that cover the postcode (a helpline, a home visit).
-        covering = set(selectors.services_covering(filters.postcode)) - set(nearest)
+        covering = set(selectors.services_covering(filters.postcode, point)) - set(nearest)
         if covering:
-            ids = set(queryset.filter(pk__in=covering).values_list("pk", flat=True))
-            found.extend(Found(service_id=sid) for sid in ids)
+            rows = queryset.filter(pk__in=covering).order_by().values_list("pk", *_name_fields())
+            found.extend(Found(service_id=sid, name=c or n) for sid, n, c in set(rows))
     else:
-        ids = list(queryset.order_by().values_list("pk", flat=True).distinct()[:MAX_RESULTS])
-        found = [Found(service_id=i) for i in ids]
-    names = _names([f.service_id for f in found])
-    found = [f for f in found if f.service_id in names]
-    found.sort(key=lambda f: (f.distance_m is None, f.distance_m or 0, names[f.service_id].lower()))
+        rows = queryset.order_by().values_list("pk", *_name_fields()).distinct()[:MAX_RESULTS]
+        found = [Found(service_id=sid, name=c or n) for sid, n, c in rows]
+    found.sort(key=lambda f: (f.distance_m is None, f.distance_m or 0, f.name.lower()))
     if filters.when:
         found = _when(_attach(found), filters, moment)
     found = found[:MAX_RESULTS]
     return _attach(found) if attach else found
-
-
-def _names(ids: list[uuid.UUID]) -> dict[uuid.UUID, str]:
-    """Each service's name as shown (a catalogue service's own), to sort by."""
-    out: dict[uuid.UUID, str] = {}
-    for start in range(0, len(ids), NEAR_CHUNK):
-        rows = Service.objects.filter(pk__in=ids[start : start + NEAR_CHUNK]).values_list(
-            "pk", "name", "catalogue_service__name"
-        )
-        for pk, name, catalogue_name in rows:
-            out[pk] = catalogue_name or name
-    return out
 
 
 def attach(found: list[Found]) -> list[Found]:
@@ -329,15 +316,11 @@ def _attach(found: list[Found]) -> list[Found]:
         )
     }
     at_schedules: dict[tuple[uuid.UUID, uuid.UUID], list[Schedule]] = {}
-    # The service-at-place ids first: a join on both lists would read every schedule.
-    at_ids = list(
-        ServiceAtLocation.objects.filter(
-            service_id__in=ids, location_id__in=location_ids
-        ).values_list("pk", flat=True)
-    )
-    for schedule in Schedule.objects.filter(service_at_location_id__in=at_ids).select_related(
-        "service_at_location"
-    ):
+    at_places = Schedule.objects.filter(
+        service_at_location__service_id__in=ids,
+        service_at_location__location_id__in=location_ids,
+    ).select_related("service_at_location")
+    for schedule in at_places if location_ids else []:
         at = schedule.service_at_location
         at_schedules.setdefault((at.service_id, at.location_id), []).append(schedule)
     out = []

@@ -249,11 +249,19 @@ class Location(Modified):
 
     class Meta:
         ordering = ["name"]
-        # Proximity search: a bounding box on latitude first, then longitude.
-        indexes = [models.Index(fields=["latitude", "longitude"], name="directory_loc_point")]
+        # Proximity search: a bounding box on latitude first, then longitude; with the id in
+        # the index the box is read from the index alone (no row of the table).
+        indexes = [
+            models.Index(fields=["latitude", "longitude", "id"], name="directory_loc_point_id")
+        ]
 
     def __str__(self) -> str:
         return self.name or str(self.id)
+
+    def save(self, *args, **kwargs) -> None:
+        super().save(*args, **kwargs)
+        # Its services here carry its coordinates for the search (ServiceAtLocation).
+        self.services_at.update(latitude=self.latitude, longitude=self.longitude)
 
 
 class Address(Part):
@@ -278,14 +286,30 @@ class ServiceAtLocation(Modified):
     service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="at_locations")
     location = models.ForeignKey(Location, on_delete=models.CASCADE, related_name="services_at")
     description = models.TextField(blank=True)
+    # The place's coordinates, copied here (by save() below and Location.save()): a search by
+    # distance then reads the services in a box from one index, with no row of the place or
+    # of this table (finder._near).
+    latitude = models.FloatField(null=True, blank=True, editable=False)
+    longitude = models.FloatField(null=True, blank=True, editable=False)
 
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["service", "location"], name="directory_sal_unique")
         ]
+        indexes = [
+            models.Index(
+                fields=["latitude", "longitude", "service", "location"], name="directory_sal_point"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.service_id} at {self.location_id}"
+
+    def save(self, *args, **kwargs) -> None:
+        self.latitude, self.longitude = self.location.latitude, self.location.longitude
+        if update_fields := kwargs.get("update_fields"):
+            kwargs["update_fields"] = {*update_fields, "latitude", "longitude"}
+        super().save(*args, **kwargs)
 
 
 class Accessibility(Part):
@@ -335,14 +359,32 @@ class Schedule(Part):
     """Opening times as an RFC 5545 recurrence: FREQ, INTERVAL, BYDAY ("MO,TU"), BYMONTHDAY,
     DTSTART, UNTIL, COUNT and WKST, with the hours it is open on each day it recurs."""
 
+    # A schedule belongs to one of the three, so each column is mostly empty. Indexes of the
+    # rows that have one (below): SQLite's statistics count the empty ones as one repeated
+    # value and would read the whole table instead of a full index.
     service = models.ForeignKey(
-        Service, null=True, blank=True, on_delete=models.CASCADE, related_name="schedules"
+        Service,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="schedules",
+        db_index=False,
     )
     service_at_location = models.ForeignKey(
-        ServiceAtLocation, null=True, blank=True, on_delete=models.CASCADE, related_name="schedules"
+        ServiceAtLocation,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="schedules",
+        db_index=False,
     )
     location = models.ForeignKey(
-        Location, null=True, blank=True, on_delete=models.CASCADE, related_name="schedules"
+        Location,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="schedules",
+        db_index=False,
     )
     valid_from = models.DateField(null=True, blank=True)
     valid_to = models.DateField(null=True, blank=True)
@@ -360,6 +402,20 @@ class Schedule(Part):
     schedule_link = models.URLField(max_length=500, blank=True)
     attending_type = models.CharField(max_length=200, blank=True)
     notes = models.TextField(blank=True)
+
+    class Meta:
+        indexes = [
+            models.Index(
+                fields=[name],
+                condition=models.Q(**{f"{name}__isnull": False}),
+                name=f"directory_schedule_{short}",
+            )
+            for name, short in (
+                ("service", "svc"),
+                ("service_at_location", "sal"),
+                ("location", "loc"),
+            )
+        ]
 
 
 class ServiceArea(Part):

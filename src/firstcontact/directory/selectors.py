@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import operator
 import uuid
 from dataclasses import dataclass
+from functools import reduce
 
 from django.db.models import Prefetch, Q, QuerySet
 
@@ -29,13 +31,25 @@ POSTCODE_DISTRICTS = "postcode_districts"
 GEOJSON = "geojson"
 
 
+def _private_entries() -> QuerySet:
+    """The ids of the directory entries of private catalogue services (a few): found from
+    the private catalogue services, by the unique index of the entries' link to them."""
+    from firstcontact.catalogue.models import Service as CatalogueService
+
+    private = CatalogueService.objects.filter(private=True).values("pk")
+    return Service.objects.filter(catalogue_service__in=private).values("pk")
+
+
 def services() -> QuerySet[Service]:
-    """Every service the public may see: not the entries of private catalogue services."""
-    return Service.objects.exclude(catalogue_service__private=True)
+    """Every service the public may see: not the entries of private catalogue services.
+
+    By id rather than a join: the few private entries are read once, and a page of the API
+    in id order then steps through the primary key's index alone."""
+    return Service.objects.exclude(pk__in=_private_entries())
 
 
 def services_at_locations() -> QuerySet[ServiceAtLocation]:
-    return ServiceAtLocation.objects.exclude(service__catalogue_service__private=True)
+    return ServiceAtLocation.objects.exclude(service_id__in=_private_entries())
 
 
 def organizations() -> QuerySet[Organization]:
@@ -91,19 +105,42 @@ def attributes_for(entity: str, ids: list[uuid.UUID]) -> dict[uuid.UUID, list[At
     return found
 
 
+# Above this many organisations (or catalogue services) matching a word, a subquery instead
+# of their ids in the statement.
+MAX_IDS_INLINE = 1_000
+
+
+def _ids_matching(queryset: QuerySet, word: str, fields: tuple[str, ...]) -> list | QuerySet:
+    """The ids of the records with the word in one of the fields (empty: none), or a
+    subquery of them when there are many."""
+    matching = queryset.filter(
+        reduce(operator.or_, (Q(**{f"{name}__icontains": word}) for name in fields))
+    ).values_list("pk", flat=True)
+    ids = list(matching[: MAX_IDS_INLINE + 1])
+    return ids if len(ids) <= MAX_IDS_INLINE else matching
+
+
 def search_services(queryset: QuerySet[Service], text: str, prefix: str = "") -> QuerySet:
     """Each word in the name, description or keywords of the service (or the catalogue
-    service it shows), or in its organisation's name."""
+    service it shows), or in its organisation's name.
+
+    The organisations and catalogue services that match are found first, so that the
+    service's own test is on its own row: PostgreSQL's trigram indexes (migration 0004) and
+    its statistics then apply, and a search by place tests only the services in the box."""
+    from firstcontact.catalogue.models import Service as CatalogueService
+
     p = prefix
     for word in text.split()[:10]:
-        queryset = queryset.filter(
-            Q(**{f"{p}name__icontains": word})
-            | Q(**{f"{p}description__icontains": word})
-            | Q(**{f"{p}catalogue_service__name__icontains": word})
-            | Q(**{f"{p}catalogue_service__description__icontains": word})
-            | Q(**{f"{p}catalogue_service__keywords__icontains": word})
-            | Q(**{f"{p}organization__name__icontains": word})
+        catalogue = _ids_matching(
+            CatalogueService.objects.all(), word, ("name", "description", "keywords")
         )
+        organizations = _ids_matching(Organization.objects.all(), word, ("name",))
+        test = Q(**{f"{p}name__icontains": word}) | Q(**{f"{p}description__icontains": word})
+        if not isinstance(catalogue, list) or catalogue:
+            test |= Q(**{f"{p}catalogue_service__in": catalogue})
+        if not isinstance(organizations, list) or organizations:
+            test |= Q(**{f"{p}organization__in": organizations})
+        queryset = queryset.filter(test)
     return queryset
 
 
@@ -148,9 +185,9 @@ def locations_near(latitude: float, longitude: float, metres: float) -> dict[uui
     return near
 
 
-def services_covering(postcode: str) -> list[uuid.UUID]:
+def services_covering(postcode: str, point: Centroid | None = None) -> list[uuid.UUID]:
     """Services whose service area covers a postcode: a list of its postcode district, or a
-    GeoJSON boundary around its centroid."""
+    GeoJSON boundary around its centroid (`point`, when the caller has it already)."""
     outward = normalise_outward_code(postcode)
     found: set[uuid.UUID] = set()
     if outward is None:
@@ -162,7 +199,7 @@ def services_covering(postcode: str) -> list[uuid.UUID]:
         codes = {normalise_outward_code(c) for c in extent.replace(";", ",").split(",")}
         if outward in codes:
             found.add(service_id)
-    point = centroid(postcode)
+    point = point or centroid(postcode)
     if point is not None:
         from shapely.geometry import Point, shape
 

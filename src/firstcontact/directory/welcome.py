@@ -190,8 +190,8 @@ def sections(pack: WelcomePack) -> list[Section]:
         )
         nearest = finder._near(queryset, centre, RADIUS_M)
         found = [
-            finder.Found(service_id=sid, distance_m=d, location_id=loc)
-            for sid, (d, loc) in nearest.items()
+            finder.Found(service_id=sid, distance_m=d, location_id=loc, name=name)
+            for sid, (d, loc, name) in nearest.items()
         ]
         if len(found) < limit:
             ids = queryset.filter(pk__in=covering - set(nearest)).values_list("pk", flat=True)
