@@ -9,10 +9,10 @@ import pytest
 from django.core.cache import cache
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
-from tests.directory.conftest import CENTRE, place
 
 from firstcontact.directory import finder, selectors
 from firstcontact.directory.models import Location, Service, ServiceAtLocation
+from tests.directory.conftest import CENTRE, place
 
 FIND = "/find-a-service/"
 BEFORE = ("directory", "0003_editors_review_and_welcome_packs")
