@@ -261,7 +261,9 @@ class Location(Modified):
     def save(self, *args, **kwargs) -> None:
         super().save(*args, **kwargs)
         # Its services here carry its coordinates for the search (ServiceAtLocation).
-        self.services_at.update(latitude=self.latitude, longitude=self.longitude)
+        fields = kwargs.get("update_fields")
+        if fields is None or {"latitude", "longitude"} & set(fields):
+            self.services_at.update(latitude=self.latitude, longitude=self.longitude)
 
 
 class Address(Part):
