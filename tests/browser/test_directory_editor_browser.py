@@ -1,7 +1,9 @@
 """Directory editors, the welcome pack and the service page's map in the browser, with axe-core:
 an editor lists their entries, corrects one (an error first), marks it checked and opens the
-stale report; a new resident opens their welcome pack in English and Polish (printable, and
-the same without JavaScript); a service page draws its place on the map beside the address."""
+stale report; edits their organisation and adds an entry with its first place (errors first);
+describes each place's accessibility without JavaScript; a new resident opens their welcome
+pack in English and Polish (printable, and the same without JavaScript); a service page draws
+its place on the map beside the address."""
 
 from __future__ import annotations
 
@@ -68,6 +70,75 @@ def test_an_editor_corrects_an_entry_and_marks_it_checked(page, partnership, dir
     # Checked today: no longer stale.
     expect(page.get_by_role("link", name="Debt advice", exact=True)).to_have_count(0)
     check(page, "stale")
+
+
+def _north_editor(partnership, directory) -> None:  # noqa: F811
+    directory.advice.partner = partnership.north
+    directory.advice.save()
+    make_user("north-editor", partnership.north, Role.DIRECTORY_EDITOR)
+
+
+def test_an_editor_edits_their_organisation_and_adds_an_entry(page, partnership, directory):  # noqa: F811
+    _north_editor(partnership, directory)
+    sign_in(page, "north-editor")
+    page.goto("/directory-editor/")
+    page.get_by_role("link", name="Wessex Advice", exact=True).click()
+    expect(page.locator("h1")).to_have_text("Wessex Advice")
+    check(page, "organisation")
+
+    page.get_by_label("Email").fill("not an email")
+    page.get_by_role("button", name="Save changes").click()
+    expect(page.locator(".govuk-error-summary")).to_contain_text(
+        "Enter an email address in the correct format"
+    )
+    check(page, "organisation-error")
+    page.get_by_label("Email").fill("hello@advice.example")
+    page.get_by_label("Name").fill("Wessex Advice Centre")
+    page.get_by_role("button", name="Save changes").click()
+    expect(page.locator(".govuk-notification-banner")).to_contain_text(
+        "Saved “Wessex Advice Centre”"
+    )
+    expect(page.locator("h1")).to_have_text("Wessex Advice Centre")
+
+    page.get_by_role("link", name="Add a service for Wessex Advice Centre").click()
+    expect(page.locator("h1")).to_have_text("Add a service")
+    check(page, "new-service")
+    page.get_by_label("Name", exact=True).fill("Lunch club")
+    page.get_by_label("Address line 1").fill("2 High Street")
+    page.get_by_label("Postcode").fill("not a postcode")
+    page.get_by_role("button", name="Add the service").click()
+    expect(page.locator(".govuk-error-summary")).to_contain_text("Enter a full postcode")
+    expect(page.locator(".govuk-error-summary")).to_contain_text("Enter the town or city")
+    check(page, "new-service-error")
+    page.get_by_label("Town or city").fill("Casterbridge")
+    page.get_by_label("Postcode").fill("WX1 1AA")
+    page.get_by_role("button", name="Add the service").click()
+    expect(page.locator(".govuk-notification-banner")).to_contain_text("Added “Lunch club”")
+    expect(page.locator("h1")).to_have_text("Lunch club")
+    expect(page.get_by_role("group", name="Lunch club")).to_be_visible()  # its place
+    check(page, "new-service-added")
+    assert Service.objects.get(name="Lunch club").organization_id == directory.advice.pk
+
+
+def test_each_place_is_described_without_javascript(page_without_js, partnership, directory):  # noqa: F811
+    page = page_without_js
+    _north_editor(partnership, directory)
+    corn = directory.food_at.location
+    directory.debt_advice.at_locations.create(location=corn)
+    sign_in(page, "north-editor")
+    page.goto(f"/directory-editor/services/{directory.debt_advice.pk}/")
+    library = page.get_by_role("group", name="Library")
+    exchange = page.get_by_role("group", name="Corn Exchange")
+    expect(exchange.get_by_label("Accessibility")).to_have_value("Step-free entrance")
+    library.get_by_label("Accessibility").fill("Hearing loop\nLift to all floors")
+    page.get_by_role("button", name="Save changes").click()
+    expect(page.locator(".govuk-notification-banner")).to_contain_text("Saved")
+    expect(page.get_by_role("group", name="Library").get_by_label("Accessibility")).to_have_value(
+        "Hearing loop\nLift to all floors"
+    )
+    expect(exchange.get_by_label("Accessibility")).to_have_value("Step-free entrance")
+    # (axe-core needs JavaScript: the page with its places is checked in the test above.)
+    save_screenshot(page, "directory-editor-places")
 
 
 def _pack(directory) -> str:  # noqa: F811

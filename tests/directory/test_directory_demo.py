@@ -97,3 +97,23 @@ def test_the_demo_directory_editor_has_stale_entries_to_check(client, demo):
     assert "past review or never checked" in page
     stale = client.get("/directory-editor/stale/").content.decode()
     assert "Overdue" in stale and "Not checked" in stale
+
+
+def test_the_demo_directory_editor_keeps_the_countys_organisation_and_places(client, demo):
+    from django.contrib.auth.models import User
+
+    client.force_login(User.objects.get(username="directory-editor"))
+    county = Organization.objects.get(partner__slug="wessex-county")
+    page = client.get("/directory-editor/").content.decode()
+    assert f'href="/directory-editor/organisations/{county.pk}/"' in page
+    assert f'href="/directory-editor/organisations/{county.pk}/new-service/"' in page
+    page = client.get(f"/directory-editor/organisations/{county.pk}/").content.decode()
+    assert county.name in page and "Its services" in page
+    # An entry at one of the county's own places describes it in a fieldset of its own.
+    entry = Service.objects.filter(
+        organization=county, at_locations__location__organization=county
+    ).first()
+    place = entry.at_locations.filter(location__organization=county).first().location
+    page = client.get(f"/directory-editor/services/{entry.pk}/").content.decode()
+    assert f'<legend class="govuk-fieldset__legend govuk-fieldset__legend--s">{place.name}' in page
+    assert f'name="accessibility_{place.pk.hex}"' in page

@@ -25,7 +25,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from firstcontact.directory import editing
 from firstcontact.directory.forms import NewServiceForm, OrganizationEditForm, ServiceEditForm
-from firstcontact.directory.models import Attribute, LinkType, Organization, Service
+from firstcontact.directory.models import Attribute, LinkType, Organization, Schedule, Service
 
 PER_PAGE = 50
 
@@ -106,10 +106,14 @@ def index(request: HttpRequest) -> HttpResponse:
 def _initial(service: Service) -> dict:
     contact = service.contacts.first()
     phone = service.phones.first()
-    schedule = service.schedules.exclude(byday="").first() or (
-        service.at_locations.first().schedules.exclude(byday="").first()
-        if service.at_locations.exists()
-        else None
+    # The service's own times, else those at any of its places (not only the first: which
+    # place comes first is not fixed, and the others' times would look "changed").
+    schedule = (
+        service.schedules.exclude(byday="").first()
+        or Schedule.objects.filter(service_at_location__service=service)
+        .exclude(byday="")
+        .order_by("service_at_location__location__name", "pk")
+        .first()
     )
     costs = list(service.cost_options.all())
     paid = next((c for c in costs if c.amount and c.amount > 0), None)
