@@ -93,7 +93,9 @@ def index(request: HttpRequest) -> HttpResponse:
         request,
         "directory_editor/index.html",
         {
-            "organizations": editing.editable_organizations(request.user).order_by("name"),
+            "organizations": editing.editable_organizations(request.user)
+            .select_related("partner")
+            .order_by("name"),
             "page": page,
             "rows": [_row(s, today) for s in page.object_list],
             "stale_count": editing.stale_services(request.user, today).count(),
