@@ -547,17 +547,12 @@ class NewServiceForm(forms.Form):
         data = super().clean()
         _check_ages(self, data)
         # A place is optional; once any of it is given, it needs a line, a town and a postcode.
-        if any((data.get(f) or "").strip() for f in self.PLACE) or any(
-            f in self.errors for f in self.PLACE
-        ):
+        if any(data.get(f) for f in self.PLACE) or any(f in self.errors for f in self.PLACE):
             for field, message in [
                 ("address_1", "Enter the first line of the place's address"),
                 ("city", "Enter the town or city"),
                 ("postcode", "Enter a full postcode, like WX1 2AB"),
             ]:
-                if not (data.get(field) or "").strip() and field not in self.errors:
+                if not data.get(field) and field not in self.errors:
                     self.add_error(field, message)
-        for field in self.PLACE:
-            if field in data:
-                data[field] = data[field].strip()
         return data
