@@ -604,3 +604,21 @@ def test_a_feeds_organisation_is_changed_at_its_publisher(client, entries):
     assert "change it there" in response.content.decode()
     assert Organization.objects.get(pk=d.charity.pk).name == "Casterbridge Food Bank"
     assert client.get(new_url(d.charity)).status_code == 404
+
+
+def test_a_feeds_entry_shows_its_places_without_fields(client, entries):
+    d, _editor, _other, admin, _gp = entries
+    feed = Feed.objects.create(url="https://feed.example/")
+    Service.objects.filter(pk=d.food_bank.pk).update(feed=feed)
+    client.force_login(admin)
+    page = client.get(edit_url(d.food_bank)).content.decode()
+    assert "Corn Exchange" in page and "Accessibility: Step-free entrance." in page
+    assert f'name="{access(d.food_at.location)}"' not in page
+    response = client.post(
+        edit_url(d.food_bank),
+        form_data(name="Emergency food parcels", **{access(d.food_at.location): "Changed"}),
+    )
+    assert "change it there" in response.content.decode()
+    assert list(d.food_at.location.accessibility.values_list("description", flat=True)) == [
+        "Step-free entrance"
+    ]

@@ -155,10 +155,13 @@ def _initial(service: Service) -> dict:
 def service(request: HttpRequest, pk: str) -> HttpResponse:
     entry = _service(request, pk)
     places, other_places = editing.service_places(request.user, entry)
+    if entry.feed_id is not None:
+        # A feed's entry is read-only here: each of its places is shown as text.
+        places, other_places = [], places + other_places
     form = ServiceEditForm(
         request.POST if request.method == "POST" else None,
         service=entry,
-        places=places if entry.feed_id is None else [],
+        places=places,
         initial=_initial(entry),
     )
     if entry.feed_id is not None and request.method == "POST":
