@@ -7,6 +7,7 @@ import copy
 import io
 import json
 import threading
+import time
 import urllib.parse
 import uuid
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -212,3 +213,36 @@ def test_an_unreachable_feed_is_a_clear_error(db):
         run_import("http://127.0.0.1:9/api")
     with pytest.raises(CommandError, match="not an http or https address"):
         run_import("ftp://example.org/")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_large_import_brings_the_search_statistics_up_to_date_on_postgresql(
+    feed_server, monkeypatch
+):
+    from django.db import connection
+
+    from firstcontact.directory import importer
+
+    if connection.vendor != "postgresql":
+        pytest.skip("VACUUM and the visibility map are PostgreSQL's")
+    monkeypatch.setattr(importer, "REFRESH_AFTER", 5)  # the served feed has 5 good records
+
+    def vacuumed() -> int:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT vacuum_count FROM pg_stat_user_tables "
+                "WHERE relname = 'directory_serviceatlocation'"
+            )
+            return cursor.fetchone()[0]
+
+    before = vacuumed()
+    out = run_import(url_of(feed_server))
+    assert "statistics for searching were brought up to date" in out
+    for _ in range(50):  # the statistics collector reports a moment later
+        if vacuumed() > before:
+            break
+        connection.close()
+        time.sleep(0.1)
+    assert vacuumed() > before
+    # A second run writes nothing new, so it leaves the statistics to autovacuum.
+    assert "statistics" not in run_import(url_of(feed_server))

@@ -19,7 +19,7 @@ import urllib.request
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
-from django.db import DatabaseError
+from django.db import DatabaseError, connection
 from django.utils import timezone
 
 from firstcontact.directory import spec
@@ -37,6 +37,19 @@ class FeedError(Exception):
     """The feed cannot be read (network, HTTP status, not JSON, not an ORUK list)."""
 
 
+# After writing this many services an import brings PostgreSQL's statistics and visibility
+# map up to date itself, as autovacuum would a minute or so later: a search by place reads
+# an index alone only where the map says the rows are visible (bench/directory_search.py:
+# p95 91 ms straight after a large load, 30 ms once vacuumed).
+REFRESH_AFTER = 1_000
+SEARCH_TABLES = (
+    "directory_service",
+    "directory_serviceatlocation",
+    "directory_location",
+    "directory_schedule",
+)
+
+
 @dataclass
 class Report:
     created: int = 0
@@ -44,6 +57,7 @@ class Report:
     unchanged: int = 0
     skipped: list[tuple[str, str]] = field(default_factory=list)  # (id, why)
     modified_after: dt.datetime | None = None
+    statistics_refreshed: bool = False
 
     @property
     def seen(self) -> int:
@@ -151,7 +165,20 @@ def import_feed(
     finish_feed_run(
         feed, started, imported=report.created + report.updated, skipped=len(report.skipped)
     )
+    if report.created + report.updated >= REFRESH_AFTER:
+        report.statistics_refreshed = refresh_search_statistics()
     return report
+
+
+def refresh_search_statistics() -> bool:
+    """VACUUM (ANALYZE) the tables a directory search reads, on PostgreSQL and outside a
+    transaction (VACUUM cannot run in one); whether it ran. SQLite plans these searches the
+    same way without statistics (bench/directory_search.py), so there is nothing to do."""
+    if connection.vendor != "postgresql" or connection.in_atomic_block:
+        return False
+    with connection.cursor() as cursor:
+        cursor.execute(f"VACUUM (ANALYZE) {', '.join(SEARCH_TABLES)}")
+    return True
 
 
 def _import_one(record, feed: Feed, report: Report) -> None:

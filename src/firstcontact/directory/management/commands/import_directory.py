@@ -59,3 +59,5 @@ class Command(BaseCommand):
         )
         for record_id, why in report.skipped:
             self.stdout.write(self.style.WARNING(f"  skipped {record_id}: {why}"))
+        if report.statistics_refreshed:
+            self.stdout.write("The database's statistics for searching were brought up to date.")
