@@ -117,3 +117,11 @@ def test_the_demo_directory_editor_keeps_the_countys_organisation_and_places(cli
     page = client.get(f"/directory-editor/services/{entry.pk}/").content.decode()
     assert f'<legend class="govuk-fieldset__legend govuk-fieldset__legend--s">{place.name}' in page
     assert f'name="accessibility_{place.pk.hex}"' in page
+    # ...and the editor can change that place, seeing which entries share it, or add another.
+    from django.utils.html import escape
+
+    change = f"/directory-editor/services/{entry.pk}/places/{place.pk}/"
+    assert f'href="{change}"' in page and f'href="{change}remove/"' in page
+    assert f'href="/directory-editor/services/{entry.pk}/places/new/"' in page
+    page = client.get(change).content.decode()
+    assert "Changing this place changes it for" in page and escape(entry.display_name) in page

@@ -18,6 +18,7 @@ from firstcontact.directory.models import (
     Feed,
     Location,
     Organization,
+    Postcode,
     Schedule,
     Service,
     ServiceAtLocation,
@@ -622,3 +623,334 @@ def test_a_feeds_entry_shows_its_places_without_fields(client, entries):
     assert list(d.food_at.location.accessibility.values_list("description", flat=True)) == [
         "Step-free entrance"
     ]
+
+
+# ------------------------------------------------------------------ an entry's places
+
+
+def place_url(service, place) -> str:
+    return f"/directory-editor/services/{service.pk}/places/{place.pk}/"
+
+
+def add_place_url(service) -> str:
+    return f"/directory-editor/services/{service.pk}/places/new/"
+
+
+def remove_url(service, place) -> str:
+    return f"{place_url(service, place)}remove/"
+
+
+def place_data(**changes) -> dict:
+    data = {
+        "name": "Sherton Hall",
+        "description": "",
+        "address_1": "1 Sherton Hall Street",
+        "address_2": "",
+        "city": "Casterbridge",
+        "county": "Wessex",
+        "postcode": "WX9 9ZZ",
+    }
+    data.update(changes)
+    return data
+
+
+def sherton(hall) -> str:
+    """A postcode loaded at Sherton Hall's door (its own, WX9 9ZZ, is centred elsewhere)."""
+    Postcode.objects.create(postcode="WX9 8HH", latitude=hall.latitude, longitude=hall.longitude)
+    return "WX9 8HH"
+
+
+def found(client, postcode: str, radius: int = 1000) -> str:
+    """The resident's search by postcode alone, within `radius` metres."""
+    return client.get("/find-a-service/", {"postcode": postcode, "radius": radius}).content.decode()
+
+
+def test_a_changed_postcode_moves_the_place_for_the_residents_search(client, entries):
+    """Sherton Hall (nobody's own, WX9 9ZZ, 60 km north) moves to Casterbridge's WX1 1AA: a
+    resident there now finds the debt advice in Sherton within a kilometre, and one in
+    Sherton no longer does."""
+    d, editor, *_ = entries
+    entry = d.far_away
+    hall = entry.at_locations.get().location
+    before = entry.last_modified
+    there = sherton(hall)
+    assert "Debt advice in Sherton" not in found(client, "WX1 1AA")
+    assert "Debt advice in Sherton" in found(client, there)
+    client.force_login(editor)
+    page = client.get(edit_url(entry)).content.decode()
+    assert (
+        f'href="{place_url(entry, hall)}"' in page and f'href="{remove_url(entry, hall)}"' in page
+    )
+    assert f'href="{add_place_url(entry)}"' in page
+    page = client.get(place_url(entry, hall)).content.decode()
+    assert 'value="1 Sherton Hall Street"' in page and 'value="WX9 9ZZ"' in page
+    assert "Changing this place changes it for: Debt advice in Sherton" in page
+
+    response = client.post(
+        place_url(entry, hall),
+        place_data(
+            name="Sherton Advice Hub",
+            description="First floor, by the lift.",
+            address_1="2 High Street",
+            address_2="Fordington",
+            postcode="wx1 1aa",
+        ),
+        follow=True,
+    )
+    page = response.content.decode()
+    assert "Saved “Sherton Advice Hub”" in page and "We do not know where" not in page
+    assert "Sherton Advice Hub" in page and "2 High Street, Casterbridge, WX1 1AA" in page
+    hall = Location.objects.get(pk=hall.pk)
+    assert hall.name == "Sherton Advice Hub" and hall.description == "First floor, by the lift."
+    assert hall.postcode == "WX1 1AA" and (hall.latitude, hall.longitude) == (50.8, -1.75)
+    address = hall.addresses.get()
+    assert (address.address_1, address.address_2, address.postal_code) == (
+        "2 High Street",
+        "Fordington",
+        "WX1 1AA",
+    )
+    # The search's copy of the position moved with it.
+    assert (hall.services_at.get().latitude, hall.services_at.get().longitude) == (50.8, -1.75)
+    assert "Debt advice in Sherton" in found(client, "WX1 1AA")
+    assert "Debt advice in Sherton" not in found(client, there)
+    # Importers asking for changes since before the edit get the entry.
+    api = client.get(
+        "/openreferral/v3/services", {"modified_after": before.isoformat(), "per_page": 100}
+    ).json()
+    changed = {s["id"] for s in api["contents"]}
+    assert str(entry.pk) in changed and str(d.food_bank.pk) not in changed
+    assert hall.last_modified > before
+
+
+def test_a_postcode_not_loaded_keeps_the_old_position_and_says_so(client, entries):
+    d, editor, *_ = entries
+    entry = d.far_away
+    hall = entry.at_locations.get().location
+    old = (hall.latitude, hall.longitude)
+    client.force_login(editor)
+    response = client.post(place_url(entry, hall), place_data(postcode="WX2 7QQ"), follow=True)
+    assert "We do not know where WX2 7QQ is yet" in response.content.decode()
+    assert "still find this place at its old position" in response.content.decode()
+    hall.refresh_from_db()
+    assert hall.postcode == "WX2 7QQ" and hall.addresses.get().postal_code == "WX2 7QQ"
+    assert (hall.latitude, hall.longitude) == old
+    assert "Debt advice in Sherton" in found(client, sherton(hall))
+
+
+def test_an_unchanged_postcode_keeps_a_position_more_precise_than_its_centroid(client, entries):
+    d, editor, *_ = entries
+    library = d.debt_at.location  # 3 km north of WX1 1AA, postcode WX1 2AB (not loaded)
+    old = (library.latitude, library.longitude)
+    client.force_login(editor)
+    response = client.post(
+        place_url(d.debt_advice, library),
+        place_data(name="Central Library", address_1="1 Library Street", postcode="WX1 2AB"),
+    )
+    assert response.status_code == 302
+    library.refresh_from_db()
+    assert library.name == "Central Library" and (library.latitude, library.longitude) == old
+
+
+def test_a_shared_place_names_every_entry_it_changes(client, entries):
+    """The Corn Exchange (nobody's own) is the food bank's and the staff helpline's; once the
+    debt advice is there too, its page names all three."""
+    d, editor, *_ = entries
+    corn = d.food_at.location
+    ServiceAtLocation.objects.create(service=d.debt_advice, location=corn)
+    client.force_login(editor)
+    page = client.get(place_url(d.debt_advice, corn)).content.decode()
+    assert "Changing this place changes it for 3 entries:" in page
+    assert "Emergency food parcels (Casterbridge Food Bank)" in page  # named, not linked
+    assert f'href="{edit_url(d.food_bank)}"' not in page
+    assert f'href="{edit_url(d.secret_entry)}"' in page  # the editor's own
+    before = d.food_bank.last_modified
+    client.post(
+        place_url(d.debt_advice, corn), place_data(name="Corn Exchange", postcode="WX1 1AB")
+    )
+    assert Service.objects.get(pk=d.food_bank.pk).last_modified > before
+
+
+def test_an_editor_adds_a_place_residents_find(client, entries):
+    d, editor, *_ = entries
+    entry = d.far_away
+    Postcode.objects.create(postcode="WX3 3CC", latitude=50.5, longitude=-2.0)
+    assert "Debt advice in Sherton" not in found(client, "WX3 3CC")
+    before = entry.last_modified
+    client.force_login(editor)
+    page = client.get(add_place_url(entry)).content.decode()
+    assert "Add a place" in page and "Leave empty to use the service" in page
+    response = client.post(
+        add_place_url(entry),
+        place_data(name="", address_1="5 Market Place", city="Weydon", postcode="wx3 3cc"),
+        follow=True,
+    )
+    assert "Added “Debt advice in Sherton” to “Debt advice in Sherton”" in (
+        response.content.decode()
+    )
+    new = Location.objects.get(addresses__address_1="5 Market Place")
+    assert new.name == "Debt advice in Sherton" and new.organization == d.advice
+    assert new.postcode == "WX3 3CC" and (new.latitude, new.longitude) == (50.5, -2.0)
+    assert new.addresses.get().country == "GB"
+    assert set(entry.at_locations.values_list("location__name", flat=True)) == {
+        "Sherton Hall",
+        "Debt advice in Sherton",
+    }
+    assert Service.objects.get(pk=entry.pk).last_modified > before
+    assert "Debt advice in Sherton" in found(client, "WX3 3CC")
+    hall = entry.at_locations.get(location__name="Sherton Hall").location
+    assert "Debt advice in Sherton" in found(client, sherton(hall))  # its first place stays
+    # The new place is the editor's organisation's: theirs to change.
+    assert client.get(place_url(entry, new)).status_code == 200
+
+
+def test_a_place_added_at_a_postcode_not_loaded_says_it_is_not_found_by_distance(client, entries):
+    d, editor, *_ = entries
+    client.force_login(editor)
+    response = client.post(
+        add_place_url(d.far_away),
+        place_data(name="Back Lane Hall", postcode="WX2 7QQ"),
+        follow=True,
+    )
+    assert "will not find this place by its distance" in response.content.decode()
+    assert Location.objects.get(name="Back Lane Hall").latitude is None
+
+
+def test_removing_a_place_takes_the_entry_off_that_place_only(client, entries):
+    """The debt advice in Sherton is at Sherton Hall and the Corn Exchange (500 m from
+    WX1 1AA); removed from the Corn Exchange, it is no longer found near WX1 1AA, is still
+    found at Sherton Hall, and the food bank is still found at the Corn Exchange."""
+    d, editor, *_ = entries
+    entry, corn = d.far_away, d.food_at.location
+    hall = entry.at_locations.get().location
+    there = sherton(hall)
+    ServiceAtLocation.objects.create(service=entry, location=corn)
+    assert "Debt advice in Sherton" in found(client, "WX1 1AA")
+    client.force_login(editor)
+    page = client.get(remove_url(entry, corn)).content.decode()
+    assert "Remove Corn Exchange from this entry?" in page
+    assert "The place stays for the other entries at it" in page
+    assert "Emergency food parcels" in page and "Staff only helpline" in page
+    before = entry.last_modified
+    response = client.post(remove_url(entry, corn), follow=True)
+    page = response.content.decode()
+    assert "“Debt advice in Sherton” is no longer offered at “Corn Exchange”." in page
+    assert "The place is deleted" not in page
+    assert Location.objects.filter(pk=corn.pk).exists()
+    assert not ServiceAtLocation.objects.filter(service=entry, location=corn).exists()
+    assert ServiceAtLocation.objects.filter(service=d.food_bank, location=corn).exists()
+    assert ServiceAtLocation.objects.filter(service=entry, location=hall).exists()
+    assert Service.objects.get(pk=entry.pk).last_modified > before
+    near = found(client, "WX1 1AA")
+    assert "Emergency food parcels" in near and "Debt advice in Sherton" not in near
+    assert "Debt advice in Sherton" in found(client, there)
+
+
+def test_a_place_left_with_no_entry_is_deleted(client, entries):
+    d, editor, *_ = entries
+    hall = d.far_away.at_locations.get().location
+    there = sherton(hall)
+    assert "Debt advice in Sherton" in found(client, there)
+    client.force_login(editor)
+    page = client.get(remove_url(d.far_away, hall)).content.decode()
+    assert "No other entry is at this place, so the place" in page
+    response = client.post(remove_url(d.far_away, hall), follow=True)
+    assert "The place is deleted" in response.content.decode()
+    assert not Location.objects.filter(pk=hall.pk).exists()
+    assert Service.objects.filter(pk=d.far_away.pk).exists()
+    assert "Debt advice in Sherton" not in found(client, there)
+
+
+def test_places_the_editor_may_not_change_are_not_there(client, partnership, entries):
+    """Another partner's office at the editor's entry, a feed's place, another entry's place,
+    a charity's entry, a feed's entry and bad ids: 404, and nothing changes."""
+    d, editor, other, admin, _gp = entries
+    south_org = Organization.objects.create(name="South Wessex", partner=partnership.south)
+    office = Location.objects.create(name="South Civic Centre", organization=south_org)
+    ServiceAtLocation.objects.create(service=d.debt_advice, location=office)
+    feed = Feed.objects.create(url="https://feed.example/")
+    fed = Location.objects.create(name="Fed Hall", feed=feed)
+    ServiceAtLocation.objects.create(service=d.debt_advice, location=fed)
+    hall = d.far_away.at_locations.get().location
+    client.force_login(editor)
+    page = client.get(edit_url(d.debt_advice)).content.decode()
+    assert place_url(d.debt_advice, office) not in page and "Kept by South Wessex" in page
+    for place in (office, fed, hall):  # hall: the editor's, but not this entry's
+        assert client.get(place_url(d.debt_advice, place)).status_code == 404
+        assert client.post(place_url(d.debt_advice, place), place_data()).status_code == 404
+        assert client.get(remove_url(d.debt_advice, place)).status_code == 404
+        assert client.post(remove_url(d.debt_advice, place)).status_code == 404
+    corn = d.food_at.location
+    assert client.get(place_url(d.food_bank, corn)).status_code == 404  # the charity's entry
+    assert client.post(remove_url(d.food_bank, corn)).status_code == 404
+    assert client.post(add_place_url(d.food_bank), place_data(name="Taken")).status_code == 404
+    for bad in ("not-a-uuid", "00000000-0000-0000-0000-000000000000"):
+        base = f"/directory-editor/services/{d.debt_advice.pk}/places/{bad}/"
+        assert client.get(base).status_code == 404
+        assert client.post(f"{base}remove/").status_code == 404
+        assert client.get(f"/directory-editor/services/{bad}/places/new/").status_code == 404
+        assert client.get(f"/directory-editor/services/{bad}/places/{corn.pk}/").status_code == 404
+    assert Location.objects.get(pk=office.pk).name == "South Civic Centre"
+    assert ServiceAtLocation.objects.filter(location=office).exists()
+    assert ServiceAtLocation.objects.filter(location=fed).exists()
+    assert not Location.objects.filter(name="Taken").exists()
+    # A feed's entry is kept at its publisher, even by a partnership administrator.
+    Service.objects.filter(pk=d.food_bank.pk).update(feed=feed)
+    client.force_login(admin)
+    assert client.get(add_place_url(d.food_bank)).status_code == 404
+    assert client.get(place_url(d.food_bank, corn)).status_code == 404
+    assert client.post(remove_url(d.food_bank, corn)).status_code == 404
+    assert ServiceAtLocation.objects.filter(service=d.food_bank, location=corn).exists()
+    # The south's editor keeps the south's office; an administrator every place not a feed's.
+    client.force_login(admin)
+    assert client.get(place_url(d.debt_advice, office)).status_code == 200
+    assert client.get(place_url(d.debt_advice, fed)).status_code == 404
+    client.force_login(other)
+    assert client.get(place_url(d.debt_advice, office)).status_code == 404  # not their entry
+
+
+def test_other_staff_are_refused_the_place_pages_and_visitors_sign_in(client, partnership, entries):
+    d = entries[0]
+    hall = d.far_away.at_locations.get().location
+    client.force_login(partnership.hub_adviser)
+    assert client.get(place_url(d.far_away, hall)).status_code == 403
+    assert client.post(place_url(d.far_away, hall), place_data(name="X")).status_code == 403
+    assert client.post(add_place_url(d.far_away), place_data(name="X")).status_code == 403
+    assert client.post(remove_url(d.far_away, hall)).status_code == 403
+    client.logout()
+    for url in (
+        place_url(d.far_away, hall),
+        add_place_url(d.far_away),
+        remove_url(d.far_away, hall),
+    ):
+        response = client.post(url)
+        assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+    assert Location.objects.filter(pk=hall.pk, name="Sherton Hall").exists()
+    assert not Location.objects.filter(name="X").exists()
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({"address_1": ""}, "Enter the first line of the place&#x27;s address"),
+        ({"address_1": "   "}, "Enter the first line of the place&#x27;s address"),
+        ({"city": ""}, "Enter the town or city"),
+        ({"postcode": ""}, "Enter a full postcode"),
+        ({"postcode": "nowhere"}, "Enter a full postcode"),
+        ({"postcode": "WX1 1AA 1AA"}, "Enter a full postcode"),
+        ({"name": "x" * 301}, "Use 300 characters or fewer"),
+        ({"description": "x" * 2001}, "Use 2,000 characters or fewer"),
+        ({"county": "x" * 101}, "Use 100 characters or fewer"),
+    ],
+)
+def test_bad_place_details_show_the_error_summary(client, entries, changes, message):
+    d, editor, *_ = entries
+    hall = d.far_away.at_locations.get().location
+    client.force_login(editor)
+    for url in (place_url(d.far_away, hall), add_place_url(d.far_away)):
+        response = client.post(url, place_data(**{"name": "Changed", **changes}))
+        assert response.status_code == 200
+        page = response.content.decode()
+        assert 'class="govuk-error-summary"' in page and message in page
+        assert "<title>Error:" in page
+    assert Location.objects.get(pk=hall.pk).name == "Sherton Hall"
+    assert d.far_away.at_locations.count() == 1

@@ -15,9 +15,10 @@ import datetime as dt
 import io
 from collections import defaultdict
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
-from django.db import transaction
+from django.db import models, transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
@@ -30,6 +31,7 @@ from firstcontact.directory.models import (
     Language,
     LinkType,
     Location,
+    LocationType,
     Organization,
     Phone,
     Schedule,
@@ -271,29 +273,138 @@ def create_service(*, user, organization: Organization, data: dict) -> Service:
     service.full_clean(exclude=["catalogue_service", "organization", "feed", "assured_by"])
     service.save()
     if data.get("address_1"):
-        from firstcontact.directory.selectors import centroid
-
-        point = centroid(data["postcode"])
-        place = Location.objects.create(
-            name=data["place_name"] or service.name,
-            postcode=data["postcode"],
-            latitude=point.latitude if point else None,
-            longitude=point.longitude if point else None,
-            organization=organization,
+        add_place(
+            user=user, service=service, data={**data, "name": data["place_name"], "description": ""}
         )
-        Address.objects.create(
-            location=place,
-            address_1=data["address_1"],
-            address_2=data["address_2"],
-            city=data["city"],
-            state_province=data["county"],
-            postal_code=data["postcode"],
-            country="GB",
-        )
-        ServiceAtLocation.objects.create(service=service, location=place)
     if data.get("checked_today"):
         assure(user=user, service=service)
     return service
+
+
+# ------------------------------------------------------------------ places
+
+
+@dataclass(frozen=True)
+class PlaceSaved:
+    """What saving a place did to its position for the search by distance."""
+
+    place: Location
+    # The postcode given is not loaded: the place keeps the position it had (or has none).
+    unknown_postcode: bool = False
+    had_position: bool = False
+
+
+def place_address(place: Location) -> Address | None:
+    """The place's address an editor keeps: its first physical one (a feed may give more)."""
+    return place.addresses.order_by(
+        models.Case(models.When(address_type=LocationType.PHYSICAL, then=0), default=1), "pk"
+    ).first()
+
+
+def place_initial(place: Location) -> dict:
+    address = place_address(place)
+    return {
+        "name": place.name,
+        "description": place.description,
+        "address_1": address.address_1 if address else "",
+        "address_2": address.address_2 if address else "",
+        "city": address.city if address else "",
+        "county": address.state_province if address else "",
+        "postcode": address.postal_code if address else place.postcode,
+    }
+
+
+def place_services(place: Location) -> QuerySet[Service]:
+    """Every entry at the place, by name: a place may be shared, and changing it changes it
+    for each of them."""
+    return (
+        Service.objects.filter(at_locations__location=place)
+        .select_related("organization", "catalogue_service")
+        .order_by("catalogue_service__name", "name", "pk")
+    )
+
+
+def _position(place: Location, postcode: str, moved: bool) -> PlaceSaved:
+    """A place whose postcode changed (or that has no position yet) goes to the postcode's
+    centroid where it is loaded; otherwise it keeps the position it had, and says so."""
+    from firstcontact.directory.selectors import centroid
+
+    had_position = place.latitude is not None
+    if not moved and had_position:
+        return PlaceSaved(place)
+    point = centroid(postcode)
+    if point is None:
+        return PlaceSaved(place, unknown_postcode=True, had_position=had_position)
+    place.latitude, place.longitude = point.latitude, point.longitude
+    return PlaceSaved(place, had_position=had_position)
+
+
+def _write_address(place: Location, data: dict) -> None:
+    address = place_address(place) or Address(location=place, country="GB")
+    address.address_1 = data["address_1"]
+    address.address_2 = data["address_2"]
+    address.city = data["city"]
+    address.state_province = data["county"]
+    address.postal_code = data["postcode"]
+    address.save()
+
+
+def _touch_place(place: Location) -> None:
+    """The place is part of each of its services' full records (and of each service at the
+    place): they count as modified, so importers asking for `modified_after` pick it up."""
+    now = timezone.now()
+    place.services_at.update(last_modified=now)
+    Service.objects.filter(at_locations__location=place).update(last_modified=now)
+
+
+@transaction.atomic
+def update_place(*, user, place: Location, data: dict) -> PlaceSaved:
+    """Write an editor's `forms.PlaceForm.cleaned_data` to the place and its address. Saved
+    with save(), so each service at it carries its new position for the search."""
+    from firstcontact.partners.geography import normalise_postcode
+
+    address = place_address(place)
+    before = place.postcode or normalise_postcode(address.postal_code if address else "") or ""
+    place.name = data["name"]
+    place.description = data["description"]
+    place.postcode = data["postcode"]
+    saved = _position(place, data["postcode"], moved=data["postcode"] != before)
+    place.full_clean(exclude=["organization", "feed"])
+    place.save()
+    _write_address(place, data)
+    _touch_place(place)
+    return saved
+
+
+@transaction.atomic
+def add_place(*, user, service: Service, data: dict) -> PlaceSaved:
+    """A new place for the entry (kept by the entry's organisation), from `forms.PlaceForm`'s
+    cleaned_data, at its postcode's centroid where that is loaded."""
+    place = Location(
+        name=data["name"] or service.display_name[:300],
+        description=data.get("description", ""),
+        postcode=data["postcode"],
+        organization=service.organization,
+    )
+    saved = _position(place, data["postcode"], moved=True)
+    place.full_clean(exclude=["organization", "feed"])
+    place.save()
+    _write_address(place, data)
+    ServiceAtLocation.objects.create(service=service, location=place)
+    service.save(update_fields=["last_modified"])
+    return saved
+
+
+@transaction.atomic
+def remove_place(*, user, service: Service, place: Location) -> bool:
+    """The entry is no longer offered at the place. The place stays for the other entries at
+    it; one left with none is deleted (no page shows a place on its own). True if it was."""
+    ServiceAtLocation.objects.filter(service=service, location=place).delete()
+    service.save(update_fields=["last_modified"])
+    if place.services_at.exists():
+        return False
+    place.delete()
+    return True
 
 
 # ------------------------------------------------------------------ the report and reminders

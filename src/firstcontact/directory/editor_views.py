@@ -1,10 +1,12 @@
 """Directory editors' pages at /directory-editor/: the entries of the editor's partner, an entry
-to edit and mark as checked, the partner's organisations to edit and add entries to, and the
-stale-entries report (with CSV).
+to edit and mark as checked, its places to change, add and remove, the partner's organisations
+to edit and add entries to, and the stale-entries report (with CSV).
 
 docs/access.md: `directory_editor`s keep their own partner's entries (another partner's is a
 404, as if it were not there); a `partnership_admin` keeps every entry; anyone else signed in
-gets 403. Directory entries are public data, so nothing here is audited as a customer record.
+gets 403. A place is changed or removed only where the editor may describe it
+(`editing.may_edit_place`); another partner's office, or a feed's place, is a 404 here.
+Directory entries are public data, so nothing here is audited as a customer record.
 """
 
 from __future__ import annotations
@@ -24,8 +26,20 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from firstcontact.directory import editing
-from firstcontact.directory.forms import NewServiceForm, OrganizationEditForm, ServiceEditForm
-from firstcontact.directory.models import Attribute, LinkType, Organization, Schedule, Service
+from firstcontact.directory.forms import (
+    NewServiceForm,
+    OrganizationEditForm,
+    PlaceForm,
+    ServiceEditForm,
+)
+from firstcontact.directory.models import (
+    Attribute,
+    LinkType,
+    Location,
+    Organization,
+    Schedule,
+    Service,
+)
 
 PER_PAGE = 50
 
@@ -256,6 +270,140 @@ def new_service(request: HttpRequest, pk: str) -> HttpResponse:
                 )
             return redirect("directory_editor:service", pk=entry.pk)
     return render(request, "directory_editor/new_service.html", {"org": org, "form": form})
+
+
+# ------------------------------------------------------------------ an entry's places
+
+
+def _own_entry(request: HttpRequest, pk: str) -> Service:
+    """An entry the user may edit that is not a feed's (its places are kept at its publisher)."""
+    entry = _service(request, pk)
+    if entry.feed_id is not None:
+        raise Http404("This entry comes from another publisher's feed")
+    return entry
+
+
+def _place(request: HttpRequest, entry: Service, pk: str) -> Location:
+    """One of the entry's places that the user may describe; any other (another partner's
+    office, a feed's place, another entry's place, a bad id) is a 404."""
+    try:
+        key = uuid.UUID(pk)
+    except ValueError:
+        raise Http404("No such place") from None
+    place = (
+        Location.objects.filter(pk=key, services_at__service=entry)
+        .select_related("organization")
+        .first()
+    )
+    if place is None or not editing.may_edit_place(request.user, place):
+        raise Http404("No such place")
+    return place
+
+
+def _position_message(request: HttpRequest, saved: editing.PlaceSaved) -> None:
+    if not saved.unknown_postcode:
+        return
+    postcode = saved.place.postcode
+    if saved.had_position:
+        messages.info(
+            request,
+            f"We do not know where {postcode} is yet, so residents searching by postcode still "
+            "find this place at its old position until that postcode is loaded.",
+        )
+    else:
+        messages.info(
+            request,
+            f"We do not know where {postcode} is yet, so residents searching by postcode will "
+            "not find this place by its distance.",
+        )
+
+
+def _with_links(request: HttpRequest, services) -> list[tuple[Service, bool]]:
+    """Each entry, and whether the user may open it here (others are named, not linked)."""
+    services = list(services)
+    mine = set(
+        editing.editable_services(request.user)
+        .filter(pk__in=[s.pk for s in services])
+        .values_list("pk", flat=True)
+    )
+    return [(s, s.pk in mine) for s in services]
+
+
+@editor_required
+@require_http_methods(["GET", "POST"])
+def place(request: HttpRequest, pk: str, place: str) -> HttpResponse:
+    entry = _own_entry(request, pk)
+    location = _place(request, entry, place)
+    form = PlaceForm(
+        request.POST if request.method == "POST" else None,
+        initial=editing.place_initial(location),
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved = editing.update_place(user=request.user, place=location, data=form.cleaned_data)
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, f"Saved “{location.name or 'the place'}”.")
+            _position_message(request, saved)
+            return redirect("directory_editor:service", pk=entry.pk)
+    return render(
+        request,
+        "directory_editor/place.html",
+        {
+            "entry": entry,
+            "place": location,
+            "form": form,
+            "sharing": _with_links(request, editing.place_services(location)),
+        },
+    )
+
+
+@editor_required
+@require_http_methods(["GET", "POST"])
+def add_place(request: HttpRequest, pk: str) -> HttpResponse:
+    entry = _own_entry(request, pk)
+    form = PlaceForm(request.POST if request.method == "POST" else None, adding=True)
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved = editing.add_place(user=request.user, service=entry, data=form.cleaned_data)
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, f"Added “{saved.place.name}” to “{entry.display_name}”.")
+            _position_message(request, saved)
+            return redirect("directory_editor:service", pk=entry.pk)
+    return render(
+        request, "directory_editor/place.html", {"entry": entry, "place": None, "form": form}
+    )
+
+
+@editor_required
+@require_http_methods(["GET", "POST"])
+def remove_place(request: HttpRequest, pk: str, place: str) -> HttpResponse:
+    """A page to confirm on (it works without JavaScript), then the entry leaves the place."""
+    entry = _own_entry(request, pk)
+    location = _place(request, entry, place)
+    others = _with_links(request, editing.place_services(location).exclude(pk=entry.pk))
+    if request.method == "POST":
+        deleted = editing.remove_place(user=request.user, service=entry, place=location)
+        name = location.name or "the place"
+        messages.success(
+            request,
+            f"“{entry.display_name}” is no longer offered at “{name}”."
+            + (" The place is deleted: no other entry was there." if deleted else ""),
+        )
+        return redirect("directory_editor:service", pk=entry.pk)
+    return render(
+        request,
+        "directory_editor/remove_place.html",
+        {
+            "entry": entry,
+            "place": location,
+            "address": editing.place_address(location),
+            "others": others,
+        },
+    )
 
 
 @editor_required

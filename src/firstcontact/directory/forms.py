@@ -556,3 +556,51 @@ class NewServiceForm(forms.Form):
                 if not data.get(field) and field not in self.errors:
                     self.add_error(field, message)
         return data
+
+
+def _place_field(name: str, **changes) -> forms.Field:
+    field = copy.deepcopy(NewServiceForm.base_fields[name])
+    for attr, value in changes.items():
+        setattr(field, attr, value)
+    return field
+
+
+class PlaceForm(forms.Form):
+    """A place an entry is offered at: changed, or added to the entry. The same fields as a
+    new entry's first place, and a description; here the address is not optional."""
+
+    name = _place_field("place_name", help_text="Like “Casterbridge Library”.")
+    description = forms.CharField(
+        label="About the place (optional)",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Like “The advice room is on the first floor, by the lift”.",
+        error_messages={"max_length": "Use 2,000 characters or fewer"},
+    )
+    address_1 = _place_field("address_1")
+    address_2 = _place_field("address_2")
+    city = _place_field("city")
+    county = _place_field("county")
+    postcode = _place_field("postcode")
+
+    REQUIRED = {
+        "address_1": "Enter the first line of the place's address",
+        "city": "Enter the town or city",
+        "postcode": "Enter a full postcode, like WX1 2AB",
+    }
+    NAME_HINT_ADDING = "Like “Casterbridge Library”. Leave empty to use the service's name."
+
+    def __init__(self, *args, adding: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, message in self.REQUIRED.items():
+            self.fields[name].required = True
+            self.fields[name].error_messages["required"] = message
+        if adding:
+            self.fields["name"].help_text = self.NAME_HINT_ADDING
+
+    def clean_postcode(self) -> str:
+        normal = normalise_postcode(self.cleaned_data["postcode"].strip())
+        if normal is None:
+            raise forms.ValidationError(self.REQUIRED["postcode"])
+        return normal
