@@ -1,7 +1,8 @@
 """Directory editors, the welcome pack and the service page's map in the browser, with axe-core:
 an editor lists their entries, corrects one (an error first), marks it checked and opens the
 stale report; edits their organisation and adds an entry with its first place (errors first);
-describes each place's accessibility without JavaScript; a new resident opens their welcome
+changes, adds and removes an entry's places (removing works without JavaScript too); describes
+each place's accessibility without JavaScript; a new resident opens their welcome
 pack in English and Polish (printable, and the same without JavaScript); a service page draws
 its place on the map beside the address."""
 
@@ -139,6 +140,65 @@ def test_each_place_is_described_without_javascript(page_without_js, partnership
     expect(exchange.get_by_label("Accessibility")).to_have_value("Step-free entrance")
     # (axe-core needs JavaScript: the page with its places is checked in the test above.)
     save_screenshot(page, "directory-editor-places")
+
+
+def test_an_editor_changes_adds_and_removes_places(page, partnership, directory):  # noqa: F811
+    _north_editor(partnership, directory)
+    entry = directory.debt_advice
+    sign_in(page, "north-editor")
+    page.goto(f"/directory-editor/services/{entry.pk}/")
+    page.get_by_role("link", name="Change Library").click()
+    expect(page.locator("h1")).to_have_text("Change Library")
+    expect(page.locator("#sharing")).to_contain_text("Changing this place changes it for")
+    check(page, "place")
+
+    page.get_by_label("Postcode").fill("nowhere")
+    page.get_by_label("Address line 1").fill("")
+    page.get_by_role("button", name="Save changes").click()
+    expect(page.locator(".govuk-error-summary")).to_contain_text("Enter a full postcode")
+    expect(page.locator(".govuk-error-summary")).to_contain_text("Enter the first line")
+    check(page, "place-error")
+    page.get_by_label("Name of the place").fill("Central Library")
+    page.get_by_label("Address line 1").fill("2 High Street")
+    page.get_by_label("Postcode").fill("WX1 1AA")
+    page.get_by_role("button", name="Save changes").click()
+    expect(page.locator(".govuk-notification-banner")).to_contain_text("Saved “Central Library”")
+    expect(page.get_by_role("group", name="Central Library")).to_contain_text("2 High Street")
+
+    page.get_by_role("link", name="Add a place for Debt advice").click()
+    expect(page.locator("h1")).to_have_text("Add a place")
+    check(page, "add-place")
+    page.get_by_label("Name of the place").fill("Fordington Hall")
+    page.get_by_label("Address line 1").fill("5 Market Place")
+    page.get_by_label("Town or city").fill("Casterbridge")
+    page.get_by_label("Postcode").fill("WX1 1AA")
+    page.get_by_role("button", name="Add the place").click()
+    expect(page.locator(".govuk-notification-banner")).to_contain_text("Added “Fordington Hall”")
+    expect(page.get_by_role("group", name="Fordington Hall")).to_be_visible()
+    check(page, "place-added")
+
+    page.get_by_role("link", name="Remove Fordington Hall from this entry").click()
+    expect(page.locator("h1")).to_have_text("Remove Fordington Hall from this entry?")
+    check(page, "remove-place")
+    page.get_by_role("button", name="Remove the place").click()
+    expect(page.locator(".govuk-notification-banner")).to_contain_text("no longer offered")
+    expect(page.get_by_role("group", name="Fordington Hall")).to_have_count(0)
+    assert list(entry.at_locations.values_list("location__name", flat=True)) == ["Central Library"]
+
+
+def test_a_place_is_removed_without_javascript(page_without_js, partnership, directory):  # noqa: F811
+    page = page_without_js
+    _north_editor(partnership, directory)
+    corn = directory.food_at.location
+    directory.debt_advice.at_locations.create(location=corn)
+    sign_in(page, "north-editor")
+    page.goto(f"/directory-editor/services/{directory.debt_advice.pk}/")
+    page.get_by_role("link", name="Remove Corn Exchange from this entry").click()
+    expect(page.locator("main")).to_contain_text("The place stays for the other entries at it")
+    page.get_by_role("button", name="Remove the place").click()
+    expect(page.locator(".govuk-notification-banner")).to_contain_text("no longer offered")
+    expect(page.get_by_role("group", name="Corn Exchange")).to_have_count(0)
+    assert directory.food_bank.at_locations.filter(location=corn).exists()
 
 
 def _pack(directory) -> str:  # noqa: F811
