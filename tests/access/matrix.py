@@ -164,7 +164,7 @@ def other_params(page: Page, world: World, bound: set[str]) -> list[dict]:
             choices[param] = [match.group(1) if match else "partners"]
         elif param in {"object_id", "id"}:
             choices[param] = [_admin_object_id(page.route)]
-        elif param in {"content_type_id", "token", "reference", "pk", "url", "rest"}:
+        elif param in {"content_type_id", "token", "reference", "pk", "url", "rest", "place"}:
             # Not an object in the table: something that names nothing.
             choices[param] = {"pk": [999999]}.get(param, ["nothing-here"])
         else:
