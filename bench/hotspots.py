@@ -34,6 +34,7 @@ import sys
 import time
 
 from _databases import run_on_each_database
+from _pages import render_times
 from insight_dashboard import _literal, setup_django
 
 GOAL_S = 1.0
@@ -225,16 +226,6 @@ def load_requests(count: int, days: int, partners: dict, services: dict, end) ->
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")  # both: the planner needs the new row counts
     return time.perf_counter() - started
-
-
-def render_times(client, url: str, params: dict, renders: int) -> list[float]:
-    times = []
-    for _ in range(renders):
-        started = time.perf_counter()
-        response = client.get(url, params)
-        times.append(time.perf_counter() - started)
-        assert response.status_code == 200, response.status_code
-    return times
 
 
 def run_benchmark(args, database_url: str) -> dict:

@@ -37,6 +37,7 @@ import time
 from pathlib import Path
 
 from _databases import is_postgres_url, scratch_database
+from _pages import render_times
 
 ROOT = Path(__file__).resolve().parent.parent
 THROWAWAY_POSTGRES = ROOT / "scripts" / "throwaway_postgres.py"
@@ -44,6 +45,7 @@ if str(ROOT / "src") not in sys.path:
     sys.path.insert(0, str(ROOT / "src"))
 
 GOAL_S = 1.0
+DASHBOARD_URL = "/insight/"
 STATEMENT_VIEW = "county's statement, a month"
 STATEMENT_GOAL_S = 2.0
 FULL_CONTACTS = 10_000_000
@@ -238,16 +240,6 @@ def load_calls(partners: dict, days: int) -> tuple[int, float]:
     return result.calls_written, time.perf_counter() - started
 
 
-def render_times(client, params: dict, renders: int, url: str = "/insight/") -> list[float]:
-    times = []
-    for _ in range(renders):
-        started = time.perf_counter()
-        response = client.get(url, params)
-        times.append(time.perf_counter() - started)
-        assert response.status_code == 200, response.status_code
-    return times
-
-
 def run_benchmark(args, database_url: str) -> dict:
     setup_django(database_url)
     from django.core.management import call_command
@@ -291,21 +283,25 @@ def run_benchmark(args, database_url: str) -> dict:
             "interval": "month",
         },
     }
-    render_times(client, views["28 days by day"], 1)  # warm-up: templates, first queries
+    render_times(
+        client, DASHBOARD_URL, views["28 days by day"], 1
+    )  # warm-up: templates, first queries
     results = {}
     for name, params in views.items():
-        times = render_times(client, params, args.renders)
+        times = render_times(client, DASHBOARD_URL, params, args.renders)
         results[name] = {"p50": statistics.median(times), "max": max(times)}
     # A client's monthly statement (issue 17): last month beside the two before; goal < 2 s.
     last_month = (today.replace(day=1) - dt.timedelta(days=1)).replace(day=1)
     statement = {"partner": partners["county"].pk, "month": f"{last_month:%Y-%m}"}
-    times = render_times(client, statement, args.renders, url="/insight/statements/")
+    times = render_times(client, "/insight/statements/", statement, args.renders)
     results[STATEMENT_VIEW] = {"p50": statistics.median(times), "max": max(times)}
     raw = args.raw if args.raw is not None else args.contacts <= 1_000_000
     if raw:
         saved = list(RollupState.objects.values())
         RollupState.objects.all().delete()
-        times = render_times(client, views["28 days by day"], max(1, args.renders // 2))
+        times = render_times(
+            client, DASHBOARD_URL, views["28 days by day"], max(1, args.renders // 2)
+        )
         results["28 days by day, no rollups"] = {"p50": statistics.median(times), "max": max(times)}
         for row in saved:
             RollupState.objects.create(**row)

@@ -29,10 +29,12 @@ import sys
 import time
 
 from _databases import run_on_each_database
+from _pages import render_times
 from hotspots import request_insert_sql
 from insight_dashboard import create_partnership, load_calls, load_contacts, setup_django
 
 GOALS = {"statement page": 2.0, "statement PDF": 5.0}
+STATEMENTS_URL = "/insight/statements/"
 FULL_CONTACTS = 1_000_000
 QUICK_CONTACTS = 100_000
 DAYS = 730
@@ -85,16 +87,6 @@ def load_requests(count: int, partners: dict, end: dt.datetime) -> float:
     return time.perf_counter() - started
 
 
-def render_times(client, params: dict, renders: int) -> list[float]:
-    times = []
-    for _ in range(renders):
-        started = time.perf_counter()
-        response = client.get("/insight/statements/", params)
-        times.append(time.perf_counter() - started)
-        assert response.status_code == 200, response.status_code
-    return times
-
-
 def run_benchmark(args, database_url: str) -> dict:
     setup_django(database_url)
     from django.core.management import call_command
@@ -125,15 +117,15 @@ def run_benchmark(args, database_url: str) -> dict:
     client.force_login(manager)
     last_month = (today.replace(day=1) - dt.timedelta(days=1)).replace(day=1)
     page = {"partner": partners["county"].pk, "month": f"{last_month:%Y-%m}"}
-    render_times(client, page, 1)  # warm-up: templates, fonts
+    render_times(client, STATEMENTS_URL, page, 1)  # warm-up: templates, fonts
     results = {}
     for name, params in {
         "statement page": page,
         "statement PDF": {**page, "format": "pdf"},
     }.items():
-        times = render_times(client, params, args.renders)
+        times = render_times(client, STATEMENTS_URL, params, args.renders)
         results[name] = {"p50": statistics.median(times), "max": max(times)}
-    pdf = client.get("/insight/statements/", {**page, "format": "pdf"})
+    pdf = client.get(STATEMENTS_URL, {**page, "format": "pdf"})
     return {
         "database": connection.vendor,
         "contacts": args.contacts,

@@ -18,7 +18,7 @@ from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -58,27 +58,26 @@ def editor_required(view):
     return wrapper
 
 
-def _service(request: HttpRequest, pk: str) -> Service:
+def _one(queryset: QuerySet, pk: str, what: str):
+    """The record of `queryset` with that id; a bad id or any other record is a 404 (as if
+    it were not there)."""
     try:
         key = uuid.UUID(pk)
     except ValueError:
-        raise Http404("No such entry") from None
-    service = editing.editable_services(request.user).filter(pk=key).first()
-    if service is None:
-        raise Http404("No such entry")
-    return service
+        raise Http404(f"No such {what}") from None
+    found = queryset.filter(pk=key).first()
+    if found is None:
+        raise Http404(f"No such {what}")
+    return found
+
+
+def _service(request: HttpRequest, pk: str) -> Service:
+    return _one(editing.editable_services(request.user), pk, "entry")
 
 
 def _organization(request: HttpRequest, pk: str) -> Organization:
     """One of the organisations the user may edit; any other (or a bad id) is a 404."""
-    try:
-        key = uuid.UUID(pk)
-    except ValueError:
-        raise Http404("No such organisation") from None
-    organization = editing.editable_organizations(request.user).filter(pk=key).first()
-    if organization is None:
-        raise Http404("No such organisation")
-    return organization
+    return _one(editing.editable_organizations(request.user), pk, "organisation")
 
 
 def _row(service: Service, today) -> dict:
@@ -286,16 +285,9 @@ def _own_entry(request: HttpRequest, pk: str) -> Service:
 def _place(request: HttpRequest, entry: Service, pk: str) -> Location:
     """One of the entry's places that the user may describe; any other (another partner's
     office, a feed's place, another entry's place, a bad id) is a 404."""
-    try:
-        key = uuid.UUID(pk)
-    except ValueError:
-        raise Http404("No such place") from None
-    place = (
-        Location.objects.filter(pk=key, services_at__service=entry)
-        .select_related("organization")
-        .first()
-    )
-    if place is None or not editing.may_edit_place(request.user, place):
+    places = Location.objects.filter(services_at__service=entry).select_related("organization")
+    place = _one(places, pk, "place")
+    if not editing.may_edit_place(request.user, place):
         raise Http404("No such place")
     return place
 

@@ -465,6 +465,26 @@ class OrganizationEditForm(forms.Form):
         return name
 
 
+# What a place needs, with the message when it is missing (a new entry's optional first
+# place, once any of it is given; a place changed or added on its own).
+PLACE_REQUIRED = {
+    "address_1": "Enter the first line of the place's address",
+    "city": "Enter the town or city",
+    "postcode": "Enter a full postcode, like WX1 2AB",
+}
+
+
+def _clean_place_postcode(value: str) -> str:
+    """The postcode normalised ("" when none is given)."""
+    value = value.strip()
+    if not value:
+        return ""
+    normal = normalise_postcode(value)
+    if normal is None:
+        raise forms.ValidationError(PLACE_REQUIRED["postcode"])
+    return normal
+
+
 def _service_field(name: str) -> forms.Field:
     """A field of the entry's edit form, to ask the same when an entry is added."""
     return copy.deepcopy(ServiceEditForm.base_fields[name])
@@ -535,24 +555,14 @@ class NewServiceForm(forms.Form):
         self.fields["name"].error_messages["required"] = "Enter the name of the service"
 
     def clean_postcode(self) -> str:
-        value = self.cleaned_data["postcode"].strip()
-        if not value:
-            return ""
-        normal = normalise_postcode(value)
-        if normal is None:
-            raise forms.ValidationError("Enter a full postcode, like WX1 2AB")
-        return normal
+        return _clean_place_postcode(self.cleaned_data["postcode"])
 
     def clean(self):
         data = super().clean()
         _check_ages(self, data)
         # A place is optional; once any of it is given, it needs a line, a town and a postcode.
         if any(data.get(f) for f in self.PLACE) or any(f in self.errors for f in self.PLACE):
-            for field, message in [
-                ("address_1", "Enter the first line of the place's address"),
-                ("city", "Enter the town or city"),
-                ("postcode", "Enter a full postcode, like WX1 2AB"),
-            ]:
+            for field, message in PLACE_REQUIRED.items():
                 if not data.get(field) and field not in self.errors:
                     self.add_error(field, message)
         return data
@@ -584,23 +594,16 @@ class PlaceForm(forms.Form):
     county = _place_field("county")
     postcode = _place_field("postcode")
 
-    REQUIRED = {
-        "address_1": "Enter the first line of the place's address",
-        "city": "Enter the town or city",
-        "postcode": "Enter a full postcode, like WX1 2AB",
-    }
     NAME_HINT_ADDING = "Like “Casterbridge Library”. Leave empty to use the service's name."
 
     def __init__(self, *args, adding: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
-        for name, message in self.REQUIRED.items():
+        for name, message in PLACE_REQUIRED.items():
             self.fields[name].required = True
             self.fields[name].error_messages["required"] = message
         if adding:
             self.fields["name"].help_text = self.NAME_HINT_ADDING
 
     def clean_postcode(self) -> str:
-        normal = normalise_postcode(self.cleaned_data["postcode"].strip())
-        if normal is None:
-            raise forms.ValidationError(self.REQUIRED["postcode"])
-        return normal
+        # Required, so never empty here.
+        return _clean_place_postcode(self.cleaned_data["postcode"])
