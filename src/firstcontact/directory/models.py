@@ -259,10 +259,11 @@ class Location(Modified):
         return self.name or str(self.id)
 
     def save(self, *args, **kwargs) -> None:
+        adding = self._state.adding  # a new place has no services yet
         super().save(*args, **kwargs)
         # Its services here carry its coordinates for the search (ServiceAtLocation).
         fields = kwargs.get("update_fields")
-        if fields is None or {"latitude", "longitude"} & set(fields):
+        if not adding and (fields is None or {"latitude", "longitude"} & set(fields)):
             self.services_at.update(latitude=self.latitude, longitude=self.longitude)
 
 
