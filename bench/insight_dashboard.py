@@ -27,20 +27,16 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import io
-import json
 import os
 import statistics
-import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
-from _databases import is_postgres_url, scratch_database
+from _databases import run_on_each_database
 from _pages import render_times
 
 ROOT = Path(__file__).resolve().parent.parent
-THROWAWAY_POSTGRES = ROOT / "scripts" / "throwaway_postgres.py"
 if str(ROOT / "src") not in sys.path:
     sys.path.insert(0, str(ROOT / "src"))
 
@@ -351,11 +347,6 @@ def print_table(rows: list[dict]) -> None:
     print()
 
 
-def run_in(args, database: str) -> dict:
-    with scratch_database(database, "insight") as url:
-        return run_benchmark(args, url)
-
-
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(
         description=__doc__.split("\n\n")[0], formatter_class=argparse.RawDescriptionHelpFormatter
@@ -373,39 +364,24 @@ def main(argv: list[str]) -> int:
     args.contacts = args.contacts or (QUICK_CONTACTS if args.quick else FULL_CONTACTS)
     args.days = args.days or (120 if args.quick else 730)
     args.call_days = args.call_days or (7 if args.quick else 28)
-    if (
-        args.child
-        or args.database == "sqlite"
-        or (args.database == "postgres" and is_postgres_url(os.environ.get("DATABASE_URL", "")))
-    ):
-        rows = [run_in(args, args.database)]
-        if args.json_out:
-            Path(args.json_out).write_text(json.dumps(rows))
-        if not args.child:
-            print_table(rows)
-        return 0
-    databases = ["sqlite", "postgres"] if args.database == "both" else [args.database]
-    rows = []
-    with tempfile.TemporaryDirectory(prefix="fc-bench-") as tmp:
-        for database in databases:
-            out = Path(tmp) / f"{database}.json"
-            command = [sys.executable, __file__, "--contacts", str(args.contacts), "--days",
-                       str(args.days), "--call-days", str(args.call_days), "--renders",
-                       str(args.renders), "--database", database, "--child", "--json-out",
-                       str(out)]  # fmt: skip
-            if args.raw is not None:
-                command.append("--raw" if args.raw else "--no-raw")
-            if database == "postgres" and not is_postgres_url(os.environ.get("DATABASE_URL", "")):
-                command = [sys.executable, str(THROWAWAY_POSTGRES), "--", *command]
-            rc = subprocess.run(command).returncode
-            if rc == 0 and out.exists():
-                rows += json.loads(out.read_text())
-            else:
-                print(f"insight_dashboard on {database} failed (exit {rc})", file=sys.stderr)
-    print_table(rows)
-    if args.json_out:
-        Path(args.json_out).write_text(json.dumps(rows, indent=2))
-    return 0 if len(rows) == len(databases) else 1
+    return run_on_each_database(
+        args,
+        script=__file__,
+        label="insight",
+        child_args=[
+            "--contacts",
+            str(args.contacts),
+            "--days",
+            str(args.days),
+            "--call-days",
+            str(args.call_days),
+            "--renders",
+            str(args.renders),
+            *([] if args.raw is None else ["--raw" if args.raw else "--no-raw"]),
+        ],  # fmt: skip
+        run=run_benchmark,
+        print_table=print_table,
+    )
 
 
 if __name__ == "__main__":
