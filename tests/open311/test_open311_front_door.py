@@ -4,11 +4,14 @@ anonymous; a deceased record never takes a report."""
 
 from __future__ import annotations
 
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from firstcontact.customers.models import Customer, CustomerEmail, CustomerPhone
 from firstcontact.customers.services import create_customer
 from firstcontact.linkage.models import CandidatePair
+from firstcontact.open311.services import Report, match_or_create_customer
 from firstcontact.servicerequests.models import ServiceRequest
 from tests.open311.test_open311_requests import post, pothole
 
@@ -57,3 +60,12 @@ def test_a_deceased_record_never_takes_a_report(client, keys, partnership):
     assert request.customer != sam
     pair = CandidatePair.objects.get()
     assert {pair.left_id, pair.right_id} == {sam.pk, request.customer_id}
+
+
+def test_a_named_report_looks_for_the_proven_record_once(partnership):
+    sam = _sam(partnership.county)
+    report = Report(service=None, location=None, email="sam@example.org", last_name="Jones")
+    with CaptureQueriesContext(connection) as queries:
+        assert match_or_create_customer(partnership.county, report) == sam
+    # The front door's verified lookup (ordered by "theirs") runs once, not twice.
+    assert sum('"theirs"' in q["sql"] for q in queries.captured_queries) == 1

@@ -317,10 +317,12 @@ def match_or_create_customer(partner: Partner, report: Report) -> Customer | Non
         return None
     family = report.last_name or report.first_name
     given = report.first_name if report.last_name else ""
-    found = verified_customer(
-        partner, email=report.email, phone=report.phone, family_name=family, shared=True
-    )
-    if found is None and not family:
+    # Without a name only a proven record will do (a new one needs a name); with one,
+    # customer_for_submission makes the same lookup itself.
+    if (
+        not family
+        and verified_customer(partner, email=report.email, phone=report.phone, shared=True) is None
+    ):
         return None
     return customer_for_submission(
         partner=partner,
