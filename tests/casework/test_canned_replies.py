@@ -267,3 +267,18 @@ def test_the_queue_links_leads_to_the_replies_page(client, partnership):
     assert 'href="/work/replies/"' in client.get("/work/").content.decode()
     client.force_login(partnership.highways_officer)
     assert 'href="/work/replies/"' not in client.get("/work/").content.decode()
+
+
+def test_request_page_reads_the_replies_once_for_all_its_pickers(client, partnership, replies):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    request = raise_pothole(partnership)
+    client.force_login(partnership.highways_officer)
+    table = CannedReply._meta.db_table
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get(f"/work/requests/{request.reference}/").content.decode()
+    # Several action forms offer the picker (note, update, close) ...
+    assert page.count("Repair booked") >= 3
+    # ... and the replies were read once.
+    assert sum(table in q["sql"] for q in queries.captured_queries) == 1

@@ -36,8 +36,14 @@ def bulk_actions(context):
 @register.inclusion_tag("casework/includes/reply_picker.html", takes_context=True)
 def reply_picker(context, sr, name):
     user = context["request"].user
+    # The request page shows a picker in up to five action forms: the replies are worked out
+    # once per page (the render's shared cache, as {% include %} keeps its templates).
+    cache = context.render_context.dicts[0].setdefault("casework.replies_for_request", {})
+    key = (user.pk, sr.pk)
+    if key not in cache:
+        cache[key] = list(replies_for_request(user, sr))
     return {
-        "replies": list(replies_for_request(user, sr)),
+        "replies": cache[key],
         "sr": sr,
         "name": name,
         "inserted": context.get("inserted") if context.get("inserted_into") == name else None,
