@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import logging
 
 from django.conf import settings
@@ -13,6 +12,10 @@ from django.utils import timezone
 
 from firstcontact.inbox import services
 from firstcontact.inbox.models import Channel, DeliveryState, Direction, Message
+
+# Replies are retried as notifications are (notify's MAX_ATTEMPTS tries, backing off by its
+# retry_delay: 1, 4, 16, 64 minutes), so a mail server's outage is not hammered.
+from firstcontact.notify.tasks import MAX_ATTEMPTS, retry_delay, send_notification
 
 logger = logging.getLogger("firstcontact.inbox")
 
@@ -37,19 +40,9 @@ def process_message(raw_id: int) -> str:
 def send_acknowledgements(notification_ids: list[int]) -> int:
     """A batch's automatic acknowledgements, each sent (and retried on failure) as notify's
     own send_notification does."""
-    from firstcontact.notify.tasks import send_notification
-
     for notification_id in notification_ids:
         send_notification.call(notification_id)
     return len(notification_ids)
-
-
-MAX_ATTEMPTS = 5
-
-
-def retry_delay(attempt: int) -> dt.timedelta:
-    """1, 4, 16, 64 minutes (as notify's): a mail server's outage is not hammered."""
-    return dt.timedelta(minutes=4 ** (attempt - 1))
 
 
 class DeliveryUnavailable(Exception):
