@@ -76,3 +76,15 @@ def test_an_admin_sees_every_partners_advisers_and_an_officer_none(client, handl
     assert rows[1]["Against target"] == "target 80% — met"  # the partnership's default
     client.force_login(handled.highways_officer)
     assert client.get("/insight/fcr/").status_code == 403
+
+
+def test_the_targets_are_read_once_for_all_the_rows(client, handled):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(handled.admin)
+    table = ServiceAgreement._meta.db_table
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get("/insight/fcr/").content.decode()
+    assert "highways-officer" in page and "south-caseworker" in page  # two advisers, two teams
+    assert sum(table in q["sql"] for q in queries.captured_queries) == 1

@@ -34,10 +34,14 @@ def fcr_targets(partner_ids: Iterable[int]) -> dict[int, float]:
     return targets
 
 
-def fcr_target_for(partner_ids: Iterable[int]) -> float:
+def fcr_target_for(partner_ids: Iterable[int], targets: dict[int, float] | None = None) -> float:
     """One target for a figure covering these partners: theirs when it is one partner (or all
-    agree), else the partnership's default."""
-    found = set(fcr_targets(partner_ids).values())
+    agree), else the partnership's default. `targets` (from fcr_targets, read once for a
+    page's many rows) saves reading them again; a partner missing from it has the default."""
+    if targets is None:
+        found = set(fcr_targets(partner_ids).values())
+    else:
+        found = {targets.get(pid, default_fcr_target()) for pid in set(partner_ids)}
     return found.pop() if len(found) == 1 else default_fcr_target()
 
 

@@ -19,7 +19,12 @@ from firstcontact.insight.pages.base import NAV, NavItem, insight_staff, render_
 from firstcontact.insight.reports import Report, Total
 from firstcontact.insight.scoping import scoped_contacts, scoped_partners
 from firstcontact.insight.tables import Column
-from firstcontact.insight.targets import against_target, default_fcr_target, fcr_target_for
+from firstcontact.insight.targets import (
+    against_target,
+    default_fcr_target,
+    fcr_target_for,
+    fcr_targets,
+)
 from firstcontact.partners.models import Membership
 
 NAV.append(NavItem("insight:fcr", "FCR by team"))
@@ -112,9 +117,11 @@ def fcr_page(request: HttpRequest) -> HttpResponse:
     def name(u) -> str:
         return u.get_full_name() or u.username
 
+    # Every row's partners' targets, read once for the page.
+    targets = fcr_targets(set().union(*own.values(), (team.partner_id for team in teams.values())))
     adviser_rows = sorted(
         (
-            _row({"adviser": name(advisers[uid])}, e, r, fcr_target_for(own[uid]))
+            _row({"adviser": name(advisers[uid])}, e, r, fcr_target_for(own[uid], targets))
             for uid, (e, r) in counts.items()
         ),
         key=lambda row: row["adviser"],
@@ -125,7 +132,7 @@ def fcr_page(request: HttpRequest) -> HttpResponse:
                 {"team": teams[tid].name, "partner": teams[tid].partner.name},
                 e,
                 r,
-                fcr_target_for({teams[tid].partner_id}),
+                fcr_target_for({teams[tid].partner_id}, targets),
             )
             for tid, (e, r) in by_team.items()
         ),
