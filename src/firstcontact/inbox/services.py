@@ -139,11 +139,6 @@ def _database_backend(backend) -> bool:
     return isinstance(backend, DatabaseBackend)
 
 
-def enqueue_processing(raw_id: int) -> None:
-    """Kept for callers of the old per-message task: wakes the batch worker."""
-    wake_worker()
-
-
 def store_sms(mailbox: Mailbox, *, source: str, sender: str, body: str, **extra) -> RawMessage:
     """A received text message, stored as JSON. `extra["id"]`, a provider's id for the
     message, makes a retried callback one message."""
@@ -307,7 +302,7 @@ def process_raw(raw_id: int, *, ignore_rate_limit: bool = False) -> str:
             raw.error = ""
             raw.attempts += 1
             raw.save(update_fields=["state", "processed_at", "error", "attempts", "message_id"])
-            _send_acknowledgements_after_commit(batch)
+            _send_acknowledgements_after_commit(batch.acknowledgements)
             return state
     except Exception as exc:
         logger.exception("Inbox: message %s could not be processed", raw_id)
@@ -388,7 +383,7 @@ def process_batch(limit: int | None = None) -> dict[str, int]:
         for raw in rows:
             if raw.message_id != stored_ids[raw.pk]:  # the parser found it where a regex did not
                 RawMessage.objects.filter(pk=raw.pk).update(message_id=raw.message_id)
-        _send_acknowledgements_after_commit(batch)
+        _send_acknowledgements_after_commit(batch.acknowledgements)
     return states
 
 
@@ -702,13 +697,13 @@ def _acknowledge(conversation: Conversation, batch: _Batch | None = None) -> Non
     if batch is not None:
         batch.acknowledgements.append(notification.pk)
     else:
-        _send_acknowledgements_after_commit(_Batch(), [notification.pk])
+        _send_acknowledgements_after_commit([notification.pk])
 
 
-def _send_acknowledgements_after_commit(batch: _Batch, ids: list[int] | None = None) -> None:
-    """One task sends the batch's acknowledgements after the commit (notify's own sending and
-    retries, one notification at a time), instead of a task per acknowledgement."""
-    ids = list(ids if ids is not None else batch.acknowledgements)
+def _send_acknowledgements_after_commit(ids: list[int]) -> None:
+    """One task sends the batch's acknowledgements (`ids`) after the commit (notify's own
+    sending and retries, one notification at a time), instead of a task per acknowledgement."""
+    ids = list(ids)
     if not ids:
         return
     from firstcontact.inbox.tasks import send_acknowledgements
