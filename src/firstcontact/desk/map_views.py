@@ -9,10 +9,8 @@ Everyone listed is a reader of the request, so places are shown as precisely as 
 from __future__ import annotations
 
 import datetime as dt
-import json
 
 from django import forms
-from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
@@ -22,7 +20,7 @@ from django.utils import timezone
 from firstcontact.catalogue.models import Service
 from firstcontact.partners.models import Team
 from firstcontact.partners.selectors import acting_partner_ids
-from firstcontact.portal.places import map_bounds
+from firstcontact.portal.places import map_config
 from firstcontact.security import personal_data
 from firstcontact.servicerequests.models import ServiceRequest, Status
 from firstcontact.servicerequests.queues import SLA_FILTERS, STATUS_OPEN, sla_filter, sla_state
@@ -120,7 +118,6 @@ def request_map(request: HttpRequest) -> HttpResponse:
     )
     rows = list(found[: MAP_LIMIT + 1])
     shown = rows[:MAP_LIMIT]
-    bounds = map_bounds()
     return render(
         request,
         "work/map.html",
@@ -130,10 +127,6 @@ def request_map(request: HttpRequest) -> HttpResponse:
             "more": len(rows) > MAP_LIMIT,
             "limit": MAP_LIMIT,
             "placed": sum(1 for r in shown if r.latitude is not None and r.longitude is not None),
-            "map": {
-                "bounds": json.dumps(bounds) if bounds else "",
-                "tiles": getattr(settings, "LEAFLET_TILE_URL", ""),
-                "attribution": getattr(settings, "LEAFLET_TILE_ATTRIBUTION", ""),
-            },
+            "map": map_config(),
         },
     )

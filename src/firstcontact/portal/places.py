@@ -3,8 +3,10 @@ who to contact instead when none of the partnership's members can help."""
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
@@ -115,3 +117,18 @@ def map_bounds() -> list[list[float]] | None:
         west, south = min(west, minx), min(south, miny)
         east, north = max(east, maxx), max(north, maxy)
     return [[south, west], [north, east]] if found else None
+
+
+def map_tiles() -> dict:
+    """The tile server and its attribution, for every map (no tiles when the URL is empty)."""
+    return {
+        "tiles": getattr(settings, "LEAFLET_TILE_URL", ""),
+        "attribution": getattr(settings, "LEAFLET_TILE_ATTRIBUTION", ""),
+    }
+
+
+def map_config() -> dict:
+    """A map of the partnership's area: its bounds as JSON ("" when no partner has a
+    boundary) and the tiles."""
+    bounds = map_bounds()
+    return {"bounds": json.dumps(bounds) if bounds else "", **map_tiles()}

@@ -25,6 +25,7 @@ from firstcontact.directory.forms import FindServiceForm, search_query
 from firstcontact.directory.models import WelcomePack
 from firstcontact.notify.models import NotificationChannel
 from firstcontact.notify.services import queue_notification
+from firstcontact.portal.places import map_tiles
 from firstcontact.portal.ratelimit import is_limited
 from firstcontact.portal.rendering import render_portal
 from firstcontact.portal.templatetags.portal import catalogue
@@ -151,8 +152,7 @@ def _map(places: list[dict]) -> dict | None:
         return None
     return {
         "points": json.dumps(points),
-        "tiles": getattr(settings, "LEAFLET_TILE_URL", ""),
-        "attribution": getattr(settings, "LEAFLET_TILE_ATTRIBUTION", ""),
+        **map_tiles(),
     }
 
 

@@ -3,10 +3,8 @@ one request raised and a confirmation with its reference."""
 
 from __future__ import annotations
 
-import json
 import secrets
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.db import transaction
@@ -277,19 +275,10 @@ def _location(request, journey: ServiceJourney, step: Step) -> HttpResponse:
             "form": form,
             "problem": problem,
             "find_your_council": places.FIND_YOUR_COUNCIL,
-            "map": _map_config(),
+            "map": places.map_config(),
             "example_postcode": places.example_postcode(),
         },
     )
-
-
-def _map_config() -> dict:
-    bounds = places.map_bounds()
-    return {
-        "bounds": json.dumps(bounds) if bounds else "",
-        "tiles": getattr(settings, "LEAFLET_TILE_URL", ""),
-        "attribution": getattr(settings, "LEAFLET_TILE_ATTRIBUTION", ""),
-    }
 
 
 def _nearby_label(near: Nearby) -> str:
