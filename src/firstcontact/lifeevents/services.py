@@ -358,7 +358,7 @@ def raise_bundle(
                 body=body,
                 service_request=first,
             )
-        if life_event.kind == "moving_in":
+        if life_event.kind == LifeEventKind.MOVING_IN:
             # A new resident: a welcome pack from the directory around the new address.
             from firstcontact.directory.welcome import send_welcome_pack
 
