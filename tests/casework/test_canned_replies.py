@@ -282,3 +282,33 @@ def test_request_page_reads_the_replies_once_for_all_its_pickers(client, partner
     assert page.count("Repair booked") >= 3
     # ... and the replies were read once.
     assert sum(table in q["sql"] for q in queries.captured_queries) == 1
+
+
+def test_a_bulk_reply_reads_the_customers_once_for_all_the_requests(
+    partnership, resident, replies, monkeypatch
+):
+    from firstcontact.casework import placeholders
+    from firstcontact.casework.services import bulk_change
+    from firstcontact.servicerequests.models import Status
+
+    calls = []
+    real = placeholders.visible_customers
+
+    def counted(user):
+        calls.append(user)
+        return real(user)
+
+    monkeypatch.setattr(placeholders, "visible_customers", counted)
+    requests = [raise_pothole(partnership, customer=resident) for _ in range(3)]
+    results = bulk_change(
+        user=partnership.highways_officer,
+        versions={r.pk: r.version for r in requests},
+        action="close",
+        outcome="fixed",
+        reply=replies["booked"],
+    )
+    assert [r.done for r in results] == [True, True, True]
+    for request in requests:
+        update = RequestUpdate.objects.get(request=request, status=Status.CLOSED)
+        assert update.text.startswith("Hello Harriet, we have booked the repair of ")
+    assert len(calls) == 1

@@ -15,6 +15,7 @@ from firstcontact.casework.models import CannedReply, SavedView
 from firstcontact.casework.placeholders import (
     PLACEHOLDERS,
     fill,
+    readable_customer_ids,
     unknown_placeholders,
     values_for,
 )
@@ -126,9 +127,14 @@ def retire_reply(*, user: AbstractBaseUser, reply: CannedReply) -> CannedReply:
     return reply
 
 
-def reply_text_for(user: AbstractBaseUser, reply: CannedReply, request: ServiceRequest) -> str:
-    """The reply's words filled in for one request."""
-    return fill(reply.text, values_for(user, request))
+def reply_text_for(
+    user: AbstractBaseUser,
+    reply: CannedReply,
+    request: ServiceRequest,
+    readable: set[int] | None = None,
+) -> str:
+    """The reply's words filled in for one request (`readable`: see values_for)."""
+    return fill(reply.text, values_for(user, request, readable))
 
 
 def reply_fits(reply: CannedReply, request: ServiceRequest) -> bool:
@@ -276,11 +282,23 @@ def bulk_change(
     }
     results: list[ItemResult] = []
     missing = [pk for pk in versions if pk not in requests]
+    # Whose first name the reply may use, worked out once for all the requests.
+    readable = readable_customer_ids(user, requests.values()) if reply is not None else set()
     for request in sorted(
         requests.values(), key=lambda r: (r.sla_due_at is None, r.sla_due_at, r.pk)
     ):
         results.append(
-            _one(user, request, versions[request.pk], choice, outcome, text, tell_resident, reply)
+            _one(
+                user,
+                request,
+                versions[request.pk],
+                choice,
+                outcome,
+                text,
+                tell_resident,
+                reply,
+                readable,
+            )
         )
     results += [
         ItemResult(
@@ -291,7 +309,9 @@ def bulk_change(
     return results
 
 
-def _one(user, request, version, choice, outcome, text, tell_resident, reply) -> ItemResult:
+def _one(
+    user, request, version, choice, outcome, text, tell_resident, reply, readable
+) -> ItemResult:
     ref = request.formatted_reference
 
     def no(message: str) -> ItemResult:
@@ -314,7 +334,7 @@ def _one(user, request, version, choice, outcome, text, tell_resident, reply) ->
                 f"The canned reply “{reply.title}” is only for "
                 f"{reply.service.name if reply.service else 'other'} requests: not changed."
             )
-        filled = reply_text_for(user, reply, request)
+        filled = reply_text_for(user, reply, request, readable)
         message = f"{text}\n\n{filled}" if text else filled
         public = True
     try:
