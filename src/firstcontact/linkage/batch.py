@@ -11,7 +11,7 @@ are left as they are, pending ones re-scored: running it twice changes nothing.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
@@ -46,7 +46,6 @@ class Report:
     trained: bool = False
     threshold: float = 0.0
     auto_link: float = 0.0
-    skipped_rules: list[str] = field(default_factory=list)
 
 
 def _records(people, *, chunk: int = 20_000) -> list[engine.Record]:

@@ -27,7 +27,7 @@ from __future__ import annotations
 import math
 import random
 from collections import Counter
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -762,17 +762,6 @@ def link(
     chosen = pairs[w >= threshold]
     cluster_of = clusters(len(records), chosen.tolist())
     return LinkResult(pairs, threshold, levels, w, p, model, cluster_of)
-
-
-def cluster_pairs(cluster_of: Sequence[int]) -> Iterator[tuple[int, int]]:
-    """Every pair (i < j) of items in the same cluster."""
-    members: dict[int, list[int]] = {}
-    for i, c in enumerate(cluster_of):
-        members.setdefault(c, []).append(i)
-    for group in members.values():
-        for x in range(len(group)):
-            for y in range(x + 1, len(group)):
-                yield group[x], group[y]
 
 
 def pairwise_scores(predicted: Sequence[Any], truth: Sequence[Any]) -> dict[str, float]:

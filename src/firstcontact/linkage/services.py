@@ -8,9 +8,8 @@ from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import IntegrityError, transaction
-from django.db.models import Prefetch
 
-from firstcontact.customers.models import Customer, CustomerAddress
+from firstcontact.customers.models import Customer
 from firstcontact.linkage import engine
 from firstcontact.linkage.models import CandidatePair, MatchModel, PairSource, PairStatus
 from firstcontact.partners.geography import normalise_postcode
@@ -18,7 +17,7 @@ from firstcontact.partners.geography import normalise_postcode
 
 def record_of(customer: Customer) -> engine.Record:
     """The matcher's view of a customer (its phones, emails and current addresses read through
-    prefetches where the caller made them; see customers_for_matching)."""
+    prefetches where the caller made them)."""
     addresses = [a for a in customer.addresses.all() if a.is_current]
     postcodes = tuple(p for p in (normalise_postcode(a.postcode) for a in addresses) if p)
     return engine.Record(
@@ -32,26 +31,6 @@ def record_of(customer: Customer) -> engine.Record:
         uprns=tuple(a.uprn for a in addresses if a.uprn),
         towns=tuple(t for t in (a.town.strip().lower() for a in addresses) if t),
         partner_id=customer.partner_id,
-    )
-
-
-def customers_for_matching(queryset=None):
-    """People (organisations are not matched) with what the matcher reads, prefetched."""
-    queryset = Customer.objects.all() if queryset is None else queryset
-    return (
-        queryset.filter(kind="person")
-        .order_by("pk")
-        .only("pk", "partner_id", "search_given", "search_family", "date_of_birth", "kind")
-        .prefetch_related(
-            "emails",
-            "phones",
-            Prefetch(
-                "addresses",
-                queryset=CustomerAddress.objects.filter(is_current=True).only(
-                    "customer_id", "postcode", "uprn", "town", "is_current"
-                ),
-            ),
-        )
     )
 
 
