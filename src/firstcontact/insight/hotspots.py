@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.db.models import CharField, Count, DateTimeField, F, Func, IntegerField, QuerySet
@@ -194,13 +194,9 @@ class Area:
 OUTSIDE = "Outside these areas"
 
 
-def area_of(square: Square, areas: Iterable[Area]) -> str:
-    """The first area holding the square's centre (an approximation at 500 metres)."""
-    return areas_of([square], list(areas))[square]
-
-
 def areas_of(squares: Sequence[Square], areas: Sequence[Area]) -> dict[Square, str]:
-    """area_of for many squares at once (vectorised: thousands of squares in milliseconds)."""
+    """Each square's area: the first holding its centre (an approximation at 500 metres),
+    for many squares at once (vectorised: thousands of squares in milliseconds)."""
     import numpy as np
     import shapely
 
@@ -310,11 +306,11 @@ def local_hours_and_days(requests: QuerySet) -> tuple[dict[int, int], dict[int, 
     a time zone calls Python once per row on SQLite), then each hour turned to local time
     here: exact, since the UK's offsets from UTC are whole hours."""
     from collections import Counter
-    from zoneinfo import ZoneInfo
 
-    from django.conf import settings
     from django.db import connection
     from django.db.models import Func, Value
+
+    from firstcontact.insight.indicators import local_zone
 
     if connection.vendor == "sqlite":
         bucket = Func(
@@ -327,7 +323,7 @@ def local_hours_and_days(requests: QuerySet) -> tuple[dict[int, int], dict[int, 
     rows = requests.annotate(fc_hour=bucket).values("fc_hour").annotate(n=Count("pk")).order_by()
     hours: Counter[int] = Counter()
     days: Counter[int] = Counter()
-    zone = ZoneInfo(settings.TIME_ZONE)
+    zone = local_zone()
     for row in rows:
         value = row["fc_hour"]
         if isinstance(value, str):
