@@ -59,7 +59,9 @@ class FrontDoorMatch:
     queued: list[int] = field(default_factory=list)
 
 
-def _clean(value: str, cleaner) -> str:
+def clean_or_blank(value: str, cleaner) -> str:
+    """`value` cleaned by `cleaner` (contact_points' clean_email, clean_phone, ...), or ""
+    when it is blank or not valid: a look-up by it then finds nothing, and nothing fails."""
     try:
         return cleaner(value) if value and value.strip() else ""
     except ValueError:
@@ -107,7 +109,7 @@ def verified_customer(
     first), if its last name fits. Deceased records never take new submissions. `shared`: a
     record another partner shares with it (readable_by_partner) will do when it has none of
     its own."""
-    email, phone = _clean(email, clean_email), _clean(phone, clean_phone)
+    email, phone = clean_or_blank(email, clean_email), clean_or_blank(phone, clean_phone)
     proven = Q(pk__in=[])
     if email:
         proven |= Q(
@@ -146,7 +148,7 @@ def possible_duplicates(
         same |= Q(pk__in=CustomerEmail.objects.filter(address__lower__in=emails).values("customer"))
     if phones:
         same |= Q(pk__in=CustomerPhone.objects.filter(number__in=phones).values("customer"))
-    postcodes = {_clean(a.get("postcode", ""), clean_postcode) for a in addresses} - {""}
+    postcodes = {clean_or_blank(a.get("postcode", ""), clean_postcode) for a in addresses} - {""}
     postcodes |= set(customer.addresses.values_list("postcode", flat=True))
     found = list(
         Customer.objects.filter(same, merged_into__isnull=True)

@@ -17,6 +17,7 @@ from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import F, Q
 
 from firstcontact.customers.contact_points import clean_email, clean_phone
+from firstcontact.customers.front_door import clean_or_blank
 from firstcontact.customers.matching import normalise_name, one_typo_away
 from firstcontact.customers.models import (
     Customer,
@@ -126,13 +127,6 @@ def candidate_ids(
     return ids[:limit]
 
 
-def _clean(value: str, cleaner) -> str:
-    try:
-        return cleaner(value) if value else ""
-    except ValueError:
-        return ""
-
-
 def record_from_details(
     *,
     given_name: str = "",
@@ -145,8 +139,8 @@ def record_from_details(
     town: str = "",
 ) -> engine.Record:
     """A matcher record of details typed at the desk (not yet a customer)."""
-    email = _clean(email, clean_email).lower()
-    phone = _clean(phone, clean_phone)
+    email = clean_or_blank(email, clean_email).lower()
+    phone = clean_or_blank(phone, clean_phone)
     postcode = normalise_postcode(postcode) or ""
     uprn = str(int(uprn)) if uprn and uprn.strip().isdigit() else ""
     return engine.Record(
