@@ -222,3 +222,18 @@ def test_an_area_on_the_map_has_its_link(client, at_a, partnership, by_area):
         form.content.decode()
     )
     assert client.get(RAISE, {"areas": partnership.south.pk, "area": "Atlantis"}).status_code == 404
+
+
+def test_the_tasking_list_reads_what_was_raised_once_for_all_its_places(client, at_a):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(at_a["police_officer"])
+    assert raise_at_a(client, at_a).status_code == 302
+    sr = ReciprocalRequest.objects.get().raised
+    table = ReciprocalRequest._meta.db_table
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get("/insight/places/tasking/").content.decode()
+    assert page.count(f"{RAISE}?place=") > 1  # more than one place listed
+    assert "Raised for other agencies" in page and sr.formatted_reference in page
+    assert sum(table in q["sql"] for q in queries.captured_queries) == 1

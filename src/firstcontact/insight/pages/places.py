@@ -28,9 +28,13 @@ from firstcontact.insight import hotspots
 from firstcontact.insight.forms import PlaceActionForm, PlacesForm
 from firstcontact.insight.hotspots import Square, change, sort_key, suppress
 from firstcontact.insight.indicators import local_day_bounds
-from firstcontact.insight.models import PlaceAction
+from firstcontact.insight.models import PlaceAction, ReciprocalRequest
 from firstcontact.insight.pages.base import NAV, NavItem, nav, page_for, render_page
-from firstcontact.insight.reciprocal import may_raise_for_other_agency, raised_at_place
+from firstcontact.insight.reciprocal import (
+    may_raise_for_other_agency,
+    raised_at_place,
+    raised_rows,
+)
 from firstcontact.insight.reports import Chart, Report
 from firstcontact.insight.scoping import (
     can_view_places,
@@ -389,6 +393,11 @@ def tasking(request: HttpRequest) -> HttpResponse:
     readable = readable.exclude(status=Status.CLOSED)
     places_out = []
     names = {s.pk: s.name for s in scope.services}
+    # What was raised at each place, read once for them all (newest first, as at one place).
+    raised: dict[str, list] = defaultdict(list)
+    keys = [Square.parse(row["key"]).key for row in top]
+    for line in raised_rows(request.user, ReciprocalRequest.objects.filter(place__in=keys)):
+        raised[line.link.place].append(line)
     for row in top:
         square = Square.parse(row["key"])
         in_square = hotspots.requests_in(scope.in_period(scope.requests), square)
@@ -410,7 +419,7 @@ def tasking(request: HttpRequest) -> HttpResponse:
                 "actions": list(
                     PlaceAction.objects.filter(place=square.key).select_related("partner")
                 ),
-                "raised": raised_at_place(request.user, square.key),
+                "raised": raised[square.key],
             }
         )
     context = {
