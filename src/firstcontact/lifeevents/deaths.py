@@ -15,10 +15,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from django.db.models import Q
+from django.utils import timezone
 
 from firstcontact.customers.matching import normalise_name
-from firstcontact.customers.models import Customer, CustomerKind, CustomerLink
-from firstcontact.customers.services import keep_history, record_values
+from firstcontact.customers.models import Customer, CustomerChange, CustomerKind, CustomerLink
+from firstcontact.customers.services import record_values
 from firstcontact.partners.geography import Location, normalise_postcode
 from firstcontact.privacy.models import AuditEvent
 from firstcontact.privacy.services import record_audit_event
@@ -117,15 +118,31 @@ def _mark(customer: Customer, date_of_death: dt.date | None, *, user, told_by: s
     current.deceased = True
     if date_of_death and not current.date_of_death:
         current.date_of_death = date_of_death
+    after = record_values(current)
+    current.version += 1
+    current.save()
     signed_in = user is not None and user.is_authenticated
-    # One history row per changed field and the audit event "marked deceased: <told_by>
-    # (version N): deceased, date_of_death", as every other change to a record.
-    keep_history(
-        current,
-        before,
-        user=user if signed_in else None,
-        who=told_by,
-        how=f"marked deceased: {told_by}",
+    CustomerChange.objects.bulk_create(
+        CustomerChange(
+            customer=current,
+            version=current.version,
+            changed_at=timezone.now(),
+            changed_by=user if signed_in else None,
+            changed_by_name=told_by[:150],
+            field=f,
+            old_value=before[f],
+            new_value=after[f],
+        )
+        for f in ("deceased", "date_of_death")
+        if before[f] != after[f]
+    )
+    record_audit_event(
+        user=user,
+        action=AuditEvent.Action.UPDATE,
+        object_type="customer",
+        object_id=current.pk,
+        customer_id=current.pk,
+        detail=f"marked deceased: {told_by} (version {current.version})",
     )
     return True
 
